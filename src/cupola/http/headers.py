@@ -1,0 +1,180 @@
+"""HTTP headers: an ordered, case-insensitive multi-dict of ``str`` names and values.
+
+Request headers arrive already checked by the server. Response headers are checked as they
+are set: a value with CR, LF or NUL raises :class:`~cupola.exceptions.InvalidHeader`, so a
+reflected header can never split a response (DESIGN §7).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, TypeVar, overload
+
+from cupola.exceptions import InvalidHeader
+
+T = TypeVar("T")
+
+HeadersInput = Mapping[str, str] | Iterable[tuple[str, str]]
+
+_FORBIDDEN = frozenset("\r\n\0")
+
+
+def check_header(name: str, value: str) -> None:
+    """Raise :class:`InvalidHeader` when ``name`` or ``value`` could split the response."""
+    # PERF: set.isdisjoint is the cheapest scan for three characters.
+    if not _FORBIDDEN.isdisjoint(value) or not _FORBIDDEN.isdisjoint(name) or ":" in name:
+        raise InvalidHeader(f"Header {name!r} has a value with a forbidden character.")
+
+
+class Headers:
+    """Case-insensitive, ordered headers that may repeat (``Set-Cookie``).
+
+    Args:
+        items: Initial headers, as a mapping or as ``(name, value)`` pairs.
+    """
+
+    __slots__ = ("_list",)
+
+    def __init__(self, items: HeadersInput | None = None) -> None:
+        self._list: list[tuple[str, str]] = []
+        if items is not None:
+            self.extend(items)
+
+    @classmethod
+    def from_trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
+        """Wrap pairs the server has already validated, without copying them."""
+        headers = cls.__new__(cls)
+        headers._list = pairs
+        return headers
+
+    def __getitem__(self, name: str) -> str:
+        lower = name.lower()
+        for key, value in self._list:
+            if key.lower() == lower:
+                return value
+        raise KeyError(name)
+
+    @overload
+    def get(self, name: str) -> str | None: ...
+    @overload
+    def get(self, name: str, default: T) -> str | T: ...
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return the first value of ``name``, or ``default``."""
+        lower = name.lower()
+        for key, value in self._list:
+            if key.lower() == lower:
+                return value
+        return default
+
+    def getlist(self, name: str) -> list[str]:
+        """Return every value of ``name``, in order."""
+        lower = name.lower()
+        return [value for key, value in self._list if key.lower() == lower]
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        lower = name.lower()
+        return any(key.lower() == lower for key, _ in self._list)
+
+    def __setitem__(self, name: str, value: str) -> None:
+        self.set(name, value)
+
+    def set(self, name: str, value: str) -> None:
+        """Replace every value of ``name`` with ``value``."""
+        value = str(value)
+        check_header(name, value)
+        lower = name.lower()
+        for index, (key, _) in enumerate(self._list):
+            if key.lower() == lower:
+                self._list[index] = (name, value)
+                self._list[index + 1 :] = [
+                    pair for pair in self._list[index + 1 :] if pair[0].lower() != lower
+                ]
+                return
+        self._list.append((name, value))
+
+    def setdefault(self, name: str, value: str) -> str:
+        """Set ``name`` to ``value`` unless present; return the value in force."""
+        current = self.get(name)
+        if current is None:
+            self.add(name, value)
+            return value
+        return current
+
+    def add(self, name: str, value: str) -> None:
+        """Append a header, keeping any existing values of ``name``."""
+        value = str(value)
+        check_header(name, value)
+        self._list.append((name, value))
+
+    def extend(self, items: HeadersInput) -> None:
+        """Append every header of ``items``."""
+        pairs = items.items() if isinstance(items, Mapping) else items
+        for name, value in pairs:
+            self.add(name, value)
+
+    def update(self, items: HeadersInput) -> None:
+        """Set every header of ``items``, replacing existing values of those names."""
+        pairs = items.items() if isinstance(items, Mapping) else items
+        for name, value in pairs:
+            self.set(name, value)
+
+    def __delitem__(self, name: str) -> None:
+        if not self.remove(name):
+            raise KeyError(name)
+
+    def remove(self, name: str) -> bool:
+        """Delete every value of ``name``; return whether there was one."""
+        lower = name.lower()
+        kept = [pair for pair in self._list if pair[0].lower() != lower]
+        removed = len(kept) != len(self._list)
+        self._list = kept
+        return removed
+
+    def pop(self, name: str, default: str | None = None) -> str | None:
+        """Remove ``name`` and return its first value, or ``default``."""
+        value = self.get(name, default)
+        self.remove(name)
+        return value
+
+    def items(self) -> list[tuple[str, str]]:
+        """Return every ``(name, value)`` pair, repeats included."""
+        return list(self._list)
+
+    def keys(self) -> list[str]:
+        """Return every header name, repeats included."""
+        return [key for key, _ in self._list]
+
+    def values(self) -> list[str]:
+        """Return every header value."""
+        return [value for _, value in self._list]
+
+    def raw(self) -> list[tuple[str, str]]:
+        """Return the underlying pair list (for adapters; do not mutate)."""
+        return self._list
+
+    def copy(self) -> Headers:
+        """Return an independent copy."""
+        return Headers.from_trusted(list(self._list))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self._list)
+
+    def __bool__(self) -> bool:
+        return bool(self._list)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Headers):
+            return [(k.lower(), v) for k, v in self._list] == [
+                (k.lower(), v) for k, v in other._list
+            ]
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def __repr__(self) -> str:
+        return f"Headers({self._list!r})"
