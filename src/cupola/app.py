@@ -1,0 +1,283 @@
+"""The application object: configuration, registration, and the built pipeline.
+
+``Cupola`` records routes, hooks, blueprints and middleware. On the first request (or an
+explicit :meth:`Cupola.build`) it composes them once into a
+:class:`~cupola.pipeline.Pipeline`; any later registration or config change drops the
+built pipeline so the next request rebuilds it. The app itself is the WSGI callable, and
+``app.asgi`` the ASGI one.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterator
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from jinja2 import Environment
+
+from cupola.assembly import assemble
+from cupola.blueprints import Blueprint
+from cupola.config import DEFAULTS, Config
+from cupola.context import AppContext, get_request, has_request_context
+from cupola.exceptions import BuildError, ImproperlyConfigured
+from cupola.http.forms import FormLimits
+from cupola.http.response import Response
+from cupola.middleware import Middleware
+from cupola.pipeline import Pipeline
+from cupola.returns import to_response
+from cupola.routing import BaseConverter, Rule
+from cupola.scaffold import Scaffold
+from cupola.templating import create_environment
+from cupola.wsgi import StartResponse, WSGIAdapter, WSGIEnviron
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from cupola.asgi import ASGIAdapter
+    from cupola.testing import RequestContext, TestClient
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Cupola(Scaffold):
+    """A Cupola application.
+
+    Args:
+        import_name: The ``__name__`` of the app's module; folders are relative to it.
+        config: Initial configuration values (merged over the documented defaults).
+        template_folder: Templates folder, relative to the module (or absolute).
+        static_folder: Static files folder, served at ``static_url_path``; ``None`` for none.
+        static_url_path: URL prefix of the static files.
+        instance_path: Folder for instance data (SQLite files, uploads); defaults to
+            ``instance/`` beside the module.
+
+    Example:
+        >>> app = Cupola(__name__)
+        >>> @app.get("/items/<int:item_id>")
+        ... def show(item_id: int):
+        ...     return {"id": item_id}
+    """
+
+    def __init__(
+        self,
+        import_name: str,
+        config: dict[str, Any] | None = None,
+        template_folder: str | None = "templates",
+        static_folder: str | None = "static",
+        static_url_path: str = "/static",
+        instance_path: str | None = None,
+    ) -> None:
+        super().__init__(import_name, template_folder, static_folder, static_url_path)
+        self._pipeline: Pipeline | None = None
+        self._jinja_env: Environment | None = None
+        self.config = Config(DEFAULTS, on_change=self._changed)
+        if config:
+            self.config.update(config)
+        self.instance_path = instance_path or os.path.join(self.root_path, "instance")
+        self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
+        self.middleware: list[type[Middleware] | str] = []
+        self.url_converters: dict[str, type[BaseConverter]] = {}
+        self.startup_funcs: list[Callable[[], Any]] = []
+        self.shutdown_funcs: list[Callable[[], Any]] = []
+        self.extensions: dict[str, Any] = {}
+        self.logger = logging.getLogger(import_name)
+
+    def __repr__(self) -> str:
+        return f"<Cupola {self.import_name!r}>"
+
+    def _changed(self) -> None:
+        self._pipeline = None
+        self._jinja_env = None
+
+    @property
+    def debug(self) -> bool:
+        """Whether debug mode is on (``config["DEBUG"]``)."""
+        return bool(self.config["DEBUG"])
+
+    @debug.setter
+    def debug(self, value: bool) -> None:
+        self.config["DEBUG"] = value
+
+    # -- registration ---------------------------------------------------------------------
+
+    def register_blueprint(self, blueprint: Blueprint, **options: Any) -> None:
+        """Register ``blueprint``; ``url_prefix=`` and ``name=`` override its own."""
+        self.blueprints.append((blueprint, options))
+        blueprint._bind(self)
+        self._changed()
+
+    def add_middleware(self, middleware: type[Middleware] | str) -> None:
+        """Append a middleware class (or dotted path) after those from ``MIDDLEWARE``."""
+        self.middleware.append(middleware)
+        self._changed()
+
+    def on_startup(self, f: F) -> F:
+        """Run ``f()`` (sync or async) when the server starts (ASGI lifespan)."""
+        self.startup_funcs.append(f)
+        return f
+
+    def on_shutdown(self, f: F) -> F:
+        """Run ``f()`` (sync or async) when the server stops (ASGI lifespan)."""
+        self.shutdown_funcs.append(f)
+        return f
+
+    # -- building -------------------------------------------------------------------------
+
+    def build(self) -> Pipeline:
+        """Compose every registration into the pipeline (done on the first request)."""
+        self._pipeline = assemble(self)
+        return self._pipeline
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The built pipeline, building it when needed."""
+        return self._pipeline or self.build()
+
+    @property
+    def form_limits(self) -> FormLimits:
+        """Form parsing limits from the configuration."""
+        return self.pipeline.form_limits
+
+    @property
+    def jinja_env(self) -> Environment:
+        """The Jinja environment, created once from the current registrations."""
+        if self._jinja_env is None:
+            self._jinja_env = create_environment(self)
+        return self._jinja_env
+
+    def iter_scaffolds(self) -> Iterator[Scaffold]:
+        """The app, then every registered blueprint (depth first, each once)."""
+        yield self
+        seen: set[int] = set()
+        pending = [bp for bp, _ in self.blueprints]
+        while pending:
+            blueprint = pending.pop(0)
+            if id(blueprint) in seen:
+                continue
+            seen.add(id(blueprint))
+            yield blueprint
+            pending[:0] = [child for child, _ in blueprint.blueprints]
+
+    def scaffold_chain(self, blueprint: str | None) -> list[Scaffold]:
+        """The app and the blueprints a dotted blueprint name goes through, outermost first."""
+        return self.pipeline.chains.get(blueprint, [self])
+
+    def iter_rules(self) -> Iterator[Rule]:
+        """Every routing rule, in registration order."""
+        return self.pipeline.router.iter_rules()
+
+    # -- URLs -----------------------------------------------------------------------------
+
+    def url_for(
+        self,
+        endpoint: str,
+        *,
+        _external: bool | None = None,
+        _anchor: str | None = None,
+        _method: str | None = None,
+        _scheme: str | None = None,
+        **values: Any,
+    ) -> str:
+        """Build the URL of ``endpoint``; extra values become the query string.
+
+        Args:
+            endpoint: ``"view"``, ``"blueprint.view"``, or ``".view"`` for the current
+                request's blueprint.
+            _external: Return an absolute URL (scheme and host).
+            _anchor: A fragment to append.
+            _method: Pick the rule that accepts this method.
+            _scheme: The scheme of an external URL.
+            **values: Values for the rule's arguments and the query string.
+
+        Raises:
+            BuildError: When the endpoint is unknown or values are missing.
+        """
+        request = get_request() if has_request_context() else None
+        if endpoint.startswith("."):
+            blueprint = request.blueprint if request is not None else None
+            endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+        path = self.pipeline.router.build(endpoint, values, method=_method)
+        if request is not None:
+            root = request.root_path
+        else:
+            root = str(self.config["APPLICATION_ROOT"]).rstrip("/")
+        url = root + path
+        if _scheme is not None and _external is None:
+            _external = True
+        if _external:
+            url = self._external_prefix(endpoint, _scheme) + url
+        if _anchor is not None:
+            from urllib.parse import quote
+
+            url += "#" + quote(_anchor, safe="/?:@!$&'()*+,;=-._~")
+        return url
+
+    def _external_prefix(self, endpoint: str, scheme: str | None) -> str:
+        if has_request_context():
+            request = get_request()
+            return f"{scheme or request.scheme}://{request.host}"
+        server_name = self.config.get("SERVER_NAME")
+        if not server_name:
+            raise BuildError(
+                endpoint,
+                "an external URL outside a request needs config['SERVER_NAME'] "
+                "(and PREFERRED_URL_SCHEME).",
+            )
+        return f"{scheme or self.config['PREFERRED_URL_SCHEME']}://{server_name}"
+
+    # -- serving --------------------------------------------------------------------------
+
+    @cached_property
+    def _wsgi(self) -> WSGIAdapter:
+        return WSGIAdapter(self)
+
+    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        """The WSGI entry point: ``gunicorn module:app``."""
+        return self._wsgi(environ, start_response)
+
+    @cached_property
+    def asgi(self) -> ASGIAdapter:
+        """The ASGI application: ``uvicorn module:app.asgi``."""
+        from cupola.asgi import ASGIAdapter
+
+        return ASGIAdapter(self)
+
+    def make_response(self, rv: Any) -> Response:
+        """Coerce a view-style return value into a :class:`Response`."""
+        return to_response(rv)
+
+    # -- contexts and testing -------------------------------------------------------------
+
+    def app_context(self) -> AppContext:
+        """An application context: ``with app.app_context(): …``."""
+        return AppContext(self)
+
+    def test_request_context(self, path: str = "/", **kwargs: Any) -> RequestContext:
+        """A request context for ``path``, as if a request were being handled.
+
+        Args:
+            path: The path, optionally with a query string.
+            **kwargs: ``method``, ``headers``, ``query``, ``json``, ``data``, ``content``,
+                ``base_url`` as for the test client.
+        """
+        from cupola.testing import RequestContext
+
+        return RequestContext(self, path, **kwargs)
+
+    def test_client(self, protocol: Literal["wsgi", "asgi"] = "wsgi", **kwargs: Any) -> TestClient:
+        """A client that sends requests to this app in-process.
+
+        Args:
+            protocol: Drive the WSGI callable or ``app.asgi``.
+            **kwargs: Passed to :class:`~cupola.testing.TestClient`.
+
+        Raises:
+            ImproperlyConfigured: For an unknown protocol.
+        """
+        from cupola.testing import TestClient
+
+        if protocol not in ("wsgi", "asgi"):
+            raise ImproperlyConfigured(f"protocol must be 'wsgi' or 'asgi', not {protocol!r}.")
+        return TestClient(self, protocol=protocol, **kwargs)

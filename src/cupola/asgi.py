@@ -1,0 +1,240 @@
+"""The ASGI adapter: HTTP and lifespan scopes in, the same pipeline as WSGI.
+
+Before the pipeline runs, the adapter enforces the request-head limits uvicorn leaves to the
+application (DESIGN §7: target ≤ 8 KiB → 414; ≤ 100 headers, each ≤ 8 KiB, all ≤ 64 KiB →
+431) and reads the body, bounded by ``MAX_CONTENT_LENGTH`` (413 as soon as it is passed,
+without reading the rest) and spooled to disk when large, so sync and async views read it
+alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import traceback
+from collections.abc import Awaitable, Callable, MutableMapping
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_to_bytes
+
+from cupola.exceptions import (
+    BadRequest,
+    HTTPException,
+    RequestEntityTooLarge,
+    RequestHeaderFieldsTooLarge,
+    URITooLong,
+)
+from cupola.http.body import RequestBody, parse_content_length, read_messages
+from cupola.http.request import Request
+from cupola.http.response import Response, StreamingResponse
+from cupola.wsgi import _NO_BODY_STATUSES, has_content_length
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+MAX_TARGET = 8 * 1024
+MAX_HEADER = 8 * 1024
+MAX_HEADERS_TOTAL = 64 * 1024
+MAX_HEADER_COUNT = 100
+
+logger = logging.getLogger("cupola.asgi")
+
+
+class ASGISource:
+    """Reads an ASGI HTTP scope for :class:`Request`."""
+
+    def headers(self, scope: Scope) -> list[tuple[str, str]]:
+        """Header pairs decoded as latin-1."""
+        return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
+
+    def query_string(self, scope: Scope) -> bytes:
+        """The raw query string."""
+        return scope.get("query_string", b"")  # type: ignore[no-any-return]  # ASGI bytes
+
+    def scheme(self, scope: Scope) -> str:
+        """``http`` or ``https``."""
+        return scope.get("scheme", "http")  # type: ignore[no-any-return]  # ASGI str
+
+    def server(self, scope: Scope) -> tuple[str, int | None] | None:
+        """The server's host and port."""
+        server = scope.get("server")
+        return (server[0], server[1]) if server else None
+
+    def remote_addr(self, scope: Scope) -> str | None:
+        """The client's host."""
+        client = scope.get("client")
+        return client[0] if client else None
+
+    def root_path(self, scope: Scope) -> str:
+        """The mount prefix."""
+        return scope.get("root_path", "")  # type: ignore[no-any-return]  # ASGI str
+
+    def body(self, scope: Scope, limit: int | None) -> RequestBody:
+        """The adapter reads the body before the pipeline runs; this is never reached."""
+        return RequestBody.EMPTY
+
+
+ASGI_SOURCE = ASGISource()
+
+
+def check_head(scope: Scope) -> tuple[int | None, bool]:
+    """Enforce the head limits; return the declared length and whether a body may follow.
+
+    Raises:
+        URITooLong: When the request target is over 8 KiB.
+        RequestHeaderFieldsTooLarge: When headers are too many or too large.
+        BadRequest: For an invalid ``Content-Length``.
+    """
+    target = len(scope.get("raw_path") or scope["path"]) + len(scope.get("query_string", b""))
+    if target > MAX_TARGET:
+        raise URITooLong(f"The request target exceeds {MAX_TARGET} bytes.")
+    headers = scope["headers"]
+    if len(headers) > MAX_HEADER_COUNT:
+        raise RequestHeaderFieldsTooLarge(f"The request has more than {MAX_HEADER_COUNT} headers.")
+    total = 0
+    content_length: bytes | None = None
+    chunked = False
+    for name, value in headers:
+        size = len(name) + len(value)
+        if size > MAX_HEADER:
+            raise RequestHeaderFieldsTooLarge(f"A request header exceeds {MAX_HEADER} bytes.")
+        total += size
+        if name == b"content-length":
+            content_length = value
+        elif name == b"transfer-encoding":
+            chunked = True
+    if total > MAX_HEADERS_TOTAL:
+        raise RequestHeaderFieldsTooLarge(f"The request headers exceed {MAX_HEADERS_TOTAL} bytes.")
+    length = parse_content_length(content_length.decode("latin-1")) if content_length else None
+    return length, chunked or bool(length)
+
+
+def request_path(scope: Scope) -> str:
+    """The percent-decoded path, relative to ``root_path``.
+
+    Raises:
+        BadRequest: When the percent-decoded path is not UTF-8.
+    """
+    path: str = scope["path"]
+    raw: bytes | None = scope.get("raw_path")
+    if raw and b"%" in raw:
+        # NOTE: servers decode invalid UTF-8 with replacement characters; decode again from
+        # the raw path so that such a path is refused instead of silently altered.
+        try:
+            path = unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The request path is not valid UTF-8.") from None
+    root = scope.get("root_path", "")
+    if root and path.startswith(root):
+        path = path[len(root) :] or "/"
+    return path
+
+
+class ASGIAdapter:
+    """The ASGI callable of a :class:`~cupola.Cupola` app (``app.asgi``)."""
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: Cupola) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        kind = scope["type"]
+        if kind == "http":
+            await self._http(scope, receive, send)
+        elif kind == "lifespan":
+            await self._lifespan(receive, send)
+        elif kind == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = self.app
+        pipeline = app._pipeline or app.build()
+        try:
+            path = request_path(scope)
+            request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
+        except HTTPException as exc:
+            request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
+            request._reject = exc
+        try:
+            length, has_body = check_head(scope)
+            if has_body:
+                body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
+                if body is None:  # the client went away
+                    return
+                request._body = body
+            else:
+                request._body = RequestBody.EMPTY
+        except (RequestEntityTooLarge, HTTPException) as exc:
+            request._body = RequestBody.EMPTY
+            request._reject = request._reject or exc
+        response = await pipeline.handle_async(request)
+        await send_response(response, scope["method"], send, app)
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        app = self.app
+        while True:
+            message = await receive()
+            phase = message["type"].rpartition(".")[2]  # "startup" or "shutdown"
+            funcs = app.startup_funcs if phase == "startup" else app.shutdown_funcs
+            try:
+                for func in funcs:
+                    result = func()
+                    if type(result) is CoroutineType:
+                        await result
+            except Exception:
+                logger.exception("Error during lifespan %s", phase)
+                await send({"type": f"lifespan.{phase}.failed", "message": traceback.format_exc()})
+                return
+            await send({"type": f"lifespan.{phase}.complete"})
+            if phase == "shutdown":
+                return
+
+
+def _encode(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+
+
+async def send_response(response: Response, method: str, send: Send, app: Cupola) -> None:
+    """Send ``response`` as ``http.response.start`` and body messages."""
+    status = response.status
+    pairs = response.headers.raw()
+    if not response.is_streaming:
+        body = response.body
+        if status in _NO_BODY_STATUSES:
+            body = b""
+        elif not has_content_length(pairs):
+            pairs.append(("Content-Length", str(len(body))))
+        await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+        return
+    assert isinstance(response, StreamingResponse)  # noqa: S101  # is_streaming implies it
+    await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
+    try:
+        if method != "HEAD" and status not in _NO_BODY_STATUSES:
+            await _stream(response, send, app)
+    finally:
+        response.close()
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _stream(response: StreamingResponse, send: Send, app: Cupola) -> None:
+    if response.is_async:
+        async for chunk in response.aiter_chunks():
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        return
+    # A sync iterable may block (files, generators doing I/O): pull each chunk in a thread.
+    loop = asyncio.get_running_loop()
+    chunks = response.iter_chunks()
+    done = object()
+    executor = app.pipeline.executor
+    while True:
+        chunk = await loop.run_in_executor(executor, next, chunks, done)
+        if chunk is done:
+            return
+        await send({"type": "http.response.body", "body": chunk, "more_body": True})

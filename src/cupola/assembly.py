@@ -1,0 +1,160 @@
+"""Composing an app's registrations into its pipeline, once.
+
+Walks the app and its (nested) blueprints, joins URL prefixes and endpoint names, composes
+each route's hooks and error handlers, decides which routes need an event loop, and fills
+the router. Everything here runs when the app is built, never per request.
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from cupola.exceptions import ImproperlyConfigured
+from cupola.hooks import compose
+from cupola.http.forms import FormLimits
+from cupola.middleware import MiddlewareStack, instantiate
+from cupola.pipeline import Pipeline, Route
+from cupola.routing import Router, Rule
+from cupola.scaffold import RouteSpec, Scaffold
+from cupola.static import static_view
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.blueprints import Blueprint
+
+_Entry = tuple[RouteSpec, str, str, list[Scaffold], "str | None"]
+
+
+def is_async_callable(func: Any) -> bool:
+    """Whether calling ``func`` returns a coroutine (functions, partials, callables)."""
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004  # callable objects with async __call__
+    )
+
+
+def wants_request(view: Callable[..., Any]) -> bool:
+    """Whether the view declares a parameter named ``request``."""
+    try:
+        return "request" in inspect.signature(view).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def join_rule(prefix: str | None, rule: str) -> str:
+    """Join a blueprint prefix and a rule as Flask does."""
+    if not prefix:
+        return rule
+    if not rule:
+        return prefix
+    return prefix.rstrip("/") + "/" + rule.lstrip("/")
+
+
+def _static_spec(scaffold: Scaffold, max_age: int | None) -> RouteSpec | None:
+    folder = scaffold.static_path
+    if folder is None or scaffold.static_url_path is None or not os.path.isdir(folder):
+        return None
+    rule = scaffold.static_url_path.rstrip("/") + "/<path:filename>"
+    return RouteSpec(rule, "static", static_view(folder, max_age=max_age), frozenset({"GET"}))
+
+
+def _walk(app: Cupola, max_age: int | None) -> Iterator[_Entry]:
+    chain: list[Scaffold] = [app]
+    for spec in app.routes:
+        yield spec, spec.rule, spec.endpoint, chain, None
+    static = _static_spec(app, max_age)
+    if static is not None:
+        yield static, static.rule, "static", chain, None
+    names: set[str] = set()
+    for blueprint, options in app.blueprints:
+        yield from _walk_blueprint(blueprint, options, "", "", chain, names, max_age)
+
+
+def _walk_blueprint(
+    blueprint: Blueprint,
+    options: dict[str, Any],
+    parent_prefix: str,
+    parent_name: str,
+    parent_chain: list[Scaffold],
+    names: set[str],
+    max_age: int | None,
+) -> Iterator[_Entry]:
+    name = options.get("name", blueprint.name)
+    dotted = f"{parent_name}.{name}" if parent_name else name
+    if dotted in names:
+        raise ImproperlyConfigured(
+            f"A blueprint named {dotted!r} is already registered; pass name= to register "
+            "it again under another name."
+        )
+    names.add(dotted)
+    prefix = join_rule(parent_prefix, options.get("url_prefix", blueprint.url_prefix) or "")
+    chain = [*parent_chain, blueprint]
+    for spec in blueprint.routes:
+        yield spec, join_rule(prefix, spec.rule), f"{dotted}.{spec.endpoint}", chain, dotted
+    static = _static_spec(blueprint, max_age)
+    if static is not None:
+        yield static, join_rule(prefix, static.rule), f"{dotted}.static", chain, dotted
+    for child, child_options in blueprint.blueprints:
+        yield from _walk_blueprint(child, child_options, prefix, dotted, chain, names, max_age)
+
+
+def assemble(app: Cupola) -> Pipeline:
+    """Build the pipeline of ``app`` from its current registrations."""
+    config = app.config
+    stack = MiddlewareStack(instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware]))
+    stack_async = any(is_async_callable(hook) for hook in stack.callables())
+
+    def make_route(endpoint: str, view: Callable[..., Any], chain: list[Scaffold], bp: str | None) -> Route:
+        hooks = compose(chain)
+        needs_loop = stack_async or is_async_callable(view)
+        needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
+        return Route(endpoint, view, bp, wants_request(view), hooks, needs_loop)
+
+    router = Router(app.url_converters)
+    chains: dict[str | None, list[Scaffold]] = {None: [app]}
+    for spec, rule, endpoint, chain, blueprint in _walk(app, config.get("STATIC_MAX_AGE")):
+        chains.setdefault(blueprint, chain)
+        route = make_route(endpoint, spec.view_func, chain, blueprint)
+        router.add(
+            Rule(
+                rule,
+                endpoint=endpoint,
+                methods=spec.methods,
+                target=route,
+                websocket=spec.websocket,
+                **spec.options,
+            )
+        )
+    unmatched = make_route("", _no_view, [app], None)
+    propagate = config.get("PROPAGATE_EXCEPTIONS")
+    return Pipeline(
+        router,
+        stack,
+        unmatched,
+        debug=bool(config.get("DEBUG")),
+        propagate=bool(config.get("TESTING")) if propagate is None else bool(propagate),
+        executor=_executor(app),
+        form_limits=FormLimits(
+            max_form_memory_size=config.get("MAX_FORM_MEMORY_SIZE"),
+            max_form_parts=config.get("MAX_FORM_PARTS"),
+            max_form_files=config.get("MAX_FORM_FILES"),
+        ),
+        chains=chains,
+    )
+
+
+def _no_view() -> None:
+    """Stands in for the view of requests that matched no route; never called."""
+
+
+def _executor(app: Cupola) -> ThreadPoolExecutor:
+    executor: ThreadPoolExecutor | None = app.extensions.get("cupola.executor")
+    if executor is None:
+        executor = ThreadPoolExecutor(
+            max_workers=int(app.config.get("ASGI_THREADS") or 40), thread_name_prefix="cupola"
+        )
+        app.extensions["cupola.executor"] = executor
+    return executor

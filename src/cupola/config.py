@@ -1,0 +1,140 @@
+"""Application configuration: a dict of upper-case keys with documented defaults.
+
+Values come from the constructor's ``config=``, objects (``from_object``), TOML files
+(``from_file``) and environment variables (``from_env``). The app reads the values it needs
+on the hot path once, when it is built; changing a key afterwards rebuilds it on the next
+request.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from cupola.exceptions import ImproperlyConfigured
+from cupola.importing import import_string
+
+DEFAULTS: dict[str, Any] = {
+    "DEBUG": False,
+    "TESTING": False,
+    "SECRET_KEY": None,
+    "PROPAGATE_EXCEPTIONS": None,
+    "SERVER_NAME": None,
+    "APPLICATION_ROOT": "/",
+    "PREFERRED_URL_SCHEME": "http",
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
+    "MAX_FORM_MEMORY_SIZE": 500_000,
+    "MAX_FORM_PARTS": 1000,
+    "MAX_FORM_FILES": 100,
+    "TEMPLATES_AUTO_RELOAD": None,
+    "MIDDLEWARE": [],
+    "ASGI_THREADS": 40,
+    "STATIC_MAX_AGE": None,
+}
+
+
+class Config(dict[str, Any]):
+    """The configuration of one app; a ``dict`` with loaders.
+
+    Args:
+        defaults: Initial values (the app passes :data:`DEFAULTS`).
+        on_change: Called after any key changes.
+    """
+
+    def __init__(
+        self, defaults: Mapping[str, Any] | None = None, on_change: Callable[[], None] = lambda: None
+    ) -> None:
+        super().__init__(defaults or {})
+        self._on_change = on_change
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._on_change()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._on_change()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """Update like ``dict.update``, then notify the app."""
+        super().update(*args, **kwargs)
+        self._on_change()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        """Like ``dict.setdefault``, then notify the app."""
+        value = super().setdefault(key, default)
+        self._on_change()
+        return value
+
+    def from_mapping(self, mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
+        """Load the upper-case keys of ``mapping`` and ``kwargs``."""
+        items = {**(mapping or {}), **kwargs}
+        self.update({key: value for key, value in items.items() if key.isupper()})
+
+    def from_object(self, obj: object | str) -> None:
+        """Load the upper-case attributes of an object, class or module (or dotted path).
+
+        Example:
+            >>> class Settings:
+            ...     DEBUG = True
+            >>> config = Config()
+            >>> config.from_object(Settings)
+            >>> config["DEBUG"]
+            True
+        """
+        if isinstance(obj, str):
+            obj = import_string(obj)
+        self.update({key: getattr(obj, key) for key in dir(obj) if key.isupper()})
+
+    def from_file(self, path: str | os.PathLike[str], *, silent: bool = False) -> bool:
+        """Load upper-case keys from a TOML file (tables become dicts).
+
+        Args:
+            path: The file to read.
+            silent: Return ``False`` instead of raising when the file does not exist.
+
+        Raises:
+            ImproperlyConfigured: When the file is missing (unless ``silent``) or invalid.
+        """
+        try:
+            with open(path, "rb") as file:
+                data = tomllib.load(file)
+        except FileNotFoundError:
+            if silent:
+                return False
+            raise ImproperlyConfigured(f"Config file {os.fspath(path)!r} does not exist.") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ImproperlyConfigured(f"Config file {os.fspath(path)!r}: {exc}") from exc
+        self.from_mapping(data)
+        return True
+
+    def from_env(self, prefix: str = "CUPOLA_") -> None:
+        """Load environment variables that start with ``prefix``.
+
+        The prefix is removed; values are parsed as JSON when they parse (``"true"``,
+        ``"42"``, ``'["a"]'``) and kept as strings otherwise. A double underscore sets a
+        nested key: ``CUPOLA_REST__PAGE_SIZE=20`` sets ``config["REST"]["PAGE_SIZE"]``.
+        """
+        loaded: dict[str, Any] = {}
+        for name in sorted(os.environ):
+            if not name.startswith(prefix) or name == prefix:
+                continue
+            raw = os.environ[name]
+            try:
+                value = json.loads(raw)
+            except ValueError:
+                value = raw
+            *parents, leaf = name[len(prefix) :].split("__")
+            target = loaded
+            for parent in parents:
+                current = target.get(parent, self.get(parent) if target is loaded else None)
+                target[parent] = dict(current) if isinstance(current, Mapping) else {}
+                target = target[parent]
+            target[leaf] = value
+        self.update(loaded)
+
+    def __repr__(self) -> str:
+        return f"<Config {sorted(self)}>"

@@ -1,0 +1,219 @@
+"""Context locals: ``request``, ``session``, ``g`` and ``current_app``.
+
+One :class:`contextvars.ContextVar` holds the active context: the :class:`Request` being
+handled, or an :class:`AppContext` outside requests. Context variables follow both threads
+and asyncio tasks, so the proxies are correct under either server. The pipeline sets the
+variable once per request and resets it when the request ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar, Token
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.http.request import Request
+
+T = TypeVar("T")
+
+
+class AppGlobals:
+    """``g``: a namespace for data that lives as long as one request or app context."""
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return attribute ``name``, or ``default``."""
+        return self.__dict__.get(name, default)
+
+    def pop(self, name: str, *default: Any) -> Any:
+        """Remove and return attribute ``name`` (``KeyError`` without a default)."""
+        return self.__dict__.pop(name, *default)
+
+    def setdefault(self, name: str, default: Any = None) -> Any:
+        """Return attribute ``name``, setting it to ``default`` first when missing."""
+        return self.__dict__.setdefault(name, default)
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.__dict__
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.__dict__)
+
+    def __repr__(self) -> str:
+        return f"<g {self.__dict__!r}>"
+
+
+class AppContext:
+    """The application context: ``current_app`` and ``g`` without a request.
+
+    Use ``with app.app_context():`` in scripts, CLI commands and tests.
+    """
+
+    __slots__ = ("_g", "_tokens", "app")
+
+    def __init__(self, app: Cupola) -> None:
+        self.app = app
+        self._tokens: list[Token[AppContext | Request]] = []
+
+    @property
+    def g(self) -> AppGlobals:
+        """This context's ``g``."""
+        try:
+            return self._g
+        except AttributeError:
+            self._g = AppGlobals()
+            return self._g
+
+    def push(self) -> None:
+        """Make this context the active one."""
+        self._tokens.append(_active.set(self))
+
+    def pop(self) -> None:
+        """Restore the context that was active before :meth:`push`."""
+        _active.reset(self._tokens.pop())
+
+    def __enter__(self) -> AppContext:
+        self.push()
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.pop()
+
+
+_active: ContextVar[AppContext | Request] = ContextVar("cupola.context")
+
+
+def activate(request: Request) -> Token[AppContext | Request]:
+    """Make ``request`` the active context; return the token that restores the previous."""
+    return _active.set(request)
+
+
+def deactivate(token: Token[AppContext | Request]) -> None:
+    """Restore the context active before :func:`activate`."""
+    _active.reset(token)
+
+
+def _outside(what: str) -> RuntimeError:
+    return RuntimeError(
+        f"Working outside of {what} context: use it inside a view, a hook, "
+        f"`with app.{'test_request' if what == 'request' else 'app'}_context():`, "
+        "or a test client request."
+    )
+
+
+def get_app_context() -> AppContext | Request:
+    """Return the active context (a request also serves as the app context)."""
+    try:
+        return _active.get()
+    except LookupError:
+        raise _outside("application") from None
+
+
+def get_request() -> Request:
+    """Return the request being handled."""
+    ctx = _active.get(None)
+    if ctx is None or isinstance(ctx, AppContext):
+        raise _outside("request")
+    return ctx
+
+
+def has_request_context() -> bool:
+    """Whether a request is being handled in this thread or task."""
+    ctx = _active.get(None)
+    return ctx is not None and not isinstance(ctx, AppContext)
+
+
+def has_app_context() -> bool:
+    """Whether an application (or request) context is active."""
+    return _active.get(None) is not None
+
+
+class ContextProxy(Generic[T]):
+    """Forwards attribute access and common operators to the object ``get`` returns."""
+
+    __slots__ = ("_get",)
+
+    def __init__(self, get: Callable[[], T]) -> None:
+        object.__setattr__(self, "_get", get)
+
+    def _get_current_object(self) -> T:
+        """Return the proxied object itself (e.g. to pass it to another thread)."""
+        return self._get()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._get(), name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._get(), name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._get(), name)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._get()[key]  # type: ignore[index]  # forwarded as is
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._get()[key] = value  # type: ignore[index]  # forwarded as is
+
+    def __delitem__(self, key: Any) -> None:
+        del self._get()[key]  # type: ignore[attr-defined]  # forwarded as is
+
+    def __contains__(self, key: Any) -> bool:
+        return key in self._get()  # type: ignore[operator]  # forwarded as is
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._get())  # type: ignore[call-overload]  # forwarded as is
+
+    def __len__(self) -> int:
+        return len(self._get())  # type: ignore[arg-type]  # forwarded as is
+
+    def __bool__(self) -> bool:
+        try:
+            return bool(self._get())
+        except RuntimeError:
+            return False
+
+    def __eq__(self, other: object) -> bool:
+        return bool(self._get() == other)
+
+    def __ne__(self, other: object) -> bool:
+        return bool(self._get() != other)
+
+    __hash__ = None  # type: ignore[assignment]  # proxies compare by the object they point to
+
+    def __repr__(self) -> str:
+        try:
+            return repr(self._get())
+        except RuntimeError:
+            return f"<unbound {type(self).__name__}>"
+
+    def __str__(self) -> str:
+        return str(self._get())
+
+
+def _current_app() -> Cupola:
+    return get_app_context().app
+
+
+def _g() -> AppGlobals:
+    return get_app_context().g
+
+
+def _session() -> Any:
+    request = get_request()
+    try:
+        return request.session  # type: ignore[attr-defined]  # set by the session middleware
+    except AttributeError:
+        raise RuntimeError(
+            "The session is not available: no session middleware is installed."
+        ) from None
+
+
+request: Request = cast("Request", ContextProxy(get_request))
+current_app: Cupola = cast("Cupola", ContextProxy(_current_app))
+g: AppGlobals = cast(AppGlobals, ContextProxy(_g))
+session: Any = ContextProxy(_session)

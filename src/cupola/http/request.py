@@ -1,0 +1,352 @@
+"""The request object views, hooks and middleware receive, whichever server runs the app.
+
+A :class:`Request` is built by an adapter from a raw WSGI environ or ASGI scope plus a
+:class:`RequestSource` that knows how to read that raw form. Everything past the method and
+path (headers, query, cookies, body, forms) is parsed on first access and cached, so a view
+that reads nothing pays for nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import quote
+
+from cupola.context import AppGlobals
+from cupola.exceptions import BadRequest, HTTPException, UnsupportedMediaType
+from cupola.http import json as jsonlib
+from cupola.http.body import RequestBody
+from cupola.http.cookies import parse_cookie_header
+from cupola.http.forms import FormLimits, UploadFile, parse_form
+from cupola.http.headers import Headers
+from cupola.http.mediatypes import parse_options_header
+from cupola.http.multidict import ImmutableMultiDict
+from cupola.http.urls import parse_query_string
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.routing import Rule
+
+# RFC 3986 reg-name / IPv4 / bracketed IPv6, with an optional port.
+_HOST_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
+
+
+_FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+
+class RequestSource(Protocol):
+    """How an adapter's raw request (environ or scope) answers the request's questions."""
+
+    def headers(self, raw: Any) -> list[tuple[str, str]]:
+        """Header pairs with ``str`` names and values."""
+
+    def query_string(self, raw: Any) -> str | bytes:
+        """The raw query string, without ``?``."""
+
+    def scheme(self, raw: Any) -> str:
+        """``"http"`` or ``"https"`` as the server saw it."""
+
+    def server(self, raw: Any) -> tuple[str, int | None] | None:
+        """The server's own host and port, used when the client sent no ``Host``."""
+
+    def remote_addr(self, raw: Any) -> str | None:
+        """The peer's address."""
+
+    def root_path(self, raw: Any) -> str:
+        """The prefix the application is mounted under (``SCRIPT_NAME``/``root_path``)."""
+
+    def body(self, raw: Any, limit: int | None) -> RequestBody:
+        """Read the whole body, bounded by ``limit``."""
+
+
+class Request:
+    """An HTTP request.
+
+    Attributes:
+        method: The method in upper case.
+        path: The percent-decoded path, without the root path.
+        app: The application handling the request.
+        view_args: Values the router matched from the path.
+        url_rule: The matched routing rule, or ``None``.
+        endpoint: The matched endpoint, or ``None``.
+        blueprint: The dotted name of the matched view's blueprint, or ``None``.
+    """
+
+    __slots__ = (
+        "__dict__",
+        "_args",
+        "_body",
+        "_cookies",
+        "_files",
+        "_form",
+        "_g",
+        "_headers",
+        "_json",
+        "_raw",
+        "_reject",
+        "_source",
+        "app",
+        "blueprint",
+        "endpoint",
+        "method",
+        "path",
+        "url_rule",
+        "view_args",
+    )
+
+    def __init__(
+        self, app: Cupola, method: str, path: str, raw: Any, source: RequestSource
+    ) -> None:
+        self.app = app
+        self.method = method
+        self.path = path
+        self._raw = raw
+        self._source = source
+        # An error the adapter found before the pipeline ran (bad path, body too large…);
+        # the pipeline raises it so that error handlers and hooks see it like any other.
+        self._reject: HTTPException | None = None
+        self.view_args: dict[str, Any] = {}
+        self.url_rule: Rule | None = None
+        self.endpoint: str | None = None
+        self.blueprint: str | None = None
+
+    def __repr__(self) -> str:
+        return f"<Request {self.method} {self.path!r}>"
+
+    @property
+    def g(self) -> AppGlobals:
+        """This request's ``g`` namespace."""
+        try:
+            return self._g
+        except AttributeError:
+            self._g = AppGlobals()
+            return self._g
+
+    # -- head -----------------------------------------------------------------------------
+
+    @property
+    def headers(self) -> Headers:
+        """The request headers (case-insensitive, read-only by convention)."""
+        try:
+            return self._headers
+        except AttributeError:
+            self._headers = Headers.from_trusted(self._source.headers(self._raw))
+            return self._headers
+
+    @property
+    def query_string(self) -> bytes:
+        """The raw query string, without ``?``."""
+        qs = self._source.query_string(self._raw)
+        return qs.encode("latin-1") if isinstance(qs, str) else qs
+
+    @property
+    def args(self) -> ImmutableMultiDict[str]:
+        """The parsed query string; ``get``/``getlist`` as in Werkzeug."""
+        try:
+            return self._args
+        except AttributeError:
+            self._args = parse_query_string(self._source.query_string(self._raw))
+            return self._args
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """Cookies sent by the client (the first value of a repeated name)."""
+        try:
+            return self._cookies
+        except AttributeError:
+            self._cookies = parse_cookie_header(self.headers.get("cookie"))
+            return self._cookies
+
+    @property
+    def scheme(self) -> str:
+        """``"http"`` or ``"https"``."""
+        return self._source.scheme(self._raw)
+
+    @property
+    def is_secure(self) -> bool:
+        """Whether the request came over HTTPS."""
+        return self.scheme == "https"
+
+    @property
+    def remote_addr(self) -> str | None:
+        """The client's address as the server saw it."""
+        return self._source.remote_addr(self._raw)
+
+    @property
+    def root_path(self) -> str:
+        """The prefix the application is mounted under, ``""`` at the root."""
+        return self._source.root_path(self._raw)
+
+    @property
+    def host(self) -> str:
+        """The ``Host`` header (with its port, if any), or the server's own address.
+
+        Raises:
+            BadRequest: When the ``Host`` header is malformed.
+        """
+        host = self.headers.get("host")
+        if host is None:
+            server = self._source.server(self._raw)
+            if server is None:
+                raise BadRequest("The request has no Host header.")
+            name, port = server
+            default = 443 if self.scheme == "https" else 80
+            return name if port in (None, default) else f"{name}:{port}"
+        if not _HOST_RE.fullmatch(host):
+            raise BadRequest("The Host header is malformed.")
+        return host
+
+    @property
+    def host_url(self) -> str:
+        """Scheme and host, for example ``"https://example.com/"``."""
+        return f"{self.scheme}://{self.host}/"
+
+    @property
+    def full_path(self) -> str:
+        """The path (percent-encoded) and query string."""
+        qs = self.query_string
+        path = self.root_path + quote(self.path, safe="/:@!$&'()*+,;=-._~")
+        return f"{path}?{qs.decode('latin-1')}" if qs else path
+
+    @property
+    def url(self) -> str:
+        """The full URL the client asked for."""
+        return f"{self.scheme}://{self.host}{self.full_path}"
+
+    @property
+    def base_url(self) -> str:
+        """The URL without the query string."""
+        return self.url.partition("?")[0]
+
+    @property
+    def content_type(self) -> str | None:
+        """The ``Content-Type`` header as sent."""
+        return self.headers.get("content-type")
+
+    @property
+    def mimetype(self) -> str:
+        """The media type of the body, lower-case and without parameters."""
+        return parse_options_header(self.content_type)[0]
+
+    @property
+    def content_length(self) -> int | None:
+        """The declared ``Content-Length``, if any and valid."""
+        value = self.headers.get("content-length")
+        return int(value) if value is not None and value.isdigit() else None
+
+    # -- body -----------------------------------------------------------------------------
+
+    def _load_body(self) -> RequestBody:
+        try:
+            return self._body
+        except AttributeError:
+            limit = self.app.config.get("MAX_CONTENT_LENGTH")
+            self._body = self._source.body(self._raw, limit)
+            return self._body
+
+    def get_data(self, as_text: bool = False) -> Any:
+        """Return the raw body as ``bytes`` (or ``str`` when ``as_text``).
+
+        Raises:
+            RequestEntityTooLarge: When the body exceeds ``MAX_CONTENT_LENGTH``.
+            BadRequest: When ``as_text`` and the body is not UTF-8.
+        """
+        data = self._load_body().read()
+        if not as_text:
+            return data
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise BadRequest("The request body is not valid UTF-8.") from None
+
+    @property
+    def stream(self) -> Any:
+        """The body as a binary file object positioned at its start."""
+        return self._load_body().stream()
+
+    @property
+    def is_json(self) -> bool:
+        """Whether the body is declared as JSON (``application/json`` or ``+json``)."""
+        mimetype = self.mimetype
+        return mimetype == "application/json" or mimetype.endswith("+json")
+
+    @property
+    def json(self) -> Any:
+        """The body parsed as JSON.
+
+        Raises:
+            UnsupportedMediaType: When the body is not declared as JSON (415).
+            BadRequest: When it is not valid JSON (400).
+        """
+        return self.get_json()
+
+    def get_json(self, *, force: bool = False, silent: bool = False) -> Any:
+        """Parse the body as JSON.
+
+        Args:
+            force: Parse whatever the declared content type.
+            silent: Return ``None`` instead of raising on a wrong type or bad JSON.
+
+        Raises:
+            UnsupportedMediaType: When not ``force`` and the body is not declared as JSON.
+            BadRequest: When the body is not valid JSON.
+        """
+        try:
+            return self._json
+        except AttributeError:
+            pass
+        if not (force or self.is_json):
+            if silent:
+                return None
+            raise UnsupportedMediaType(
+                "The request body must be JSON (Content-Type: application/json)."
+            )
+        try:
+            self._json = jsonlib.loads(self.get_data())
+        except BadRequest:
+            if silent:
+                return None
+            raise
+        return self._json
+
+    def _load_form(self) -> None:
+        if self.mimetype not in _FORM_TYPES:  # PERF: don't read a body that holds no form
+            self._form, self._files = ImmutableMultiDict(), ImmutableMultiDict()
+            return
+        self._form, self._files = parse_form(self.content_type, self.stream, self.app.form_limits)
+
+    @property
+    def form(self) -> ImmutableMultiDict[str]:
+        """Fields of an urlencoded or multipart body (empty for other bodies)."""
+        try:
+            return self._form
+        except AttributeError:
+            self._load_form()
+            return self._form
+
+    @property
+    def files(self) -> ImmutableMultiDict[UploadFile]:
+        """Uploaded files of a multipart body."""
+        try:
+            return self._files
+        except AttributeError:
+            self._load_form()
+            return self._files
+
+    @property
+    def values(self) -> ImmutableMultiDict[str]:
+        """Query arguments and form fields together (form values after query ones)."""
+        merged = list(self.args.items(multi=True)) + list(self.form.items(multi=True))
+        return ImmutableMultiDict(merged)
+
+    def close(self) -> None:
+        """Release uploaded files and a spooled body."""
+        files: ImmutableMultiDict[UploadFile] = getattr(self, "_files", ImmutableMultiDict())
+        for _, upload in files.items(multi=True):
+            upload.close()
+        body = getattr(self, "_body", None)
+        if body is not None:
+            body.close()
+
+
+__all__ = ["FormLimits", "Request", "RequestSource"]

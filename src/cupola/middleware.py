@@ -1,0 +1,121 @@
+"""Django-style middleware: one base class with five optional hooks.
+
+``process_request`` hooks run in order before routing's result is used; the first that
+returns a response short-circuits the rest, and only the middleware already entered see
+``process_response``. ``process_view``, ``process_exception``, ``process_template_response``
+and ``process_response`` follow Django's semantics (the last three in reverse order). Any
+hook may be ``async def``. The stack is compiled once, when the app is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from cupola.exceptions import ImproperlyConfigured
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.http.request import Request
+    from cupola.http.response import Response
+
+_HOOKS = (
+    "process_request",
+    "process_view",
+    "process_exception",
+    "process_template_response",
+    "process_response",
+)
+
+
+class Middleware:
+    """Base class for middleware; override any of the five hooks.
+
+    Args:
+        app: The application the middleware is installed on.
+
+    Example:
+        >>> class Timing(Middleware):
+        ...     def process_response(self, request, response):
+        ...         response.headers["X-Handled-By"] = "cupola"
+        ...         return response
+    """
+
+    def __init__(self, app: Cupola) -> None:
+        self.app = app
+
+    def process_request(self, request: Request) -> Response | None:
+        """Run before the view; return a response to skip the view and later middleware."""
+        return None
+
+    def process_view(
+        self, request: Request, view_func: Callable[..., Any], view_kwargs: dict[str, Any]
+    ) -> Response | None:
+        """Run just before the view is called; return a response to skip it."""
+        return None
+
+    def process_exception(self, request: Request, exception: Exception) -> Response | None:
+        """Run when the view (or a later hook) raised; return a response to handle it."""
+        return None
+
+    def process_template_response(self, request: Request, response: Response) -> Response:
+        """Run for a ``TemplateResponse`` before it is rendered; may change it."""
+        return response
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        """Run for every response on its way out; return it or a replacement."""
+        return response
+
+
+class MiddlewareStack:
+    """The installed middleware, compiled into one list per hook.
+
+    Only hooks a class overrides are listed, so a middleware that only adds headers costs
+    nothing in the other phases. Reverse-order phases are stored reversed, with each
+    hook's position so that a short-circuit can skip the middleware it never entered.
+    """
+
+    __slots__ = ("count", "exception", "request", "response", "template_response", "view")
+
+    def __init__(self, instances: Sequence[Middleware]) -> None:
+        self.count = len(instances)
+
+        def overriding(name: str) -> list[tuple[int, Callable[..., Any]]]:
+            return [
+                (index, getattr(m, name))
+                for index, m in enumerate(instances)
+                if getattr(type(m), name) is not getattr(Middleware, name)
+            ]
+
+        self.request = overriding("process_request")
+        self.view = [hook for _, hook in overriding("process_view")]
+        self.exception = [hook for _, hook in reversed(overriding("process_exception"))]
+        self.template_response = [
+            hook for _, hook in reversed(overriding("process_template_response"))
+        ]
+        self.response = list(reversed(overriding("process_response")))
+
+    def callables(self) -> list[Callable[..., Any]]:
+        """Every hook, for deciding whether the stack needs an event loop."""
+        return [
+            *(hook for _, hook in self.request),
+            *self.view,
+            *self.exception,
+            *self.template_response,
+            *(hook for _, hook in self.response),
+        ]
+
+
+def instantiate(app: Cupola, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:
+    """Create middleware instances from classes or dotted paths (``"pkg.mod:Class"``)."""
+    from cupola.importing import import_string
+
+    instances = []
+    for entry in entries:
+        cls = import_string(entry) if isinstance(entry, str) else entry
+        if not (isinstance(cls, type) and issubclass(cls, Middleware)):
+            raise ImproperlyConfigured(
+                f"Middleware {entry!r} is not a subclass of cupola.Middleware."
+            )
+        instances.append(cls(app))
+    return instances

@@ -1,0 +1,291 @@
+"""The request lifecycle, in DESIGN §2's order, for both protocols.
+
+:meth:`Pipeline.run` is the whole lifecycle in one coroutine: middleware ``process_request``
+(in order), ``process_view``, ``before_request`` hooks, the view, return-value coercion,
+``process_template_response`` then rendering, ``after_request`` hooks, ``process_response``
+(reverse), with ``process_exception`` and error handlers on failure and ``teardown_request``
+hooks last. It does no I/O. A route whose callables are all sync never suspends, so
+:meth:`Pipeline.handle` steps the coroutine to completion without an event loop (WSGI, or a
+worker thread under ASGI: one hop for the whole sync part); routes with ``async def`` parts
+are awaited on a loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+from collections.abc import Callable, Coroutine, Mapping
+from concurrent.futures import Executor
+from dataclasses import dataclass, replace
+from types import CoroutineType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from cupola.concurrency import run_coroutine
+from cupola.context import activate, deactivate
+from cupola.errors import find_handler, http_error_response, server_error_response
+from cupola.exceptions import HTTPException, InternalServerError, RequestRedirect
+from cupola.hooks import RouteHooks
+from cupola.http.forms import FormLimits
+from cupola.http.request import Request
+from cupola.http.response import Response
+from cupola.middleware import MiddlewareStack
+from cupola.returns import to_response
+from cupola.routing import Router
+from cupola.templating import TemplateResponse
+
+if TYPE_CHECKING:
+    from cupola.scaffold import Scaffold
+
+logger = logging.getLogger("cupola.app")
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """A view with everything that applies to it, composed once when the app is built."""
+
+    endpoint: str
+    view: Callable[..., Any]
+    blueprint: str | None
+    pass_request: bool
+    hooks: RouteHooks
+    needs_loop: bool
+
+
+async def _resolve(value: Any) -> Any:
+    # PERF: an exact type check; sync callables never pay for an await.
+    if type(value) is CoroutineType:
+        return await value
+    return value
+
+
+class Pipeline:
+    """The built request handler of one app.
+
+    Args:
+        router: The router holding every rule, each with a :class:`Route` as target.
+        middleware: The compiled middleware stack.
+        unmatched: The route standing for requests no rule matched (app hooks only).
+        debug: Show tracebacks in 500 responses.
+        propagate: Re-raise unhandled exceptions instead of answering 500 (tests).
+        executor: Worker threads for sync routes under ASGI.
+        form_limits: Limits for parsing form bodies.
+        chains: Each blueprint's dotted name mapped to its scaffolds, app first.
+    """
+
+    def __init__(
+        self,
+        router: Router,
+        middleware: MiddlewareStack,
+        unmatched: Route,
+        *,
+        debug: bool,
+        propagate: bool,
+        executor: Executor,
+        form_limits: FormLimits,
+        chains: Mapping[str | None, list[Scaffold]],
+    ) -> None:
+        self.router = router
+        self.middleware = middleware
+        self.unmatched = unmatched
+        self.debug = debug
+        self.propagate = propagate
+        self.executor = executor
+        self.form_limits = form_limits
+        self.chains = chains
+
+    # -- entry points for the adapters ----------------------------------------------------
+
+    def handle(self, request: Request) -> Response:
+        """Handle ``request`` synchronously (WSGI adapter, or inside a worker thread)."""
+        route = self.route(request)
+        if route.needs_loop:
+            return run_coroutine(self.run(request, route))
+        return _step(self.run(request, route))
+
+    async def handle_async(self, request: Request) -> Response:
+        """Handle ``request`` on the event loop (ASGI adapter).
+
+        Sync routes run in one worker-thread hop; async routes run on the loop.
+        """
+        route = self.route(request)
+        if route.needs_loop:
+            return await self.run(request, route)
+        loop = asyncio.get_running_loop()
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(
+            self.executor, context.run, _step, self.run(request, route)
+        )
+
+    # -- the lifecycle --------------------------------------------------------------------
+
+    def route(self, request: Request) -> Route:
+        """Match the request; on failure return the unmatched route and keep the error.
+
+        The error is raised where the view would run, so middleware and ``before_request``
+        hooks see every request, as in Flask.
+        """
+        if request._reject is not None:  # the adapter already refused the request
+            return self.unmatched
+        try:
+            rule, values = self.router.match(request.path, request.method)
+        except RequestRedirect as redirect:
+            query = request.query_string
+            location = request.root_path + quote(redirect.new_url, safe="/:@!$&'()*+,;=-._~")
+            if query:
+                location += "?" + query.decode("latin-1")
+            request._reject = RequestRedirect(location)
+            return self.unmatched
+        except HTTPException as exc:
+            request._reject = exc
+            return self.unmatched
+        route: Route = rule.target
+        request.url_rule = rule
+        request.view_args = values
+        request.endpoint = route.endpoint
+        request.blueprint = route.blueprint
+        if rule.automatic_options and request.method == "OPTIONS":
+            return self._options_route(request, route)
+        return route
+
+    def _options_route(self, request: Request, route: Route) -> Route:
+        allow = ", ".join(self.router.allowed_methods(request.path))
+        return replace(route, view=lambda: Response(headers={"Allow": allow}), pass_request=False)
+
+    async def run(self, request: Request, route: Route) -> Response:
+        """Run the lifecycle for a routed request and return the response to send."""
+        token = activate(request)
+        unhandled: BaseException | None = None
+        try:
+            response, unhandled = await self._respond(request, route)
+            return response
+        except BaseException as exc:
+            unhandled = exc
+            raise
+        finally:
+            await self._teardown(route, unhandled)
+            deactivate(token)
+
+    async def _respond(
+        self, request: Request, route: Route
+    ) -> tuple[Response, BaseException | None]:
+        stack = self.middleware
+        response: Response | None = None
+        unhandled: BaseException | None = None
+        entered = stack.count  # middleware below this index see process_response
+        try:
+            for index, hook in stack.request:
+                entered = index  # should the hook raise, it was not entered
+                result = await _resolve(hook(request))
+                if result is not None:
+                    response, entered = to_response(result), index + 1
+                    break
+            else:
+                entered = stack.count
+        except Exception as exc:
+            # Outside the view phase only the app's own handlers apply.
+            response, unhandled = await self._handle_exception(self.unmatched, exc)
+        if response is None:
+            response, unhandled = await self._view_phase(request, route)
+        try:
+            for index, hook in stack.response:
+                if index < entered:
+                    response = await _resolve(hook(request, response))
+        except Exception as exc:
+            response, unhandled = await self._handle_exception(self.unmatched, exc)
+        return response, unhandled
+
+    async def _view_phase(
+        self, request: Request, route: Route
+    ) -> tuple[Response, BaseException | None]:
+        unhandled: BaseException | None = None
+        try:
+            response = to_response(await self._call_view(request, route))
+        except Exception as exc:
+            response, unhandled = await self._exception_phase(request, route, exc)
+        try:
+            if isinstance(response, TemplateResponse):
+                for hook in self.middleware.template_response:
+                    response = await _resolve(hook(request, response))
+                if isinstance(response, TemplateResponse):
+                    response.render()
+            for after in route.hooks.after:
+                response = await _resolve(after(response))
+        except Exception as exc:
+            response, unhandled = await self._handle_exception(route, exc)
+        return response, unhandled
+
+    async def _call_view(self, request: Request, route: Route) -> Any:
+        if route is self.unmatched:
+            for before in route.hooks.before:
+                result = await _resolve(before())
+                if result is not None:
+                    return result
+            raise request._reject  # type: ignore[misc]  # set whenever route is unmatched
+        for hook in self.middleware.view:
+            result = await _resolve(hook(request, route.view, request.view_args))
+            if result is not None:
+                return result
+        for before in route.hooks.before:
+            result = await _resolve(before())
+            if result is not None:
+                return result
+        if route.pass_request:
+            return await _resolve(route.view(request, **request.view_args))
+        return await _resolve(route.view(**request.view_args))
+
+    async def _exception_phase(
+        self, request: Request, route: Route, exc: Exception
+    ) -> tuple[Response, BaseException | None]:
+        for hook in self.middleware.exception:
+            result = await _resolve(hook(request, exc))
+            if result is not None:
+                return to_response(result), None
+        return await self._handle_exception(route, exc)
+
+    async def _handle_exception(
+        self, route: Route, exc: Exception
+    ) -> tuple[Response, BaseException | None]:
+        """Answer ``exc`` with the matching error handler, or the default response."""
+        chain = route.hooks.error_handlers
+        if isinstance(exc, HTTPException):
+            handler = find_handler(chain, exc)
+            if handler is None:
+                return http_error_response(exc), None
+            return to_response(await _resolve(handler(exc))), None
+        if self.propagate:
+            raise exc
+        logger.error("Exception on request", exc_info=exc)
+        handler = find_handler(chain, exc)
+        if handler is not None:
+            return to_response(await _resolve(handler(exc))), None
+        server_error = InternalServerError()
+        server_error.original_exception = exc  # type: ignore[attr-defined]  # as in Flask
+        handler = find_handler(chain, server_error)
+        if handler is not None:
+            return to_response(await _resolve(handler(server_error))), exc
+        return server_error_response(exc, debug=self.debug), exc
+
+    async def _teardown(self, route: Route, unhandled: BaseException | None) -> None:
+        for hook in route.hooks.teardown:
+            try:
+                await _resolve(hook(unhandled))
+            except Exception:
+                logger.exception("Error in a teardown_request hook")
+
+
+def _step(coro: Coroutine[Any, Any, Response]) -> Response:
+    """Run a coroutine that never suspends to completion, without an event loop."""
+    try:
+        coro.send(None)
+    except StopIteration as done:
+        return done.value  # type: ignore[no-any-return]  # the coroutine's return value
+    coro.close()
+    raise RuntimeError(
+        "A sync route awaited something that suspends; make the view `async def` so the "
+        "route runs on an event loop."
+    )
+
+
+__all__ = ["Pipeline", "Route"]

@@ -1,0 +1,243 @@
+"""What the app and blueprints share: route decorators, hooks, error handlers, template helpers.
+
+A :class:`Scaffold` only records registrations; nothing is composed until the app is built
+(on its first request), so blueprints can be registered in any order and hooks added after
+routes still apply to them.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict, TypeVar, Unpack
+
+from cupola.errors import ErrorHandlerRegistry
+from cupola.exceptions import ImproperlyConfigured
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class RouteOptions(TypedDict, total=False):
+    """Options every route decorator accepts."""
+
+    endpoint: str
+    strict_slashes: bool
+    defaults: Mapping[str, Any]
+    provide_automatic_options: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RouteSpec:
+    """One registered route, before the app composes it."""
+
+    rule: str
+    endpoint: str
+    view_func: Callable[..., Any]
+    methods: frozenset[str] | None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    websocket: bool = False
+
+
+def get_root_path(import_name: str) -> str:
+    """Return the folder of the module ``import_name`` (the working directory if unknown)."""
+    module = sys.modules.get(import_name)
+    filename = getattr(module, "__file__", None)
+    if filename is None:
+        spec = importlib.util.find_spec(import_name) if import_name != "__main__" else None
+        filename = spec.origin if spec is not None else None
+    if filename is None or filename in ("built-in", "namespace"):
+        return os.getcwd()
+    return os.path.dirname(os.path.abspath(filename))
+
+
+class Scaffold:
+    """Registration API shared by :class:`~cupola.Cupola` and :class:`~cupola.Blueprint`.
+
+    Args:
+        import_name: The ``__name__`` of the defining module; folders are relative to it.
+        template_folder: Templates folder, relative to the module (or absolute).
+        static_folder: Static files folder, relative to the module (or absolute).
+        static_url_path: URL prefix of the static files.
+    """
+
+    def __init__(
+        self,
+        import_name: str,
+        template_folder: str | None = None,
+        static_folder: str | None = None,
+        static_url_path: str | None = None,
+    ) -> None:
+        self.import_name = import_name
+        self.root_path = get_root_path(import_name)
+        self.template_folder = template_folder
+        self.static_folder = static_folder
+        self.static_url_path = static_url_path
+        self.routes: list[RouteSpec] = []
+        self.before_request_funcs: list[Callable[[], Any]] = []
+        self.after_request_funcs: list[Callable[[Any], Any]] = []
+        self.teardown_request_funcs: list[Callable[[BaseException | None], Any]] = []
+        self.error_handlers = ErrorHandlerRegistry()
+        self.context_processors: list[Callable[[], Mapping[str, Any]]] = []
+        self.template_filters: dict[str, Callable[..., Any]] = {}
+        self.template_globals: dict[str, Any] = {}
+
+    def _changed(self) -> None:
+        """Called after every registration; the app drops its built pipeline."""
+
+    def _folder(self, folder: str | None) -> str | None:
+        return None if folder is None else os.path.join(self.root_path, folder)
+
+    @property
+    def template_path(self) -> str | None:
+        """Absolute path of the templates folder, if one is configured."""
+        return self._folder(self.template_folder)
+
+    @property
+    def static_path(self) -> str | None:
+        """Absolute path of the static folder, if one is configured."""
+        return self._folder(self.static_folder)
+
+    # -- routes ---------------------------------------------------------------------------
+
+    def add_url_rule(
+        self,
+        rule: str,
+        endpoint: str | None = None,
+        view_func: Callable[..., Any] | None = None,
+        methods: Iterable[str] | None = None,
+        **options: Any,
+    ) -> None:
+        """Register ``view_func`` for URLs matching ``rule``.
+
+        Args:
+            rule: The URL rule, e.g. ``"/items/<int:item_id>"``.
+            endpoint: Name for ``url_for``; defaults to the function's name.
+            view_func: The view; class-based views pass ``View.as_view(name)``.
+            methods: Allowed methods; defaults to the view's ``methods`` or ``["GET"]``.
+            **options: :class:`RouteOptions`.
+
+        Raises:
+            ImproperlyConfigured: When no view is given or the endpoint name is taken by
+                another function.
+        """
+        if view_func is None:
+            raise ImproperlyConfigured(f"add_url_rule({rule!r}) needs a view_func.")
+        endpoint = endpoint or options.pop("endpoint", None) or view_func.__name__
+        if "." in endpoint:
+            raise ImproperlyConfigured(f"Endpoint {endpoint!r} may not contain a dot.")
+        for existing in self.routes:
+            if existing.endpoint == endpoint and existing.view_func is not view_func:
+                raise ImproperlyConfigured(
+                    f"Endpoint {endpoint!r} is already used by view "
+                    f"{existing.view_func.__qualname__!r}; pass endpoint= to name this one."
+                )
+        if methods is None:
+            methods = getattr(view_func, "methods", None)
+        if isinstance(methods, str):
+            raise ImproperlyConfigured("methods must be a list like ['GET', 'POST'].")
+        spec_methods = frozenset(m.upper() for m in methods) if methods is not None else None
+        self.routes.append(RouteSpec(rule, endpoint, view_func, spec_methods, options))
+        self._changed()
+
+    def route(
+        self, rule: str, methods: Iterable[str] | None = None, **options: Unpack[RouteOptions]
+    ) -> Callable[[F], F]:
+        """Decorator registering a view for ``rule`` (see :meth:`add_url_rule`)."""
+
+        def decorator(view_func: F) -> F:
+            self.add_url_rule(rule, view_func=view_func, methods=methods, **options)
+            return view_func
+
+        return decorator
+
+    def _verb(self, method: str, rule: str, options: RouteOptions) -> Callable[[F], F]:
+        if "methods" in options:
+            raise TypeError(f"Use route() to pass methods; {method.lower()}() fixes it.")
+        return self.route(rule, methods=[method], **options)
+
+    def get(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
+        """Shortcut for ``route(rule, methods=["GET"])``."""
+        return self._verb("GET", rule, options)
+
+    def post(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
+        """Shortcut for ``route(rule, methods=["POST"])``."""
+        return self._verb("POST", rule, options)
+
+    def put(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
+        """Shortcut for ``route(rule, methods=["PUT"])``."""
+        return self._verb("PUT", rule, options)
+
+    def patch(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
+        """Shortcut for ``route(rule, methods=["PATCH"])``."""
+        return self._verb("PATCH", rule, options)
+
+    def delete(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
+        """Shortcut for ``route(rule, methods=["DELETE"])``."""
+        return self._verb("DELETE", rule, options)
+
+    # -- hooks ----------------------------------------------------------------------------
+
+    def before_request(self, f: F) -> F:
+        """Run ``f()`` before each view; a non-``None`` return value skips the view."""
+        self.before_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def after_request(self, f: F) -> F:
+        """Run ``f(response)`` after each view; it returns the response to send."""
+        self.after_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def teardown_request(self, f: F) -> F:
+        """Run ``f(exc)`` when each request ends, even after an unhandled error."""
+        self.teardown_request_funcs.append(f)
+        self._changed()
+        return f
+
+    def errorhandler(self, code_or_exception: int | type[BaseException]) -> Callable[[F], F]:
+        """Register a handler for a status code or exception class: ``f(exc) -> response``."""
+
+        def decorator(f: F) -> F:
+            self.register_error_handler(code_or_exception, f)
+            return f
+
+        return decorator
+
+    def register_error_handler(
+        self, code_or_exception: int | type[BaseException], f: Callable[[Any], Any]
+    ) -> None:
+        """Non-decorator form of :meth:`errorhandler`."""
+        self.error_handlers.register(code_or_exception, f)
+        self._changed()
+
+    # -- templates ------------------------------------------------------------------------
+
+    def context_processor(self, f: F) -> F:
+        """Register ``f() -> dict`` whose items are added to every template context."""
+        self.context_processors.append(f)
+        self._changed()
+        return f
+
+    def template_filter(self, name: str | None = None) -> Callable[[F], F]:
+        """Register a Jinja filter, named after the function unless ``name`` is given."""
+
+        def decorator(f: F) -> F:
+            self.template_filters[name or f.__name__] = f
+            self._changed()
+            return f
+
+        return decorator
+
+    def template_global(self, name: str | None = None) -> Callable[[F], F]:
+        """Register a Jinja global, named after the function unless ``name`` is given."""
+
+        def decorator(f: F) -> F:
+            self.template_globals[name or f.__name__] = f
+            self._changed()
+            return f
+
+        return decorator

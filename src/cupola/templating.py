@@ -1,0 +1,106 @@
+"""Jinja2 templates: one environment per app, built once, with app and blueprint loaders.
+
+Templates are looked up in the app's ``templates/`` folder first, then in each blueprint's,
+in registration order. Autoescaping is on for ``.html``, ``.htm`` and ``.xml`` files and for
+template strings. ``url_for``, ``request``, ``g``, ``session`` and ``config`` are globals;
+context processors add more. :class:`TemplateResponse` defers rendering until the
+pipeline has run ``process_template_response``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from cupola.context import current_app, g, get_request, has_request_context, request, session
+from cupola.http.headers import HeadersInput
+from cupola.http.response import Response
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+
+
+def create_environment(app: Cupola) -> Environment:
+    """Build the Jinja environment of ``app`` from its current registrations."""
+    folders = [s.template_path for s in app.iter_scaffolds() if s.template_path is not None]
+    auto_reload = app.config.get("TEMPLATES_AUTO_RELOAD")
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
+        autoescape=select_autoescape(("html", "htm", "xml"), default_for_string=True),
+        auto_reload=app.debug if auto_reload is None else bool(auto_reload),
+    )
+    env.globals.update(
+        url_for=app.url_for, request=request, g=g, session=session, config=app.config
+    )
+    for scaffold in app.iter_scaffolds():
+        env.filters.update(scaffold.template_filters)
+        env.globals.update(scaffold.template_globals)
+    return env
+
+
+def _template_context(app: Cupola, context: Mapping[str, Any]) -> dict[str, Any]:
+    """Context processors' values (app's, then the current blueprint chain's), then ``context``."""
+    merged: dict[str, Any] = {}
+    blueprint = get_request().blueprint if has_request_context() else None
+    for scaffold in app.scaffold_chain(blueprint):
+        for processor in scaffold.context_processors:
+            merged.update(processor())
+    merged.update(context)
+    return merged
+
+
+def render(template_name: str, **context: Any) -> str:
+    """Render a template of the current app with ``context``.
+
+    Args:
+        template_name: A path relative to a templates folder, e.g. ``"books/list.html"``.
+        **context: Variables for the template.
+
+    Returns:
+        The rendered text; return it from a view to send it as HTML.
+    """
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
+    template = app.jinja_env.get_template(template_name)
+    return template.render(_template_context(app, context))
+
+
+def render_string(source: str, **context: Any) -> str:
+    """Render a template given as a string, autoescaped, with the app's globals."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
+    return app.jinja_env.from_string(source).render(_template_context(app, context))
+
+
+class TemplateResponse(Response):
+    """A response rendered late: after middleware's ``process_template_response``.
+
+    ``template_name`` and ``context`` stay mutable until the pipeline renders it.
+
+    Args:
+        template_name: The template to render.
+        context: Variables for the template.
+        status: The status code.
+        headers: Extra headers.
+    """
+
+    __slots__ = ("context", "is_rendered", "template_name")
+
+    def __init__(
+        self,
+        template_name: str,
+        context: Mapping[str, Any] | None = None,
+        status: int = 200,
+        headers: HeadersInput | None = None,
+    ) -> None:
+        super().__init__(b"", status, headers)
+        self.template_name = template_name
+        self.context = dict(context or {})
+        self.is_rendered = False
+
+    def render(self) -> TemplateResponse:
+        """Render now (the pipeline calls this); later calls do nothing."""
+        if not self.is_rendered:
+            self.body = render(self.template_name, **self.context).encode()
+            self.is_rendered = True
+        return self

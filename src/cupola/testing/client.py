@@ -1,0 +1,266 @@
+"""The test client: real HTTP semantics, in-process, over the WSGI or the ASGI callable.
+
+It is an ``httpx`` client with a transport that calls the app directly, so cookies persist
+across requests, redirects can be followed and responses are ordinary ``httpx.Response``
+objects (``status_code``, ``headers``, ``text``, ``json()``, ``cookies``). The ASGI transport
+runs the app on an event loop in a background thread, with lifespan events when the client
+is used as a context manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import unquote_to_bytes
+
+import httpx
+
+from cupola.testing.context import DEFAULT_BASE_URL, build_request
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+
+T = TypeVar("T")
+
+
+class _LoopThread:
+    """An event loop running in a daemon thread, for driving ASGI apps synchronously."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self.loop.run_forever, daemon=True)
+        self._thread.start()
+
+    def run(self, factory: Callable[[], Awaitable[T]]) -> T:
+        async def call() -> T:
+            return await factory()
+
+        future: Future[T] = asyncio.run_coroutine_threadsafe(call(), self.loop)
+        return future.result()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join()
+        self.loop.close()
+
+
+class ASGITransport(httpx.BaseTransport):
+    """A synchronous httpx transport that calls an ASGI app in-process."""
+
+    def __init__(self, app: Any, loop: _LoopThread, client: tuple[str, int]) -> None:
+        self.app = app
+        self.loop = loop
+        self.client = client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read()
+        raw_path = request.url.raw_path.split(b"?", 1)[0]
+        scope = {
+            "type": "http",
+            "asgi": {"version": "3.0", "spec_version": "2.4"},
+            "http_version": "1.1",
+            "method": request.method,
+            "scheme": request.url.scheme,
+            "path": unquote_to_bytes(raw_path).decode("utf-8", "replace"),
+            "raw_path": raw_path,
+            "root_path": "",
+            "query_string": request.url.query,
+            "headers": [(k.lower(), v) for k, v in request.headers.raw],
+            "client": self.client,
+            "server": (request.url.host, request.url.port or 80),
+        }
+        status, headers, chunks = self.loop.run(lambda: _call(self.app, scope, body))
+        return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
+
+
+async def _call(
+    app: Any, scope: dict[str, Any], body: bytes
+) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
+    sent = False
+    done = asyncio.Event()
+    start: dict[str, Any] = {}
+    chunks: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        await done.wait()
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.start":
+            start.update(message)
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                done.set()
+
+    await app(scope, receive, send)
+    done.set()
+    if not start:
+        raise RuntimeError("The ASGI app returned without sending a response.")
+    return start["status"], start.get("headers", []), chunks
+
+
+class _Lifespan:
+    """Runs the ASGI lifespan protocol for the duration of a ``with client:`` block."""
+
+    def __init__(self, app: Any, loop: _LoopThread) -> None:
+        self.app = app
+        self.loop = loop
+        self._queue: asyncio.Queue[dict[str, Any]] | None = None
+        self._replies: asyncio.Queue[dict[str, Any]] | None = None
+        self._task: asyncio.Task[None] | None = None
+
+    def _event(self, kind: str) -> None:
+        async def step() -> dict[str, Any]:
+            assert self._queue is not None and self._replies is not None  # noqa: S101
+            await self._queue.put({"type": f"lifespan.{kind}"})
+            return await self._replies.get()
+
+        reply = self.loop.run(step)
+        if reply["type"].endswith(".failed"):
+            raise RuntimeError(f"Lifespan {kind} failed:\n{reply.get('message', '')}")
+
+    def startup(self) -> None:
+        async def begin() -> None:
+            self._queue, self._replies = asyncio.Queue(), asyncio.Queue()
+            scope = {"type": "lifespan", "asgi": {"version": "3.0"}}
+            self._task = asyncio.create_task(self.app(scope, self._queue.get, self._replies.put))
+
+        self.loop.run(begin)
+        self._event("startup")
+
+    def shutdown(self) -> None:
+        self._event("shutdown")
+
+
+class TestClient(httpx.Client):
+    """Sends requests to a Cupola app in-process.
+
+    Args:
+        app: The application.
+        protocol: ``"wsgi"`` drives ``app``; ``"asgi"`` drives ``app.asgi``.
+        base_url: Scheme and host of the requests.
+        follow_redirects: Default for following redirects.
+        **kwargs: Other ``httpx.Client`` options.
+
+    Example:
+        >>> with app.test_client() as client:  # doctest: +SKIP
+        ...     assert client.get("/").status_code == 200
+    """
+
+    __test__ = False  # not a pytest test class
+
+    def __init__(
+        self,
+        app: Cupola,
+        protocol: Literal["wsgi", "asgi"] = "wsgi",
+        base_url: str = DEFAULT_BASE_URL,
+        follow_redirects: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        self.app = app
+        self.protocol = protocol
+        self._loop: _LoopThread | None = None
+        self._lifespan: _Lifespan | None = None
+        transport: httpx.BaseTransport
+        if protocol == "asgi":
+            self._loop = _LoopThread()
+            transport = ASGITransport(app.asgi, self._loop, ("127.0.0.1", 50000))
+        else:
+            transport = httpx.WSGITransport(app=app)
+        super().__init__(
+            transport=transport, base_url=base_url, follow_redirects=follow_redirects, **kwargs
+        )
+
+    def __enter__(self) -> TestClient:
+        super().__enter__()
+        if self._loop is not None:
+            self._lifespan = _Lifespan(self.app.asgi, self._loop)
+            self._lifespan.startup()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None = None,
+        exc: BaseException | None = None,
+        tb: TracebackType | None = None,
+    ) -> None:
+        if self._lifespan is not None:
+            self._lifespan.shutdown()
+            self._lifespan = None
+        super().__exit__(exc_type, exc, tb)
+
+    def close(self) -> None:
+        """Close the client and stop its event loop thread."""
+        super().close()
+        if self._loop is not None:
+            self._loop.close()
+            self._loop = None
+
+    def request(  # type: ignore[override]
+        self,
+        method: str,
+        url: str,
+        *,
+        query: Any = None,
+        headers: Any = None,
+        json: Any = None,
+        data: Any = None,
+        files: Any = None,
+        content: bytes | str | None = None,
+        cookies: Any = None,
+        follow_redirects: bool | None = None,
+    ) -> httpx.Response:
+        """Send a request; ``data`` may be a form mapping or a raw ``bytes``/``str`` body."""
+        outgoing = build_request(
+            method,
+            str(self._merge_url(url)),
+            query=query,
+            headers=self._merge_headers(headers),
+            json=json,
+            data=data,
+            files=files,
+            content=content,
+        )
+        if cookies:
+            for name, value in dict(cookies).items():
+                self.cookies.set(name, value)
+        self.cookies.set_cookie_header(outgoing)
+        redirects = self.follow_redirects if follow_redirects is None else follow_redirects
+        return self.send(outgoing, follow_redirects=redirects)
+
+    def get(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a GET request."""
+        return self.request("GET", url, **kwargs)
+
+    def head(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a HEAD request."""
+        return self.request("HEAD", url, **kwargs)
+
+    def options(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send an OPTIONS request."""
+        return self.request("OPTIONS", url, **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a POST request."""
+        return self.request("POST", url, **kwargs)
+
+    def put(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a PUT request."""
+        return self.request("PUT", url, **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a PATCH request."""
+        return self.request("PATCH", url, **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
+        """Send a DELETE request."""
+        return self.request("DELETE", url, **kwargs)

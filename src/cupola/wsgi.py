@@ -1,0 +1,179 @@
+"""The WSGI adapter (PEP 3333): environ in, :class:`Request` to the pipeline, response out.
+
+It only translates. The body is read lazily, bounded by ``MAX_CONTENT_LENGTH``; streaming
+responses are iterated as the server pulls them (an async iterable runs on the thread's
+event loop).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterable, Callable, Iterable, Iterator
+from http import HTTPStatus
+from typing import TYPE_CHECKING, Any
+
+from cupola.concurrency import run_coroutine
+from cupola.exceptions import BadRequest
+from cupola.http.body import RequestBody, parse_content_length, read_stream
+from cupola.http.request import Request
+from cupola.http.response import Response, StreamingResponse
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+
+StartResponse = Callable[..., Any]
+WSGIEnviron = dict[str, Any]
+
+STATUS_LINES: dict[int, str] = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
+_NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
+
+
+def status_line(code: int) -> str:
+    """The status line for ``code``, e.g. ``"404 Not Found"``."""
+    return STATUS_LINES.get(code) or f"{code} Unknown"
+
+
+def has_content_length(pairs: list[tuple[str, str]]) -> bool:
+    """Whether ``pairs`` already carry a ``Content-Length`` header."""
+    return any(name.lower() == "content-length" for name, _ in pairs)
+
+
+class WSGISource:
+    """Reads a WSGI environ for :class:`Request`."""
+
+    def headers(self, environ: WSGIEnviron) -> list[tuple[str, str]]:
+        """Header pairs from the ``HTTP_*`` keys plus ``CONTENT_TYPE``/``CONTENT_LENGTH``."""
+        pairs = [
+            (key[5:].replace("_", "-").title(), value)
+            for key, value in environ.items()
+            if key.startswith("HTTP_")
+        ]
+        for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+            value = environ.get(key)
+            if value:
+                pairs.append((name, value))
+        return pairs
+
+    def query_string(self, environ: WSGIEnviron) -> str:
+        """``QUERY_STRING``."""
+        return environ.get("QUERY_STRING", "")  # type: ignore[no-any-return]  # PEP 3333 str
+
+    def scheme(self, environ: WSGIEnviron) -> str:
+        """``wsgi.url_scheme``."""
+        return environ.get("wsgi.url_scheme", "http")  # type: ignore[no-any-return]  # PEP 3333
+
+    def server(self, environ: WSGIEnviron) -> tuple[str, int | None] | None:
+        """``SERVER_NAME`` and ``SERVER_PORT``."""
+        name = environ.get("SERVER_NAME")
+        if not name:
+            return None
+        port = environ.get("SERVER_PORT")
+        return name, int(port) if port and port.isdigit() else None
+
+    def remote_addr(self, environ: WSGIEnviron) -> str | None:
+        """``REMOTE_ADDR``."""
+        return environ.get("REMOTE_ADDR")
+
+    def root_path(self, environ: WSGIEnviron) -> str:
+        """``SCRIPT_NAME``, decoded as UTF-8."""
+        return _decode_path(environ.get("SCRIPT_NAME", "")) or ""
+
+    def body(self, environ: WSGIEnviron, limit: int | None) -> RequestBody:
+        """Read ``wsgi.input``: ``CONTENT_LENGTH`` bytes, or to EOF for de-chunked input."""
+        return read_stream(
+            environ["wsgi.input"],
+            parse_content_length(environ.get("CONTENT_LENGTH") or None),
+            limit,
+            until_eof=bool(environ.get("wsgi.input_terminated")),
+        )
+
+
+WSGI_SOURCE = WSGISource()
+
+
+def _decode_path(raw: str) -> str | None:
+    """PEP 3333 gives paths as latin-1-decoded bytes; decode them as UTF-8 (``None``: not)."""
+    if raw.isascii():
+        return raw
+    try:
+        return raw.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return None
+
+
+class WSGIAdapter:
+    """The WSGI callable of a :class:`~cupola.Cupola` app."""
+
+    __slots__ = ("app",)
+
+    def __init__(self, app: Cupola) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+        app = self.app
+        pipeline = app._pipeline or app.build()
+        method = environ["REQUEST_METHOD"]
+        path = environ.get("PATH_INFO") or "/"
+        if path.isascii():
+            request = Request(app, method, path, environ, WSGI_SOURCE)
+        else:
+            decoded = _decode_path(path)
+            request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
+            if decoded is None:
+                request._reject = BadRequest("The request path is not valid UTF-8.")
+        response = pipeline.handle(request)
+        return send(response, method, start_response)
+
+
+def send(response: Response, method: str, start_response: StartResponse) -> Iterable[bytes]:
+    """Start the WSGI response and return its body iterable."""
+    headers = response.headers.raw()
+    status = response.status
+    if response.is_streaming:
+        start_response(STATUS_LINES.get(status) or status_line(status), headers)
+        if method == "HEAD" or status in _NO_BODY_STATUSES:
+            _close(response)
+            return ()
+        return _StreamBody(response)  # type: ignore[arg-type]  # streaming implies the type
+    body = response.body
+    if status in _NO_BODY_STATUSES:
+        body = b""
+    elif not has_content_length(headers):
+        headers.append(("Content-Length", str(len(body))))
+    start_response(STATUS_LINES.get(status) or status_line(status), headers)
+    return () if method == "HEAD" else (body,)
+
+
+def _close(response: Response) -> None:
+    close = getattr(response, "close", None)
+    if close is not None:
+        close()
+
+
+class _StreamBody:
+    """The body iterable of a streaming response; closing it closes the response."""
+
+    __slots__ = ("_chunks", "_response")
+
+    def __init__(self, response: StreamingResponse) -> None:
+        self._response = response
+        self._chunks: Iterator[bytes] = (
+            _iterate_async(response.iterable)  # type: ignore[arg-type]  # checked by is_async
+            if response.is_async
+            else response.iter_chunks()
+        )
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self._chunks
+
+    def close(self) -> None:
+        self._response.close()
+
+
+def _iterate_async(iterable: AsyncIterable[bytes | str]) -> Iterator[bytes]:
+    iterator = aiter(iterable)
+    while True:
+        try:
+            chunk = run_coroutine(anext(iterator))  # type: ignore[arg-type]  # an awaitable
+        except StopAsyncIteration:
+            return
+        yield chunk.encode() if isinstance(chunk, str) else chunk
