@@ -1,0 +1,80 @@
+"""Django anchor (WSGI): one module holding settings, views and URLconf.
+
+Configuration: no database, DEBUG off, Django templates, and the default middleware
+of a new project minus the three that need a database or installed apps (sessions,
+auth, messages): SecurityMiddleware, CommonMiddleware, CsrfViewMiddleware,
+XFrameOptionsMiddleware. The form view is csrf_exempt, as an API endpoint would be.
+"""
+
+import django
+from common import DJANGO_DIR, FORM_FIELDS, MESSAGE, PLAINTEXT, ROUTE_COUNT, ROWS
+from django.conf import settings
+
+settings.configure(
+    DEBUG=False,
+    SECRET_KEY="bench-only-not-secret",
+    ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+    ROOT_URLCONF=__name__,
+    INSTALLED_APPS=[],
+    DATABASES={},
+    USE_TZ=True,
+    MIDDLEWARE=[
+        "django.middleware.security.SecurityMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    ],
+    TEMPLATES=[
+        {
+            "BACKEND": "django.template.backends.django.DjangoTemplates",
+            "DIRS": [str(DJANGO_DIR)],
+            "OPTIONS": {"context_processors": []},
+        }
+    ],
+)
+django.setup()
+
+from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.http import HttpResponse, JsonResponse  # noqa: E402
+from django.shortcuts import render  # noqa: E402
+from django.urls import path  # noqa: E402
+from django.views.decorators.csrf import csrf_exempt  # noqa: E402
+from django.views.decorators.http import require_GET, require_POST  # noqa: E402
+
+
+@require_GET
+def plaintext(request):
+    return HttpResponse(PLAINTEXT, content_type="text/plain")
+
+
+@require_GET
+def json(request):
+    return JsonResponse(MESSAGE)
+
+
+@require_GET
+def route(request, route, item_id):
+    return JsonResponse({"route": route, "id": item_id})
+
+
+@require_GET
+def template(request):
+    return render(request, "table.html", {"rows": ROWS})
+
+
+@csrf_exempt
+@require_POST
+def form(request):
+    data = request.POST
+    return JsonResponse({name: data.get(name) for name in FORM_FIELDS})
+
+
+urlpatterns = [
+    path("plaintext", plaintext),
+    path("json", json),
+    *(path(f"r{i}/<int:item_id>", route, {"route": i}) for i in range(ROUTE_COUNT)),
+    path("template", template),
+    path("form", form),
+]
+
+wsgi = get_wsgi_application()

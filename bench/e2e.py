@@ -1,0 +1,209 @@
+"""End-to-end mode: real servers on 127.0.0.1, load from wrk.
+
+One server worker pinned to core 0 (`taskset -c 0`), wrk pinned to core 1
+(`taskset -c 1 wrk -t1 -c64`). Servers:
+
+- gunicorn (WSGI): 1 worker, gthread worker class, 4 threads, keep-alive 5 s. The default
+  sync worker closes every connection after one response, so it would measure TCP
+  connection setup more than the framework; gthread keeps connections alive.
+- granian (WSGI and ASGI): 1 worker, defaults otherwise (keep-alive on).
+- uvicorn (ASGI): 1 process, uvloop + httptools when installed, access log off.
+
+Every server gets a free port chosen at run time, its response to each scenario is
+checked once before wrk runs, and it is stopped by PID in a finally block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.client
+import importlib.util
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from scenarios import APPS_DIR, BY_NAME, REPO_DIR, Framework, Scenario, check_response
+
+HOST = "127.0.0.1"
+SERVERS = {"wsgi": ("gunicorn", "granian"), "asgi": ("uvicorn", "granian")}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def has_module(name: str) -> bool:
+    return importlib.util.find_spec(name) is not None
+
+
+def server_command(server: str, framework: Framework, port: int, bin_dir: Path) -> list[str]:
+    target = f"{framework.module}:{framework.attr}"
+    if server == "gunicorn":
+        return [
+            str(bin_dir / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", "1",
+            "--worker-class", "gthread", "--threads", "4", "--keep-alive", "5",
+            "--log-level", "warning", target,
+        ]  # fmt: skip
+    if server == "uvicorn":
+        return [
+            str(bin_dir / "uvicorn"), "--host", HOST, "--port", str(port),
+            "--loop", "uvloop" if has_module("uvloop") else "asyncio",
+            "--http", "httptools" if has_module("httptools") else "h11",
+            "--no-access-log", "--log-level", "warning", target,
+        ]  # fmt: skip
+    return [
+        str(bin_dir / "granian"), "--interface", framework.kind, "--host", HOST,
+        "--port", str(port), "--workers", "1", "--no-ws", "--log-level", "warning", target,
+    ]  # fmt: skip
+
+
+class Server:
+    """A server process pinned to core 0, started in its own session, stopped by PID."""
+
+    def __init__(self, command: list[str], port: int, log: Path) -> None:
+        self.command, self.port, self.log_path = ["taskset", "-c", "0", *command], port, log
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> Server:
+        env = dict(os.environ)
+        paths = [str(APPS_DIR), str(REPO_DIR / "src"), env.get("PYTHONPATH", "")]
+        env["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
+        self.log = self.log_path.open("wb")
+        self.proc = subprocess.Popen(
+            self.command, cwd=APPS_DIR, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        proc = self.proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        # any worker left behind is in the process group led by this PID
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        self.log.close()
+        self.proc = None
+
+    def log_tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-2000:]
+
+    def request(self, scenario: Scenario, timeout: float = 5.0) -> tuple[int, str, bytes]:
+        conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
+        try:
+            headers = {"Content-Type": scenario.content_type} if scenario.body else {}
+            conn.request(scenario.method, scenario.path, body=scenario.body, headers=headers)
+            response = conn.getresponse()
+            return response.status, response.getheader("Content-Type", ""), response.read()
+        finally:
+            conn.close()
+
+    def wait_ready(self, scenario: Scenario, deadline: float = 30.0) -> None:
+        end = time.monotonic() + deadline
+        while time.monotonic() < end:
+            if self.proc is None or self.proc.poll() is not None:
+                raise RuntimeError(f"server exited early:\n{self.log_tail()}")
+            try:
+                self.request(scenario, timeout=2.0)
+                return
+            except OSError:
+                time.sleep(0.1)
+        raise RuntimeError(f"server not ready after {deadline:.0f}s:\n{self.log_tail()}")
+
+
+def lua_script(scenario: Scenario, directory: Path) -> Path | None:
+    if scenario.body is None:
+        return None
+    path = directory / f"{scenario.name}.lua"
+    body = scenario.body.decode()
+    path.write_text(
+        f'wrk.method = "{scenario.method}"\n'
+        f'wrk.body = "{body}"\n'
+        f'wrk.headers["Content-Type"] = "{scenario.content_type}"\n'
+    )
+    return path
+
+
+def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) -> dict[str, Any]:
+    seconds = max(1, round(seconds))  # wrk takes whole seconds
+    command = ["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", "--timeout", "5s"]
+    if script is not None:
+        command += ["-s", str(script)]
+    command.append(f"http://{HOST}:{port}{scenario.path}")
+    out = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 30).stdout
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if match is None:
+        raise RuntimeError(f"cannot read wrk output:\n{out}")
+    result: dict[str, Any] = {"rps": float(match.group(1))}
+    result["us_per_req"] = 1e6 / result["rps"] if result["rps"] else None
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    if bad:
+        result["error"] = f"{bad.group(1)} non-2xx responses"
+    if errors:
+        result["socket_errors"] = errors.group(1)
+    return result
+
+
+def bench_server(
+    server: Server, names: list[str], seconds: float, warmup: float, tmp: Path
+) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    server.wait_ready(BY_NAME[names[0]])
+    for name in names:
+        scenario = BY_NAME[name]
+        try:
+            check_response(name, *server.request(scenario))
+        except Exception as exc:
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
+        script = lua_script(scenario, tmp)
+        run_wrk(server.port, scenario, warmup, script)
+        results[name] = run_wrk(server.port, scenario, seconds, script)
+    return results
+
+
+def run_e2e(
+    frameworks: list[Framework], names: list[str], servers: list[str] | None,
+    seconds: float, warmup: float, bin_dir: Path, log: Any,
+) -> dict[str, dict[str, Any]]:  # fmt: skip
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: apt-get update && apt-get install -y wrk")
+    results: dict[str, dict[str, Any]] = {}
+    with tempfile.TemporaryDirectory(prefix="cupola-bench-") as tmp_name:
+        tmp = Path(tmp_name)
+        for framework in frameworks:
+            wanted = [n for n in names if n in framework.scenarios]
+            for server_name in SERVERS[framework.kind]:
+                if (servers and server_name not in servers) or not wanted:
+                    continue
+                label = f"{framework.name}@{server_name}"
+                port = free_port()
+                command = server_command(server_name, framework, port, bin_dir)
+                log(f"e2e {label} on {HOST}:{port}")
+                try:
+                    with Server(command, port, tmp / f"{label}.log") as server:
+                        results[label] = bench_server(server, wanted, seconds, warmup, tmp)
+                except RuntimeError as exc:
+                    log(f"  {label} failed: {exc}")
+                    results[label] = {n: {"error": str(exc).splitlines()[0]} for n in wanted}
+    return results

@@ -1,0 +1,134 @@
+"""Tables, ratios and performance targets computed from benchmark results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from scenarios import FRAMEWORKS
+
+Results = dict[str, dict[str, dict[str, Any]]]  # framework -> scenario -> measurement
+
+
+def rps(results: Results, framework: str, scenario: str) -> float | None:
+    return results.get(framework, {}).get(scenario, {}).get("rps")
+
+
+def ratio(results: Results, num: str, den: str, scenario: str, den_scenario: str | None = None):
+    a = rps(results, num, scenario)
+    b = rps(results, den, den_scenario or scenario)
+    return a / b if a and b else None
+
+
+def fmt_rps(value: float | None) -> str:
+    return f"{value:,.0f}" if value else "-"
+
+
+def fmt_ratio(value: float | None) -> str:
+    return f"{value:.2f}x" if value else "-"
+
+
+def table(header: list[str], rows: list[list[str]]) -> str:
+    """Plain-text table: first column left-aligned, the others right-aligned."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        first = cells[0].ljust(widths[0])
+        rest = (c.rjust(w) for c, w in zip(cells[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest])
+
+    divider = "  ".join("-" * w for w in widths)
+    return "\n".join([line(header), divider, *(line(r) for r in rows)])
+
+
+def rps_table(results: Results, names: list[str], scenarios: list[str]) -> str:
+    rows = []
+    for name in names:
+        cells = []
+        for scenario in scenarios:
+            entry = results.get(name, {}).get(scenario, {})
+            cells.append("ERROR" if "error" in entry else fmt_rps(entry.get("rps")))
+        rows.append([name, *cells])
+    return table(["req/s", *scenarios], rows)
+
+
+def hop_us(results: Results, scenario: str) -> float | None:
+    sync = results.get("cupola-asgi-sync", {}).get(scenario, {}).get("us_per_req")
+    native = results.get("cupola-asgi", {}).get(scenario, {}).get("us_per_req")
+    return sync - native if sync and native else None
+
+
+def ratio_table(results: Results, scenarios: list[str]) -> str:
+    rows = []
+    for scenario in scenarios:
+        hop = hop_us(results, scenario)
+        rows.append(
+            [
+                scenario,
+                fmt_ratio(ratio(results, "cupola", "falcon", scenario)),
+                fmt_ratio(ratio(results, "cupola", "flask", scenario)),
+                fmt_ratio(ratio(results, "cupola-asgi", "starlette", scenario)),
+                f"{hop:+.1f}" if hop is not None else "-",
+            ]
+        )
+    header = ["ratio", "Cupola/Falcon", "Cupola/Flask", "Cupola-ASGI/Starlette", "hop us/req"]
+    return table(header, rows)
+
+
+def inprocess_report(results: Results, scenarios: list[str]) -> str:
+    names = [f.name for f in FRAMEWORKS if f.name in results]
+    parts = [
+        "In-process throughput (best of rounds):",
+        rps_table(results, names, scenarios),
+        "",
+        "Ratios (WSGI: Cupola sync views; ASGI: Cupola async views); hop = ASGI sync view"
+        " minus ASGI async view, microseconds per request:",
+        ratio_table(results, scenarios),
+    ]
+    wsgi = ratio(results, "cupola", "cupola", "routing", "json")
+    asgi = ratio(results, "cupola-asgi", "cupola-asgi", "routing", "json")
+    parts.append(f"\nCupola routing/json: WSGI {fmt_ratio(wsgi)}, ASGI {fmt_ratio(asgi)}")
+    return "\n".join(parts)
+
+
+@dataclass
+class Target:
+    label: str
+    num: str
+    den: str
+    scenario: str
+    minimum: float
+    den_scenario: str | None = None
+
+    def evaluate(self, results: Results) -> dict[str, Any]:
+        value = ratio(results, self.num, self.den, self.scenario, self.den_scenario)
+        status = "n/a" if value is None else "PASS" if value >= self.minimum else "FAIL"
+        return {"target": self.label, "minimum": self.minimum, "ratio": value, "status": status}
+
+
+def targets() -> list[Target]:
+    found = []
+    for s in ("plaintext", "json", "routing", "form"):
+        found.append(Target(f"WSGI {s} >= 1.0x Falcon", "cupola", "falcon", s, 1.0))
+    for s in ("plaintext", "json", "routing", "form"):
+        found.append(Target(f"WSGI {s} >= 8x Flask", "cupola", "flask", s, 8.0))
+    found.append(Target("WSGI template >= 0.95x Falcon", "cupola", "falcon", "template", 0.95))
+    own = Target("WSGI routing >= 0.8x own json", "cupola", "cupola", "routing", 0.8, "json")
+    found.append(own)
+    for s in ("plaintext", "json"):
+        found.append(Target(f"ASGI {s} >= 1.5x Starlette", "cupola-asgi", "starlette", s, 1.5))
+    found.append(Target("ASGI routing >= 5x Starlette", "cupola-asgi", "starlette", "routing", 5.0))
+    return found
+
+
+def evaluate_targets(results: Results) -> list[dict[str, Any]]:
+    return [t.evaluate(results) for t in targets()]
+
+
+def targets_report(evaluated: list[dict[str, Any]]) -> str:
+    rows = [[e["target"], fmt_ratio(e["ratio"]), e["status"]] for e in evaluated]
+    return "Targets (in-process):\n" + table(["target", "measured", "result"], rows)
+
+
+def e2e_report(results: Results, scenarios: list[str]) -> str:
+    return "End-to-end throughput (wrk, req/s):\n" + rps_table(results, list(results), scenarios)
