@@ -14,7 +14,7 @@ import logging
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
 
 from cupola.exceptions import (
@@ -144,6 +144,7 @@ class ASGIAdapter:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Handle one ASGI connection (HTTP request or lifespan)."""
         kind = scope["type"]
         if kind == "http":
             await self._http(scope, receive, send)
@@ -213,7 +214,7 @@ async def send_response(response: Response, method: str, send: Send, app: Cupola
         await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
         return
-    assert isinstance(response, StreamingResponse)  # noqa: S101  # is_streaming implies it
+    response = cast(StreamingResponse, response)  # is_streaming implies the type
     await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
     try:
         if method != "HEAD" and status not in _NO_BODY_STATUSES:
@@ -231,10 +232,9 @@ async def _stream(response: StreamingResponse, send: Send, app: Cupola) -> None:
     # A sync iterable may block (files, generators doing I/O): pull each chunk in a thread.
     loop = asyncio.get_running_loop()
     chunks = response.iter_chunks()
-    done = object()
     executor = app.pipeline.executor
     while True:
-        chunk = await loop.run_in_executor(executor, next, chunks, done)
-        if chunk is done:
+        chunk = await loop.run_in_executor(executor, next, chunks, b"")
+        if not chunk:
             return
         await send({"type": "http.response.body", "body": chunk, "more_body": True})

@@ -107,7 +107,9 @@ def assemble(app: Cupola) -> Pipeline:
     stack = MiddlewareStack(instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware]))
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
 
-    def make_route(endpoint: str, view: Callable[..., Any], chain: list[Scaffold], bp: str | None) -> Route:
+    def make_route(
+        endpoint: str | None, view: Callable[..., Any], chain: list[Scaffold], bp: str | None
+    ) -> Route:
         hooks = compose(chain)
         needs_loop = stack_async or is_async_callable(view)
         needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
@@ -118,17 +120,16 @@ def assemble(app: Cupola) -> Pipeline:
     for spec, rule, endpoint, chain, blueprint in _walk(app, config.get("STATIC_MAX_AGE")):
         chains.setdefault(blueprint, chain)
         route = make_route(endpoint, spec.view_func, chain, blueprint)
-        router.add(
-            Rule(
-                rule,
-                endpoint=endpoint,
-                methods=spec.methods,
-                target=route,
-                websocket=spec.websocket,
-                **spec.options,
-            )
+        route.rule = Rule(
+            rule,
+            endpoint=endpoint,
+            methods=spec.methods,
+            target=route,
+            websocket=spec.websocket,
+            **spec.options,
         )
-    unmatched = make_route("", _no_view, [app], None)
+        router.add(route.rule)
+    unmatched = make_route(None, _no_view, [app], None)
     propagate = config.get("PROPAGATE_EXCEPTIONS")
     return Pipeline(
         router,

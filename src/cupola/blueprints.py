@@ -55,7 +55,7 @@ class Blueprint(Scaffold):
         self.url_prefix = url_prefix
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self._apps: list[Cupola] = []
-        self._app_deferred: list[Callable[[Cupola], None]] = []
+        self._app_deferred: list[Callable[[Cupola], object]] = []
 
     def __repr__(self) -> str:
         return f"<Blueprint {self.name!r}>"
@@ -80,7 +80,7 @@ class Blueprint(Scaffold):
         for child, _ in self.blueprints:
             child._bind(app)
 
-    def _on_app(self, apply: Callable[[Cupola], None]) -> None:
+    def _on_app(self, apply: Callable[[Cupola], object]) -> None:
         self._app_deferred.append(apply)
         for app in self._apps:
             apply(app)

@@ -45,7 +45,9 @@ class Config(dict[str, Any]):
     """
 
     def __init__(
-        self, defaults: Mapping[str, Any] | None = None, on_change: Callable[[], None] = lambda: None
+        self,
+        defaults: Mapping[str, Any] | None = None,
+        on_change: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(defaults or {})
         self._on_change = on_change
@@ -58,7 +60,7 @@ class Config(dict[str, Any]):
         super().__delitem__(key)
         self._on_change()
 
-    def update(self, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+    def update(self, *args: Any, **kwargs: Any) -> None:
         """Update like ``dict.update``, then notify the app."""
         super().update(*args, **kwargs)
         self._on_change()

@@ -115,9 +115,7 @@ class MethodNotAllowed(HTTPException):
         description: Text shown to the client.
     """
 
-    def __init__(
-        self, valid_methods: Iterable[str] = (), description: str | None = None
-    ) -> None:
+    def __init__(self, valid_methods: Iterable[str] = (), description: str | None = None) -> None:
         self.valid_methods = sorted(valid_methods)
         headers = [("Allow", ", ".join(self.valid_methods))] if self.valid_methods else None
         super().__init__(description, headers=headers)

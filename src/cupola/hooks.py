@@ -33,7 +33,9 @@ class RouteHooks:
 
     def callables(self) -> list[Callable[..., Any]]:
         """Every hook and handler, for deciding whether the route needs an event loop."""
-        handlers = [h for r in self.error_handlers for h in (*r.by_code.values(), *r.by_class.values())]
+        handlers = [
+            h for r in self.error_handlers for h in (*r.by_code.values(), *r.by_class.values())
+        ]
         return [*self.before, *self.after, *self.teardown, *handlers]
 
 
@@ -43,8 +45,6 @@ def compose(chain: Sequence[Scaffold]) -> RouteHooks:
     return RouteHooks(
         before=tuple(hook for s in chain for hook in s.before_request_funcs),
         after=tuple(hook for s in inner_first for hook in reversed(s.after_request_funcs)),
-        teardown=tuple(
-            hook for s in inner_first for hook in reversed(s.teardown_request_funcs)
-        ),
+        teardown=tuple(hook for s in inner_first for hook in reversed(s.teardown_request_funcs)),
         error_handlers=tuple(s.error_handlers for s in inner_first if s.error_handlers),
     )

@@ -63,13 +63,15 @@ def render(template_name: str, **context: Any) -> str:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
     template = app.jinja_env.get_template(template_name)
-    return template.render(_template_context(app, context))
+    text: str = template.render(_template_context(app, context))
+    return text
 
 
 def render_string(source: str, **context: Any) -> str:
     """Render a template given as a string, autoescaped, with the app's globals."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
-    return app.jinja_env.from_string(source).render(_template_context(app, context))
+    text: str = app.jinja_env.from_string(source).render(_template_context(app, context))
+    return text
 
 
 class TemplateResponse(Response):

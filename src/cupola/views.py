@@ -95,6 +95,6 @@ class View:
         view.__name__ = name
         view.__qualname__ = name
         view.__doc__ = cls.__doc__
-        view.view_class = cls  # type: ignore[attr-defined]  # as in Flask
-        view.methods = methods  # type: ignore[attr-defined]  # read by add_url_rule
+        view.view_class = cls  # type: ignore[union-attr]  # as in Flask
+        view.methods = methods  # type: ignore[union-attr]  # read by add_url_rule
         return view

@@ -7,6 +7,8 @@ event loop).
 
 from __future__ import annotations
 
+import atexit
+import inspect
 from collections.abc import AsyncIterable, Callable, Iterable, Iterator
 from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
@@ -19,6 +21,7 @@ from cupola.http.response import Response, StreamingResponse
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
+    from cupola.pipeline import Pipeline
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
@@ -34,7 +37,11 @@ def status_line(code: int) -> str:
 
 def has_content_length(pairs: list[tuple[str, str]]) -> bool:
     """Whether ``pairs`` already carry a ``Content-Length`` header."""
-    return any(name.lower() == "content-length" for name, _ in pairs)
+    # PERF: a plain loop (not any() over a generator); the length test skips lower().
+    for name, _ in pairs:  # noqa: SIM110
+        if len(name) == 14 and name.lower() == "content-length":
+            return True
+    return False
 
 
 class WSGISource:
@@ -100,33 +107,21 @@ def _decode_path(raw: str) -> str | None:
         return None
 
 
-class WSGIAdapter:
-    """The WSGI callable of a :class:`~cupola.Cupola` app."""
-
-    __slots__ = ("app",)
-
-    def __init__(self, app: Cupola) -> None:
-        self.app = app
-
-    def __call__(self, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
-        app = self.app
-        pipeline = app._pipeline or app.build()
-        method = environ["REQUEST_METHOD"]
-        path = environ.get("PATH_INFO") or "/"
-        if path.isascii():
-            request = Request(app, method, path, environ, WSGI_SOURCE)
-        else:
-            decoded = _decode_path(path)
-            request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
-            if decoded is None:
-                request._reject = BadRequest("The request path is not valid UTF-8.")
-        response = pipeline.handle(request)
-        return send(response, method, start_response)
-
-
-def send(response: Response, method: str, start_response: StartResponse) -> Iterable[bytes]:
-    """Start the WSGI response and return its body iterable."""
-    headers = response.headers.raw()
+def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+    """Handle one WSGI request for ``app``; this is ``Cupola.__call__``."""
+    pipeline = app._pipeline or _prepare(app)
+    method = environ["REQUEST_METHOD"]
+    path = environ.get("PATH_INFO") or "/"
+    if path.isascii():
+        request = Request(app, method, path, environ, WSGI_SOURCE)
+    else:
+        decoded = _decode_path(path)
+        request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
+        if decoded is None:
+            request._reject = BadRequest("The request path is not valid UTF-8.")
+    response = pipeline.handle(request)
+    # Start the response and return the body iterable.
+    headers = response.headers._list
     status = response.status
     if response.is_streaming:
         start_response(STATUS_LINES.get(status) or status_line(status), headers)
@@ -141,6 +136,30 @@ def send(response: Response, method: str, start_response: StartResponse) -> Iter
         headers.append(("Content-Length", str(len(body))))
     start_response(STATUS_LINES.get(status) or status_line(status), headers)
     return () if method == "HEAD" else (body,)
+
+
+def _prepare(app: Cupola) -> Pipeline:
+    """Build the app; on the first request of the process, run its startup functions.
+
+    WSGI has no lifespan protocol: startup functions run before the first request and
+    shutdown functions when the process exits.
+    """
+    pipeline = app.build()
+    if not app.extensions.get("cupola.wsgi_started"):
+        app.extensions["cupola.wsgi_started"] = True
+        for func in app.startup_funcs:
+            result = func()
+            if inspect.isawaitable(result):
+                run_coroutine(result)  # type: ignore[arg-type]  # an async startup function
+        for func in app.shutdown_funcs:
+            atexit.register(_run_shutdown, func)
+    return pipeline
+
+
+def _run_shutdown(func: Callable[[], Any]) -> None:
+    result = func()
+    if inspect.isawaitable(result):
+        run_coroutine(result)  # type: ignore[arg-type]  # an async shutdown function
 
 
 def _close(response: Response) -> None:
@@ -171,9 +190,13 @@ class _StreamBody:
 
 def _iterate_async(iterable: AsyncIterable[bytes | str]) -> Iterator[bytes]:
     iterator = aiter(iterable)
+
+    async def pull() -> bytes | str:
+        return await anext(iterator)
+
     while True:
         try:
-            chunk = run_coroutine(anext(iterator))  # type: ignore[arg-type]  # an awaitable
+            chunk = run_coroutine(pull())
         except StopAsyncIteration:
             return
         yield chunk.encode() if isinstance(chunk, str) else chunk

@@ -1,0 +1,1 @@
+"""HTTP building blocks: requests, responses, headers, bodies, forms, cookies, files."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import tempfile
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from typing import IO, Any
 
 from cupola.exceptions import BadRequest, RequestEntityTooLarge
@@ -107,7 +107,7 @@ class _Accumulator:
             return
         self._chunks.append(chunk)
         if self.size > SPOOL_MAX_SIZE:
-            self._file = tempfile.TemporaryFile()
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115  # closed by RequestBody
             self._file.write(b"".join(self._chunks))
             self._chunks = []
 
@@ -155,7 +155,7 @@ def read_stream(
 
 
 async def read_messages(
-    receive: Callable[[], Awaitable[dict[str, Any]]],
+    receive: Callable[[], Awaitable[MutableMapping[str, Any]]],
     content_length: int | None,
     limit: int | None,
 ) -> RequestBody | None:

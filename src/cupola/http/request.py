@@ -25,12 +25,14 @@ from cupola.http.urls import parse_query_string
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
+    from cupola.pipeline import Route
     from cupola.routing import Rule
 
 # RFC 3986 reg-name / IPv4 / bracketed IPv6, with an optional port.
 _HOST_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
+_NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
 _FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
 
 
@@ -67,9 +69,6 @@ class Request:
         path: The percent-decoded path, without the root path.
         app: The application handling the request.
         view_args: Values the router matched from the path.
-        url_rule: The matched routing rule, or ``None``.
-        endpoint: The matched endpoint, or ``None``.
-        blueprint: The dotted name of the matched view's blueprint, or ``None``.
     """
 
     __slots__ = (
@@ -84,15 +83,21 @@ class Request:
         "_json",
         "_raw",
         "_reject",
+        "_route",
         "_source",
         "app",
-        "blueprint",
-        "endpoint",
         "method",
         "path",
-        "url_rule",
         "view_args",
     )
+
+    _args: ImmutableMultiDict[str]
+    _cookies: dict[str, str]
+    _files: ImmutableMultiDict[UploadFile]
+    _form: ImmutableMultiDict[str]
+    _g: AppGlobals
+    _headers: Headers
+    _json: Any
 
     def __init__(
         self, app: Cupola, method: str, path: str, raw: Any, source: RequestSource
@@ -105,13 +110,27 @@ class Request:
         # An error the adapter found before the pipeline ran (bad path, body too large…);
         # the pipeline raises it so that error handlers and hooks see it like any other.
         self._reject: HTTPException | None = None
-        self.view_args: dict[str, Any] = {}
-        self.url_rule: Rule | None = None
-        self.endpoint: str | None = None
-        self.blueprint: str | None = None
+        self._route: Route | None = None
+        self._body: RequestBody | None = None
+        self.view_args: dict[str, Any] = _NO_ARGS
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path!r}>"
+
+    @property
+    def url_rule(self) -> Rule | None:
+        """The matched routing rule, or ``None``."""
+        return self._route.rule if self._route is not None else None
+
+    @property
+    def endpoint(self) -> str | None:
+        """The matched endpoint, e.g. ``"books.show"``, or ``None``."""
+        return self._route.endpoint if self._route is not None else None
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the matched view's blueprint, or ``None``."""
+        return self._route.blueprint if self._route is not None else None
 
     @property
     def g(self) -> AppGlobals:
@@ -237,12 +256,10 @@ class Request:
     # -- body -----------------------------------------------------------------------------
 
     def _load_body(self) -> RequestBody:
-        try:
-            return self._body
-        except AttributeError:
+        if self._body is None:
             limit = self.app.config.get("MAX_CONTENT_LENGTH")
             self._body = self._source.body(self._raw, limit)
-            return self._body
+        return self._body
 
     def get_data(self, as_text: bool = False) -> Any:
         """Return the raw body as ``bytes`` (or ``str`` when ``as_text``).
@@ -341,12 +358,16 @@ class Request:
 
     def close(self) -> None:
         """Release uploaded files and a spooled body."""
-        files: ImmutableMultiDict[UploadFile] = getattr(self, "_files", ImmutableMultiDict())
+        body = self._body
+        if body is None:
+            return  # PERF: nothing was read, nothing to release
+        body.close()
+        try:
+            files = self._files
+        except AttributeError:
+            return
         for _, upload in files.items(multi=True):
             upload.close()
-        body = getattr(self, "_body", None)
-        if body is not None:
-            body.close()
 
 
 __all__ = ["FormLimits", "Request", "RequestSource"]

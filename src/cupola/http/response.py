@@ -174,9 +174,7 @@ class JSONResponse(Response):
     __slots__ = ()
     default_content_type = "application/json"
 
-    def __init__(
-        self, data: Any, status: int = 200, headers: HeadersInput | None = None
-    ) -> None:
+    def __init__(self, data: Any, status: int = 200, headers: HeadersInput | None = None) -> None:
         super().__init__(jsonlib.dumps(data), status, headers)
 
     def json(self) -> Any:

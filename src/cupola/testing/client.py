@@ -36,6 +36,8 @@ class _LoopThread:
         self._thread.start()
 
     def run(self, factory: Callable[[], Awaitable[T]]) -> T:
+        """Run ``factory()`` on the loop and wait for its result."""
+
         async def call() -> T:
             return await factory()
 
@@ -57,6 +59,7 @@ class ASGITransport(httpx.BaseTransport):
         self.client = client
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Call the app with ``request`` and return its complete response."""
         body = request.read()
         raw_path = request.url.raw_path.split(b"?", 1)[0]
         scope = {
@@ -120,7 +123,8 @@ class _Lifespan:
 
     def _event(self, kind: str) -> None:
         async def step() -> dict[str, Any]:
-            assert self._queue is not None and self._replies is not None  # noqa: S101
+            if self._queue is None or self._replies is None:
+                raise RuntimeError("The lifespan has not started.")
             await self._queue.put({"type": f"lifespan.{kind}"})
             return await self._replies.get()
 

@@ -29,9 +29,9 @@ def build_environ(request: httpx.Request, root_path: str = "") -> dict[str, Any]
     environ: dict[str, Any] = {
         "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": root_path,
-        "PATH_INFO": unquote(url.raw_path.split(b"?", 1)[0].decode("ascii")).encode(
-            "utf-8"
-        ).decode("latin-1"),
+        "PATH_INFO": unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"))
+        .encode("utf-8")
+        .decode("latin-1"),
         "QUERY_STRING": url.query.decode("ascii"),
         "SERVER_NAME": url.host,
         "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)),
@@ -118,7 +118,10 @@ class RequestContext:
         return self.request
 
     def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         if self._token is not None:
             deactivate(self._token)
