@@ -20,7 +20,6 @@ from urllib.parse import unquote_to_bytes
 from cupola.exceptions import (
     BadRequest,
     HTTPException,
-    RequestEntityTooLarge,
     RequestHeaderFieldsTooLarge,
     URITooLong,
 )
@@ -146,14 +145,13 @@ class ASGIAdapter:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection (HTTP request or lifespan)."""
         kind = scope["type"]
-        if kind == "http":
-            await self._http(scope, receive, send)
-        elif kind == "lifespan":
-            await self._lifespan(receive, send)
-        elif kind == "websocket":
-            await send({"type": "websocket.close", "code": 1008})
-
-    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if kind != "http":
+            if kind == "lifespan":
+                await self._lifespan(receive, send)
+            elif kind == "websocket":
+                await send({"type": "websocket.close", "code": 1008})
+            return
+        # PERF: HTTP is handled inline; one coroutine fewer per request.
         app = self.app
         pipeline = app._pipeline or app.build()
         try:
@@ -171,7 +169,7 @@ class ASGIAdapter:
                 request._body = body
             else:
                 request._body = RequestBody.EMPTY
-        except (RequestEntityTooLarge, HTTPException) as exc:
+        except HTTPException as exc:
             request._body = RequestBody.EMPTY
             request._reject = request._reject or exc
         response = await pipeline.handle_async(request)

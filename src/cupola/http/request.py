@@ -359,7 +359,7 @@ class Request:
     def close(self) -> None:
         """Release uploaded files and a spooled body."""
         body = self._body
-        if body is None:
+        if body is None or body is RequestBody.EMPTY:
             return  # PERF: nothing was read, nothing to release
         body.close()
         try:
