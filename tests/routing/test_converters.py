@@ -39,7 +39,13 @@ def test_default_converters_names() -> None:
 
 
 def test_weights_order_specific_converters_first() -> None:
-    order = [AnyConverter, UUIDConverter, IntegerConverter, SlugConverter, StringConverter]
+    order: list[type[BaseConverter]] = [
+        AnyConverter,
+        UUIDConverter,
+        IntegerConverter,
+        SlugConverter,
+        StringConverter,
+    ]
     weights = [cls.weight for cls in order]
     assert weights == sorted(weights)
     assert FloatConverter.weight == IntegerConverter.weight
@@ -195,7 +201,7 @@ def test_int_min_max() -> None:
     assert converter.to_python("1") == 1
     assert converter.to_python("99") == 99
     for text in ("0", "100"):
-        with pytest.raises(ValidationError, match="outside 1..99"):
+        with pytest.raises(ValidationError, match=r"outside 1\.\.99"):
             converter.to_python(text)
 
 
