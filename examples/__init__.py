@@ -1,0 +1,1 @@
+"""Real applications built only on Cupola's public API."""
