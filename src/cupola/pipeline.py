@@ -243,7 +243,10 @@ class Pipeline:
         handler, argument, unhandled = self._error_handler(route, exc)
         if handler is None:
             return self._default_error_response(exc), unhandled
-        return to_response(handler(argument)), unhandled
+        try:
+            return to_response(handler(argument)), unhandled
+        except Exception as error:
+            return self._handler_failed(error)
 
     # -- the lifecycle, async ---------------------------------------------------------------
 
@@ -341,7 +344,10 @@ class Pipeline:
         handler, argument, unhandled = self._error_handler(route, exc)
         if handler is None:
             return self._default_error_response(exc), unhandled
-        return to_response(await _resolve(handler(argument))), unhandled
+        try:
+            return to_response(await _resolve(handler(argument))), unhandled
+        except Exception as error:
+            return self._handler_failed(error)
 
     # -- errors, shared by both ---------------------------------------------------------------
 
@@ -354,17 +360,23 @@ class Pipeline:
         (through a 500 handler if any) and passed to ``teardown_request`` hooks.
         """
         chain = route.hooks.error_handlers
-        if isinstance(exc, HTTPException):
-            return find_handler(chain, exc), exc, None
+        handler = find_handler(chain, exc)
+        if handler is not None or isinstance(exc, HTTPException):
+            return handler, exc, None
+        # NOTE: as in Flask, only exceptions no handler claims propagate (TESTING) or log.
         if self.propagate:
             raise exc
         logger.error("Exception on request", exc_info=exc)
-        handler = find_handler(chain, exc)
-        if handler is not None:
-            return handler, exc, None
         server_error = InternalServerError()
         server_error.original_exception = exc  # type: ignore[attr-defined]  # as in Flask
-        return find_handler(chain, server_error), exc, exc
+        return find_handler(chain, server_error), server_error, exc
+
+    def _handler_failed(self, error: Exception) -> tuple[Response, BaseException]:
+        """An error handler raised: answer 500 (as Flask does), or re-raise when testing."""
+        if self.propagate:
+            raise error
+        logger.error("Exception in an error handler", exc_info=error)
+        return server_error_response(error, debug=self.debug), error
 
     def _default_error_response(self, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):

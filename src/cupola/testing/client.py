@@ -19,7 +19,7 @@ from urllib.parse import unquote_to_bytes
 
 import httpx
 
-from cupola.testing.context import DEFAULT_BASE_URL, build_request
+from cupola.testing.context import DEFAULT_BASE_URL, build_environ, build_request
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -50,6 +50,44 @@ class _LoopThread:
         self.loop.close()
 
 
+class WSGITransport(httpx.BaseTransport):
+    """A synchronous httpx transport that calls a WSGI app in-process.
+
+    NOTE: httpx's own ``WSGITransport`` puts a UTF-8 ``str`` in ``PATH_INFO`` and only
+    accepts ASCII header values; PEP 3333 wants latin-1, which ``build_environ`` gives.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        """Call the app with ``request`` and return its complete response."""
+        environ = build_environ(request)
+        seen: list[Any] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            seen[:] = [status, headers]
+            return lambda data: None
+
+        result = self.app(environ, start_response)
+        try:
+            content = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        status, headers = seen
+        pairs = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
+        return httpx.Response(
+            int(status.split(" ", 1)[0]),
+            headers=pairs,
+            stream=httpx.ByteStream(content),  # content= would add a Content-Length
+            request=request,
+        )
+
+
 class ASGITransport(httpx.BaseTransport):
     """A synchronous httpx transport that calls an ASGI app in-process."""
 
@@ -77,7 +115,9 @@ class ASGITransport(httpx.BaseTransport):
             "server": (request.url.host, request.url.port or 80),
         }
         status, headers, chunks = self.loop.run(lambda: _call(self.app, scope, body))
-        return httpx.Response(status, headers=headers, content=b"".join(chunks), request=request)
+        # NOTE: stream=, not content=: httpx adds a Content-Length the app never sent.
+        content = httpx.ByteStream(b"".join(chunks))
+        return httpx.Response(status, headers=headers, stream=content, request=request)
 
 
 async def _call(
@@ -179,7 +219,7 @@ class TestClient(httpx.Client):
             self._loop = _LoopThread()
             transport = ASGITransport(app.asgi, self._loop, ("127.0.0.1", 50000))
         else:
-            transport = httpx.WSGITransport(app=app)
+            transport = WSGITransport(app)
         super().__init__(
             transport=transport, base_url=base_url, follow_redirects=follow_redirects, **kwargs
         )
@@ -187,8 +227,13 @@ class TestClient(httpx.Client):
     def __enter__(self) -> TestClient:
         super().__enter__()
         if self._loop is not None:
-            self._lifespan = _Lifespan(self.app.asgi, self._loop)
-            self._lifespan.startup()
+            lifespan = _Lifespan(self.app.asgi, self._loop)
+            try:
+                lifespan.startup()
+            except BaseException:
+                self.__exit__()  # a failed startup is not shut down; stop the loop thread
+                raise
+            self._lifespan = lifespan
         return self
 
     def __exit__(
@@ -197,10 +242,16 @@ class TestClient(httpx.Client):
         exc: BaseException | None = None,
         tb: TracebackType | None = None,
     ) -> None:
-        if self._lifespan is not None:
-            self._lifespan.shutdown()
-            self._lifespan = None
-        super().__exit__(exc_type, exc, tb)
+        try:
+            lifespan, self._lifespan = self._lifespan, None
+            if lifespan is not None:
+                lifespan.shutdown()
+        finally:
+            # NOTE: httpx's __exit__ does not call close(); stop the loop thread here too.
+            super().__exit__(exc_type, exc, tb)
+            if self._loop is not None:
+                self._loop.close()
+                self._loop = None
 
     def close(self) -> None:
         """Close the client and stop its event loop thread."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from urllib.parse import unquote_to_bytes
 
 import httpx
 
@@ -29,9 +29,8 @@ def build_environ(request: httpx.Request, root_path: str = "") -> dict[str, Any]
     environ: dict[str, Any] = {
         "REQUEST_METHOD": request.method,
         "SCRIPT_NAME": root_path,
-        "PATH_INFO": unquote(url.raw_path.split(b"?", 1)[0].decode("ascii"))
-        .encode("utf-8")
-        .decode("latin-1"),
+        # PEP 3333: the percent-decoded bytes as latin-1, whether or not they are UTF-8.
+        "PATH_INFO": unquote_to_bytes(url.raw_path.split(b"?", 1)[0]).decode("latin-1"),
         "QUERY_STRING": url.query.decode("ascii"),
         "SERVER_NAME": url.host,
         "SERVER_PORT": str(url.port or (443 if url.scheme == "https" else 80)),
@@ -40,6 +39,7 @@ def build_environ(request: httpx.Request, root_path: str = "") -> dict[str, Any]
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": url.scheme,
         "wsgi.input": io.BytesIO(body),
+        "wsgi.input_terminated": True,  # the whole body is there, as after de-chunking
         "wsgi.errors": io.StringIO(),
         "wsgi.multithread": False,
         "wsgi.multiprocess": False,

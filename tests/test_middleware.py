@@ -1,0 +1,216 @@
+"""Django-style middleware: installing it, its hooks, and async hooks on both protocols."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from cupola import Cupola, Middleware, Response
+from cupola.exceptions import ImproperlyConfigured
+from cupola.http.request import Request
+from cupola.middleware import MiddlewareStack
+from cupola.testing import TestClient
+
+
+class Stamp(Middleware):
+    """Adds a header naming the class, so tests can see which middleware ran."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        response.headers.add("X-Stamp", type(self).__name__)
+        return response
+
+
+class OtherStamp(Stamp):
+    pass
+
+
+class NotMiddleware:
+    pass
+
+
+def test_add_middleware_class(app: Cupola, client: TestClient) -> None:
+    app.add_middleware(Stamp)
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    assert client.get("/").headers["x-stamp"] == "Stamp"
+
+
+@pytest.mark.parametrize("separator", [".", ":"])
+def test_middleware_config_with_dotted_paths(
+    app: Cupola, client: TestClient, separator: str
+) -> None:
+    app.config["MIDDLEWARE"] = [f"{__name__}{separator}Stamp", OtherStamp]
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    # process_response runs in reverse: the last installed adds its header first.
+    assert client.get("/").headers["x-stamp"] == "OtherStamp, Stamp"
+
+
+def test_config_middleware_comes_before_added(app: Cupola, client: TestClient) -> None:
+    app.add_middleware(OtherStamp)
+    app.config["MIDDLEWARE"] = [Stamp]
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    assert client.get("/").headers["x-stamp"] == "OtherStamp, Stamp"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (f"{__name__}.Missing", "has no attribute 'Missing'"),
+        ("no_such_module_xyz.Thing", "Cannot import 'no_such_module_xyz'"),
+        ("nodots", "not a dotted path"),
+        (f"{__name__}.NotMiddleware", "not a subclass of cupola.Middleware"),
+        (NotMiddleware, "not a subclass of cupola.Middleware"),
+    ],
+)
+def test_bad_middleware_entries_are_reported(app: Cupola, entry: Any, message: str) -> None:
+    app.config["MIDDLEWARE"] = [entry]
+    with pytest.raises(ImproperlyConfigured, match=message):
+        app.build()
+
+
+def test_middleware_gets_app_and_is_created_once_per_build(app: Cupola, client: TestClient) -> None:
+    created: list[Cupola] = []
+
+    class Counting(Middleware):
+        def __init__(self, app: Cupola) -> None:
+            super().__init__(app)
+            created.append(app)
+
+    app.add_middleware(Counting)
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    for _ in range(3):
+        client.get("/")
+    assert created == [app]
+
+
+def test_only_overridden_hooks_are_compiled(app: Cupola) -> None:
+    stack = MiddlewareStack([Stamp(app)])
+    assert stack.request == []
+    assert stack.view == []
+    assert stack.exception == []
+    assert stack.template_response == []
+    assert [index for index, _ in stack.response] == [0]
+
+
+def test_process_response_can_replace(app: Cupola, client: TestClient) -> None:
+    class Replace(Middleware):
+        def process_response(self, request: Request, response: Response) -> Response:
+            return Response(f"wrapped {response.status}", 200)
+
+    app.add_middleware(Replace)
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    assert client.get("/nowhere").text == "wrapped 404"
+
+
+def test_process_request_sees_the_request(app: Cupola, client: TestClient) -> None:
+    class Auth(Middleware):
+        def process_request(self, request: Request) -> Response | None:
+            if request.headers.get("x-token") != "secret":
+                return Response("denied", 401)
+            request.user = "alice"  # type: ignore[attr-defined]
+            return None
+
+    app.add_middleware(Auth)
+
+    @app.get("/")
+    def view(request: Request) -> str:
+        return request.user  # type: ignore[attr-defined,no-any-return]
+
+    assert client.get("/").status_code == 401
+    assert client.get("/", headers={"X-Token": "secret"}).text == "alice"
+
+
+def test_async_middleware_runs_on_the_loop_under_both_protocols(
+    app: Cupola, client: TestClient
+) -> None:
+    seen: dict[str, Any] = {}
+
+    class AsyncTiming(Middleware):
+        async def process_request(self, request: Request) -> None:  # type: ignore[override]
+            await asyncio.sleep(0)
+            seen["loop"] = asyncio.get_running_loop()
+
+        async def process_response(  # type: ignore[override]
+            self, request: Request, response: Response
+        ) -> Response:
+            await asyncio.sleep(0)
+            response.headers["X-Async"] = "yes"
+            return response
+
+    app.add_middleware(AsyncTiming)
+
+    @app.get("/")
+    def sync_view() -> str:
+        # The whole route runs on the loop when any part is async.
+        seen["view_loop"] = asyncio.get_running_loop()
+        return "sync view"
+
+    response = client.get("/")
+    assert response.text == "sync view"
+    assert response.headers["x-async"] == "yes"
+    assert seen["loop"] is seen["view_loop"]
+
+
+def test_async_process_exception_and_view(app: Cupola, client: TestClient) -> None:
+    class Recover(Middleware):
+        async def process_exception(  # type: ignore[override]
+            self, request: Request, exception: Exception
+        ) -> Response:
+            return Response(f"recovered {type(exception).__name__}", 500)
+
+        async def process_view(  # type: ignore[override]
+            self, request: Request, view_func: Any, view_kwargs: dict[str, Any]
+        ) -> Response | None:
+            if view_kwargs.get("n") == 0:
+                return Response("zero", 400)
+            return None
+
+    app.add_middleware(Recover)
+
+    @app.get("/<int:n>")
+    async def view(n: int) -> str:
+        return str(10 // (n - 1))
+
+    assert client.get("/0").text == "zero"
+    assert client.get("/1").text == "recovered ZeroDivisionError"
+    assert client.get("/3").text == "5"
+
+
+def test_sync_middleware_runs_in_the_view_thread(app: Cupola, client: TestClient) -> None:
+    threads: dict[str, threading.Thread] = {}
+
+    class Where(Middleware):
+        def process_request(self, request: Request) -> None:
+            threads["middleware"] = threading.current_thread()
+
+    app.add_middleware(Where)
+
+    @app.get("/")
+    def view() -> str:
+        threads["view"] = threading.current_thread()
+        return ""
+
+    client.get("/")
+    assert threads["middleware"] is threads["view"]
