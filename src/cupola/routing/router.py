@@ -36,8 +36,10 @@ class _Node:
         self.children: dict[str, _Node] = {}
         self.branches: list[tuple[Slot, _Node]] = []  # variable children, in try order
         # PERF: views of ``branches`` shaped for the walk, rebuilt when one is added.
-        self.slots: list[tuple[_Converts, Slot | None, _Node]] = []  # one segment each
-        self.spans: list[tuple[Slot, _Node]] = []  # several segments
+        # ``slots`` match one segment each: (to_python, the slot if it has prefix or
+        # suffix text to strip first, child); ``spans`` match several segments.
+        self.slots: list[tuple[_Converts, Slot | None, _Node]] = []
+        self.spans: list[tuple[Slot, _Node]] = []
         self.forks = False  # whether the walk may have to backtrack here
         self.handlers: dict[str, Rule] = {}  # method -> first rule ending here for it
         self.methods: set[str] = set()
