@@ -1,0 +1,34 @@
+"""The ``cupola`` command: a click group that gathers every subcommand.
+
+``main()`` is the console script declared in ``pyproject.toml``.
+"""
+
+from __future__ import annotations
+
+import platform
+
+import click
+
+from cupola.cli.routes import routes_command
+from cupola.cli.run import run_command
+
+__all__ = ["cli", "main"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(
+    package_name="cupola",
+    prog_name="cupola",
+    message=f"%(prog)s %(version)s (Python {platform.python_version()})",
+)
+def cli() -> None:
+    """Manage and serve Cupola applications."""
+
+
+cli.add_command(run_command)
+cli.add_command(routes_command)
+
+
+def main() -> None:
+    """Run the ``cupola`` command line."""
+    cli()

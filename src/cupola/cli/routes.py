@@ -1,0 +1,79 @@
+"""``cupola routes``: list the app's URL rules as an aligned table.
+
+Like ``flask routes``: one row per rule with its endpoint, the methods it answers (HEAD and
+OPTIONS, which every GET rule answers, left out) and the rule; WebSocket rules show ``WS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import click
+
+from cupola.cli.discovery import app_option, load_app
+from cupola.exceptions import ImproperlyConfigured
+from cupola.routing import Rule
+
+__all__ = ["format_routes", "routes_command"]
+
+_HIDDEN_METHODS = frozenset({"HEAD", "OPTIONS"})
+_HEADERS = ("Endpoint", "Methods", "Rule")
+_SORT_KEYS: dict[str, Callable[[tuple[str, str, str]], Any]] = {
+    "endpoint": lambda row: (row[0], row[2]),
+    "methods": lambda row: (row[1], row[2]),
+    "rule": lambda row: (row[2], row[1]),
+}
+
+
+@click.command("routes")
+@app_option
+@click.option(
+    "--sort",
+    "sort",
+    type=click.Choice(sorted(_SORT_KEYS)),
+    default="endpoint",
+    show_default=True,
+    help="The column to sort by.",
+)
+def routes_command(app_spec: str | None, sort: str) -> None:
+    """Show the routes of the app."""
+    app = load_app(app_spec)
+    try:
+        rules = list(app.iter_rules())
+    except ImproperlyConfigured as exc:
+        raise click.ClickException(str(exc)) from None
+    if not rules:
+        click.echo("No routes were registered.")
+        return
+    click.echo(format_routes(rules, sort=sort))
+
+
+def format_routes(rules: Iterable[Rule], sort: str = "endpoint") -> str:
+    """Render rules as a table with the columns Endpoint, Methods and Rule.
+
+    Args:
+        rules: The rules to list.
+        sort: ``"endpoint"``, ``"methods"`` or ``"rule"``.
+
+    Returns:
+        The table, a header and a dashed line first, without a trailing newline.
+
+    Example:
+        >>> print(format_routes([Rule("/", endpoint="index")]))
+        Endpoint  Methods  Rule
+        --------  -------  ----
+        index     GET      /
+    """
+    rows = sorted((_row(rule) for rule in rules), key=_SORT_KEYS[sort])
+    widths = [max(len(cells[i]) for cells in (_HEADERS, *rows)) for i in range(len(_HEADERS))]
+    lines = [_HEADERS, tuple("-" * width for width in widths), *rows]
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+        for cells in lines
+    )
+
+
+def _row(rule: Rule) -> tuple[str, str, str]:
+    methods = "WS" if rule.websocket else ", ".join(sorted(rule.methods - _HIDDEN_METHODS))
+    return rule.endpoint, methods, rule.rule

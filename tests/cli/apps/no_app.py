@@ -1,0 +1,5 @@
+"""A module without any app."""
+
+from __future__ import annotations
+
+value = 1
