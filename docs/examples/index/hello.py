@@ -1,0 +1,8 @@
+from cupola import Cupola
+
+app = Cupola(__name__)
+
+
+@app.get("/")
+def hello():
+    return "Hello, world!"
