@@ -166,9 +166,14 @@ class IntegerConverter(BaseConverter):
         self.min = (_INT64_MIN if signed else 0) if min is None else min
         self.max = _INT64_MAX if max is None else max
         self.signed = signed
+        self._plain = not fixed_digits and min is None and max is None and not signed
 
     def to_python(self, value: str) -> int:
         """Accept ASCII digits (and '-' when signed) within the bounds."""
+        # PERF: up to 18 ASCII digits always fits in 64 bits; with the default bounds of
+        # an unsigned converter nothing else needs checking.
+        if self._plain and len(value) <= 18 and value.isdigit() and value.isascii():
+            return int(value)
         digits = value[1:] if self.signed and value[:1] == "-" else value
         if not (digits.isascii() and digits.isdigit()):
             raise ValidationError("not an integer")

@@ -23,6 +23,16 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # A method no rule has: walking with it collects the methods of every matching rule.
 _ANY_METHOD = ""
 
+
+class _Ignored(set[str]):
+    """A sink for allowed methods when the caller does not need them."""
+
+    def __ior__(self, other: Any) -> _Ignored:  # type: ignore[override]  # a no-op sink
+        return self
+
+
+_IGNORED = _Ignored()
+
 _Found: TypeAlias = tuple[Rule, list[Any]]
 _Converts: TypeAlias = Callable[[str], Any]
 
@@ -272,11 +282,12 @@ class Router:
             rule = node.handlers.get(method)
             if rule is not None:
                 return rule, dict(rule.defaults)
-        seen: set[str] = set()
-        found = table.walk(path, method, seen)
+        found = table.walk(path, method, _IGNORED)
         if found is not None:
             rule, values = found
             return rule, rule.make_values(values)
+        seen: set[str] = set()  # PERF: gathered only once the fast walk has failed
+        table.walk(path, _ANY_METHOD, seen)
         if seen:
             raise MethodNotAllowed(seen)
         if not path.endswith("/") and table.walk(path + "/", _ANY_METHOD, seen) is None and seen:
