@@ -24,15 +24,6 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ANY_METHOD = ""
 
 
-class _Ignored(set[str]):
-    """A sink for allowed methods when the caller does not need them."""
-
-    def __ior__(self, other: Any) -> _Ignored:  # type: ignore[override]  # a no-op sink
-        return self
-
-
-_IGNORED = _Ignored()
-
 _Found: TypeAlias = tuple[Rule, list[Any]]
 _Converts: TypeAlias = Callable[[str], Any]
 
@@ -108,7 +99,7 @@ class _Table:
             if len(texts) == len(segments):
                 self.static["/" + "/".join(texts)] = node
 
-    def walk(self, path: str, method: str, seen: set[str]) -> _Found | None:
+    def walk(self, path: str, method: str, seen: set[str] | None) -> _Found | None:
         """Find the first rule for ``path`` that allows ``method``.
 
         Args:
@@ -131,7 +122,7 @@ def _forms(segments: tuple[Segment, ...], strict_slashes: bool) -> list[tuple[Se
 
 
 def _walk(
-    node: _Node, parts: list[str], index: int, values: list[Any], method: str, seen: set[str]
+    node: _Node, parts: list[str], index: int, values: list[Any], method: str, seen: set[str] | None
 ) -> _Found | None:
     """Depth-first search below ``node`` for ``parts[index:]``."""
     size = len(parts)
@@ -147,12 +138,13 @@ def _walk(
     rule = node.handlers.get(method)
     if rule is not None:
         return rule, values
-    seen |= node.methods
+    if seen is not None:
+        seen |= node.methods
     return None
 
 
 def _fork(
-    node: _Node, parts: list[str], index: int, values: list[Any], method: str, seen: set[str]
+    node: _Node, parts: list[str], index: int, values: list[Any], method: str, seen: set[str] | None
 ) -> _Found | None:
     """Try the children of ``node`` for ``parts[index]``: static, converters, spans."""
     part = parts[index]
@@ -187,7 +179,7 @@ def _span(
     index: int,
     values: list[Any],
     method: str,
-    seen: set[str],
+    seen: set[str] | None,
 ) -> _Found | None:
     """Try ``slot`` on ``parts[index:end]``, shortest first.
 
@@ -282,7 +274,7 @@ class Router:
             rule = node.handlers.get(method)
             if rule is not None:
                 return rule, dict(rule.defaults)
-        found = table.walk(path, method, _IGNORED)
+        found = table.walk(path, method, None)
         if found is not None:
             rule, values = found
             return rule, rule.make_values(values)
