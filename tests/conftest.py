@@ -223,3 +223,13 @@ def raw(app: Cupola, protocol: str) -> RawCall:
         return call_asgi(app, method, raw_path, **kwargs)
 
     return send
+
+
+@pytest.fixture
+def asgi_call(app: Cupola) -> Callable[..., Any]:
+    """``await asgi_call(method, raw_path, **kwargs)``: drive ``app.asgi`` on the running loop."""
+
+    async def call(method: str, raw_path: bytes, **kwargs: Any) -> RawResponse:
+        return await call_asgi_async(app, method, raw_path, **kwargs)
+
+    return call

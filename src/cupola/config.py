@@ -8,6 +8,7 @@ request.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import tomllib
@@ -40,7 +41,8 @@ class Config(dict[str, Any]):
     """The configuration of one app; a ``dict`` with loaders.
 
     Args:
-        defaults: Initial values (the app passes :data:`DEFAULTS`).
+        defaults: Initial values (the app passes :data:`DEFAULTS`); deep-copied, so that
+            apps never share a mutable default such as ``MIDDLEWARE``.
         on_change: Called after any key changes.
     """
 
@@ -49,7 +51,7 @@ class Config(dict[str, Any]):
         defaults: Mapping[str, Any] | None = None,
         on_change: Callable[[], None] = lambda: None,
     ) -> None:
-        super().__init__(defaults or {})
+        super().__init__(copy.deepcopy(dict(defaults or {})))
         self._on_change = on_change
 
     def __setitem__(self, key: str, value: Any) -> None:
