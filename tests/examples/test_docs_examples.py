@@ -24,7 +24,9 @@ from cupola.testing import TestClient
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 EXAMPLES = DOCS / "examples"
-MARKER = re.compile(r"<!-- example: (?P<path>\S+) -->\n(?P<block>```[\w+-]*\n(?P<code>.*?)\n```)?", re.S)
+MARKER = re.compile(
+    r"<!-- example: (?P<path>\S+) -->\n(?P<block>```[\w+-]*\n(?P<code>.*?)\n```)?", re.S
+)
 FENCE = re.compile(r"^```(?P<lang>[\w+-]*)$", re.M)
 
 _counter = itertools.count()
@@ -247,3 +249,141 @@ def test_quickstart_testing(protocol: str) -> None:
     module.test_index()  # the example's own test, as written (WSGI)
     with module.app.test_client(protocol) as client:
         assert client.get("/").json() == {"message": "hello"}
+
+
+# -- routing ----------------------------------------------------------------------------
+
+
+@exercises("routing/rules.py")
+def test_routing_rules(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/rules.py")
+    assert client.get("/").text == "index"
+    assert client.get("/articles").text == "GET articles"
+    assert client.post("/articles").text == "POST articles"
+    assert client.put("/articles/3").json() == {"replaced": 3}
+    deleted = client.delete("/articles/3")
+    assert (deleted.status_code, deleted.content) == (204, b"")
+    head = client.head("/articles")
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-length"] == str(len("HEAD articles"))  # the view ran
+    options = client.options("/articles")
+    assert options.status_code == 200
+    assert options.headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    refused = client.get("/articles/3")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "DELETE, OPTIONS, PUT"
+    from cupola import url_for
+
+    with client.app.test_request_context("/"):
+        assert url_for("remove_article", article_id=3) == "/articles/3"
+
+
+@exercises("routing/converters.py")
+def test_routing_converters(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/converters.py")
+    token = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
+    answers = {
+        "/users/ada": {"username": "ada"},
+        "/orders/7": {"order_id": 7},
+        "/rates/1.5": {"rate": 1.5},
+        "/files/a/b.txt": {"name": "a/b.txt"},
+        f"/tokens/{token}": {"token": token, "version": 1},
+        "/tags/hello-world_2": {"tag": "hello-world_2"},
+        "/about": {"page": "about"},
+        "/help": {"page": "help"},
+    }
+    for path, expected in answers.items():
+        assert client.get(path).json() == expected, path
+    for path in [
+        "/users/",
+        "/orders/-1",
+        "/orders/1.5",
+        "/orders/99999999999999999999",
+        "/rates/1",
+        "/tokens/nope",
+        "/tags/h%C3%A9llo",
+        "/contact",
+    ]:
+        assert client.get(path).status_code == 404, path
+
+
+@exercises("routing/converter_args.py")
+def test_routing_converter_args(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/converter_args.py")
+    assert client.get("/archive/2024/3").json() == {"year": 2024, "month": 3}
+    assert client.get("/airports/cdg").json() == {"code": "CDG"}
+    assert client.get("/adjust/-5").json() == {"delta": -5}
+    assert client.get("/reports/2023.json").json() == {"report": 2023}
+    for path in ["/archive/24/3", "/archive/2024/13", "/airports/lhrx", "/reports/2023"]:
+        assert client.get(path).status_code == 404, path
+    from cupola import url_for
+
+    with client.app.test_request_context("/"):
+        assert url_for("archive", year=987, month=6) == "/archive/0987/6"
+
+
+@exercises("routing/priority.py")
+def test_routing_priority(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/priority.py")
+    assert client.get("/items/new").text == "new item form"
+    assert client.get("/items/42").text == "item number 42"
+    assert client.get("/items/hat").text == "item named hat"
+
+
+@exercises("routing/custom_converter.py")
+def test_routing_custom_converter(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/custom_converter.py")
+    assert client.get("/compare/a,b,c").json() == {
+        "names": ["a", "b", "c"],
+        "reversed": "/compare/c,b,a",
+    }
+    assert client.get("/compare/x%20y,z").json() == {
+        "names": ["x y", "z"],
+        "reversed": "/compare/z,x%20y",
+    }
+    assert client.get("/compare/a,,b").status_code == 404
+
+
+@exercises("routing/trailing_slash.py")
+def test_routing_trailing_slash(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/trailing_slash.py")
+    moved = client.get("/projects?page=2")
+    assert moved.status_code == 308
+    assert moved.headers["location"] == "/projects/?page=2"
+    assert client.get("/projects/").text == "The project page"
+    assert client.get("/about").text == "The about page"
+    assert client.get("/about/").status_code == 404
+    assert client.get("/feed").text == client.get("/feed/").text == "The feed"
+
+
+@exercises("routing/defaults.py")
+def test_routing_defaults(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/defaults.py")
+    first = {"page": 1, "first": "/users/", "next": "/users/page/2"}
+    assert client.get("/users/").json() == first
+    assert client.get("/users/page/1").json() == first
+    assert client.get("/users/page/3").json() == {
+        "page": 3,
+        "first": "/users/",
+        "next": "/users/page/4",
+    }
+
+
+@exercises("routing/url_building.py")
+def test_routing_url_building(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("routing/url_building.py")
+    assert client.get("/books/7").json() == {
+        "query": "/books/7?format=print",
+        "anchor": "/books/7#reviews",
+        "external": "http://localhost/books/7",
+        "repeated": "/search?tag=poetry&tag=french",
+    }
+    assert client.get("/search?tag=poetry&tag=french").json() == {"tags": ["poetry", "french"]}
+
+
+@exercises("routing/outside_request.py")
+def test_routing_outside_request(protocol: str) -> None:
+    module = load("routing/outside_request.py")
+    assert module.book_link(3) == "https://books.example.com/books/3"
+    with module.app.test_client(protocol) as client:
+        assert client.get("/books/3").json() == {"id": 3}
