@@ -1,0 +1,72 @@
+"""One small app exercised over real servers: `gunicorn e2e_app:app`, `uvicorn e2e_app:app.asgi`."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+from cupola import (
+    Cupola,
+    PlainTextResponse,
+    Response,
+    StreamingResponse,
+    redirect,
+    request,
+)
+
+MAX_CONTENT_LENGTH = 64 * 1024
+
+app = Cupola(__name__, config={"MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH}, static_folder=None)
+
+
+@app.get("/plain")
+def plain() -> PlainTextResponse:
+    return PlainTextResponse("Hello, world!")
+
+
+@app.post("/echo")
+def echo() -> dict[str, Any]:
+    return {"got": request.json}
+
+
+@app.post("/form")
+def form() -> dict[str, Any]:
+    return {"name": request.form.get("name"), "tags": request.form.getlist("tag")}
+
+
+@app.post("/upload")
+def upload() -> dict[str, int]:
+    return {"size": len(request.get_data())}
+
+
+@app.get("/stream")
+def stream() -> StreamingResponse:
+    def numbers() -> Iterator[str]:
+        for number in range(5):
+            yield f"chunk {number}\n"
+
+    return StreamingResponse(numbers(), content_type="text/plain")
+
+
+@app.get("/redirect")
+def moved() -> Response:
+    return redirect("/plain")
+
+
+@app.get("/async")
+async def slow() -> dict[str, bool]:
+    await asyncio.sleep(0.01)
+    return {"async": True}
+
+
+@app.get("/cookie/set")
+def set_cookie() -> Response:
+    response = PlainTextResponse("set")
+    response.set_cookie("flavour", "oatmeal")
+    return response
+
+
+@app.get("/cookie/get")
+def get_cookie() -> dict[str, str | None]:
+    return {"flavour": request.cookies.get("flavour")}
