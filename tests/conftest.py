@@ -233,3 +233,13 @@ def asgi_call(app: Cupola) -> Callable[..., Any]:
         return await call_asgi_async(app, method, raw_path, **kwargs)
 
     return call
+
+
+@pytest.fixture
+def wsgi_call(app: Cupola) -> RawCall:
+    """``wsgi_call(method, raw_path, **kwargs)``: drive the WSGI callable of ``app``."""
+
+    def call(method: str, raw_path: bytes, **kwargs: Any) -> RawResponse:
+        return call_wsgi(app, method, raw_path, **kwargs)
+
+    return call

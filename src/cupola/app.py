@@ -70,6 +70,7 @@ class Cupola(Scaffold):
         super().__init__(import_name, template_folder, static_folder, static_url_path)
         self._pipeline: Pipeline | None = None
         self._jinja_env: Environment | None = None
+        self._wsgi_started = False  # whether the WSGI adapter ran the startup functions
         self.config = Config(DEFAULTS, on_change=self._changed)
         if config:
             self.config.update(config)

@@ -109,7 +109,11 @@ def _decode_path(raw: str) -> str | None:
 
 def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
     """Handle one WSGI request for ``app``; this is ``Cupola.__call__``."""
-    pipeline = app._pipeline or _prepare(app)
+    pipeline = app._pipeline
+    # NOTE: the app may have been built before its first WSGI request (url_for in an app
+    # context, a test request context): startup functions must run all the same.
+    if pipeline is None or not app._wsgi_started:
+        pipeline = _prepare(app)
     method = environ["REQUEST_METHOD"]
     path = environ.get("PATH_INFO") or "/"
     if path.isascii():
@@ -144,9 +148,9 @@ def _prepare(app: Cupola) -> Pipeline:
     WSGI has no lifespan protocol: startup functions run before the first request and
     shutdown functions when the process exits.
     """
-    pipeline = app.build()
-    if not app.extensions.get("cupola.wsgi_started"):
-        app.extensions["cupola.wsgi_started"] = True
+    pipeline = app._pipeline or app.build()
+    if not app._wsgi_started:
+        app._wsgi_started = True
         for func in app.startup_funcs:
             result = func()
             if inspect.isawaitable(result):
