@@ -23,7 +23,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     modules = set(sys.modules)
     yield
     for name in set(sys.modules) - modules:
-        if str(APPS) in (getattr(sys.modules[name], "__file__", None) or ""):
+        if name.startswith("cupola_pkg") or str(APPS) in (
+            getattr(sys.modules[name], "__file__", None) or ""
+        ):
             del sys.modules[name]
 
 
@@ -90,6 +92,32 @@ def test_absolute_file_path_without_attribute(tmp_path: Path) -> None:
     os.chdir(tmp_path)
     app = load_app(str(APPS / "only_instance.py"))
     assert app is sys.modules["only_instance"].application
+
+
+@pytest.fixture
+def package(tmp_path: Path) -> Path:
+    """A package outside the sample folder: ``cupola_pkg/__init__.py`` and ``web.py``."""
+    root = tmp_path / "cupola_pkg"
+    root.mkdir()
+    (root / "__init__.py").write_text(
+        "from cupola import Cupola\n\napp = Cupola(__name__, config={'NAME': 'package'})\n"
+    )
+    (root / "web.py").write_text(
+        "from cupola import Cupola\n\nweb = Cupola(__name__, config={'NAME': 'web'})\n"
+    )
+    return root
+
+
+def test_file_inside_a_package_imports_as_a_submodule(package: Path) -> None:
+    app = load_app(f"{package / 'web.py'}:web")
+    assert config_name(app) == "web"
+    assert sys.modules["cupola_pkg.web"].web is app
+    assert str(package.parent) in sys.path
+
+
+def test_package_folder_and_its_init_file(package: Path) -> None:
+    assert config_name(load_app(str(package))) == "package"
+    assert load_app(str(package / "__init__.py")) is sys.modules["cupola_pkg"].app
 
 
 def test_current_folder_is_put_on_sys_path() -> None:
@@ -168,6 +196,20 @@ def test_missing_dependency_inside_the_module_keeps_the_traceback() -> None:
     assert "While importing 'broken_import'" in message
     assert "cupola_missing_dependency" in message
     assert "Traceback" in message
+
+
+def test_error_raised_while_importing(tmp_path: Path) -> None:
+    (tmp_path / "raising_app.py").write_text("raise RuntimeError('no database configured')\n")
+    message = click_error(str(tmp_path / "raising_app.py"))
+    assert "While importing 'raising_app'" in message
+    assert "RuntimeError: no database configured" in message
+
+
+def test_file_shadowed_by_an_imported_module(tmp_path: Path) -> None:
+    (tmp_path / "json.py").write_text("from cupola import Cupola\n\napp = Cupola(__name__)\n")
+    message = usage_error(str(tmp_path / "json.py"))
+    assert "imports as module 'json', but that name is taken by" in message
+    assert "rename the file" in message
 
 
 def test_missing_file() -> None:

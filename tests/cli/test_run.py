@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from cupola.cli.main import cli
+from cupola.cli.main import cli, main
 from cupola.cli.run import server_url, watched
 from cupola.servers import uvicorn as cupola_uvicorn
 
@@ -170,6 +171,22 @@ def is_gone(pid: int) -> bool:
     except OSError:
         return True
     return state in ("Z", "X")  # an orphan zombie no longer runs anything
+
+
+def test_console_script_version() -> None:
+    result = subprocess.run([CUPOLA, "--version"], capture_output=True, text=True, check=True)
+    assert result.stdout.startswith(f"cupola {metadata.version('cupola')} (Python ")
+
+
+def test_main_lists_the_commands(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["cupola", "--help"])
+    with pytest.raises(SystemExit) as exit_info:
+        main()
+    assert exit_info.value.code == 0
+    lines = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
+    assert [line.split()[0] for line in lines] == ["routes", "run"]
 
 
 def test_run_serves_the_app_with_debug_on(tmp_path: Path) -> None:

@@ -81,8 +81,11 @@ def load_app(spec: str | None = None) -> Cupola:
     expression = rest[0].strip() if rest else ""
     if not target:
         raise click.UsageError(f"The app spec {spec!r} names no module; {_HINT}.")
-    module_name = _module_name(target) if _is_path(target) else target
-    module = _import(module_name)
+    if _is_path(target):
+        module = _import(_module_name(target))
+        _check_origin(module, target)
+    else:
+        module = _import(target)
     if not expression:
         return _find_app(module)
     return _from_expression(module, expression)
@@ -121,6 +124,17 @@ def _module_name(path: str) -> str:
     if path not in sys.path:
         sys.path.insert(0, path)
     return ".".join(reversed(parts))
+
+
+def _check_origin(module: ModuleType, path: str) -> None:
+    """Fail when the import found another module of the same name (``code.py``, ``test.py``)."""
+    origin = getattr(module, "__file__", None)
+    wanted = os.path.realpath(path)
+    if origin is None or wanted not in (os.path.realpath(origin), os.path.dirname(origin)):
+        raise click.UsageError(
+            f"{path!r} imports as module {module.__name__!r}, but that name is taken by "
+            f"{origin or 'a built-in module'}; rename the file."
+        )
 
 
 def _import(name: str) -> ModuleType:
