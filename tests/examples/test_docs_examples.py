@@ -387,3 +387,170 @@ def test_routing_outside_request(protocol: str) -> None:
     assert module.book_link(3) == "https://books.example.com/books/3"
     with module.app.test_client(protocol) as client:
         assert client.get("/books/3").json() == {"id": 3}
+
+
+# -- requests and responses -------------------------------------------------------------
+
+RR = "requests-responses"
+
+
+@exercises(f"{RR}/request_attributes.py")
+def test_rr_request_attributes(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/request_attributes.py")
+    response = client.get("/inspect/x?a=1", headers={"User-Agent": "docs/1.0"})
+    assert response.json() == {
+        "method": "GET",
+        "path": "/inspect/x",
+        "full_path": "/inspect/x?a=1",
+        "url": "http://localhost/inspect/x?a=1",
+        "scheme": "http",
+        "host": "localhost",
+        "is_secure": False,
+        "remote_addr": "127.0.0.1",
+        "user_agent": "docs/1.0",
+        "view_args": {"name": "x"},
+    }
+
+
+@exercises(f"{RR}/query.py")
+def test_rr_query(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/query.py")
+    assert client.get("/search?tag=a&q=owl&tag=b&page=2").json() == {
+        "q": "owl",
+        "page": 2,
+        "tags": ["a", "b"],
+        "keys": ["tag", "q", "page"],
+        "has_sort": False,
+    }
+    assert client.get("/search?page=two&sort=").json()["page"] == 1
+    assert client.get("/search?sort=").json()["has_sort"] is True
+
+
+@exercises(f"{RR}/bodies.py")
+def test_rr_bodies(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/bodies.py")
+    signup = client.post("/signup", data={"email": "ada@example.com", "topic": ["math", "art"]})
+    assert signup.json() == {"email": "ada@example.com", "topics": ["math", "art"]}
+    created = client.post("/api/items", json={"name": "lamp"})
+    assert (created.status_code, created.json()) == (201, {"name": "lamp"})
+    bad = client.post("/api/items", content=b"{oops", headers={"Content-Type": "application/json"})
+    assert bad.status_code == 400
+    assert client.post("/api/items", data={"name": "lamp"}).status_code == 415
+    hook = client.post("/webhook", content=b"\x00\x01\x02", headers={"X-Signature": "abc"})
+    assert hook.json() == {"bytes": 3, "signature": "abc"}
+
+
+@exercises(f"{RR}/uploads.py")
+def test_rr_uploads(client_for: Callable[[str], TestClient], tmp_path: Path) -> None:
+    client = client_for(f"{RR}/uploads.py")
+    client.app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    response = client.post(
+        "/avatar",
+        files={"avatar": ("../../me.png", b"\x89PNG...", "image/png")},
+        data={"caption": "Me"},
+    )
+    assert response.json() == {
+        "filename": "me.png",
+        "sent_as": "../../me.png",
+        "size": 7,
+        "content_type": "image/png",
+        "caption": "Me",
+    }
+    assert (tmp_path / "me.png").read_bytes() == b"\x89PNG..."
+    assert client.post("/avatar", data={"caption": "no file"}).status_code == 400
+
+
+@exercises(f"{RR}/return_values.py")
+def test_rr_return_values(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/return_values.py")
+    html = client.get("/html")
+    assert (html.headers["content-type"], html.text) == ("text/html; charset=utf-8", "<h1>Hello</h1>")
+    assert client.get("/json").json() == {"ok": True}
+    assert client.get("/list").headers["content-type"] == "application/json"
+    assert client.get("/list").json() == [1, 2, 3]
+    created = client.post("/created")
+    assert (created.status_code, created.json()) == (201, {"id": 1})
+    tagged = client.get("/tagged")
+    assert (tagged.status_code, tagged.headers["x-tag"], tagged.text) == (200, "blue", "tagged")
+    everything = client.post("/everything")
+    assert (everything.status_code, everything.headers["location"]) == (201, "/items/2")
+    assert client.get("/lines").text == "line 0\nline 1\nline 2\n"
+    ping = client.get("/ping")
+    assert (ping.headers["content-type"], ping.text) == ("text/plain; charset=utf-8", "pong")
+
+
+@exercises(f"{RR}/responses.py")
+def test_rr_responses(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/responses.py")
+    robots = client.get("/robots.txt")
+    assert robots.headers["content-type"] == "text/plain; charset=utf-8"
+    export = client.get("/export.csv")
+    assert export.headers["content-type"] == "text/csv; charset=utf-8"
+    assert export.headers["content-disposition"] == 'attachment; filename="books.csv"'
+    moved = client.get("/old-home")
+    assert (moved.status_code, moved.headers["location"]) == (301, "/")
+    assert client.get("/").json() == {"theme": "light"}
+    chosen = client.post("/theme/dark")
+    cookie = chosen.headers["set-cookie"]
+    assert cookie.startswith("theme=dark;")
+    for attribute in ("Max-Age=2592000", "Path=/", "SameSite=Lax", "HttpOnly"):
+        assert attribute in cookie
+    assert chosen.headers["cache-control"] == "no-store"
+    assert client.get("/").json() == {"theme": "dark"}  # the client keeps cookies
+    reset = client.post("/theme/reset")
+    assert (reset.status_code, reset.headers["location"]) == (302, "/")
+    assert "Max-Age=0" in reset.headers["set-cookie"]
+    assert client.get("/").json() == {"theme": "light"}
+
+
+@exercises(f"{RR}/streaming.py")
+def test_rr_streaming(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/streaming.py")
+    count = client.get("/count")
+    assert (count.text, count.headers["content-type"]) == ("0\n1\n2\n", "text/plain; charset=utf-8")
+    events = client.get("/events")
+    assert events.headers["content-type"] == "text/event-stream"
+    assert events.text == "data: tick 0\n\ndata: tick 1\n\ndata: tick 2\n\n"
+
+
+@exercises(f"{RR}/files.py")
+def test_rr_files(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/files.py")
+    content = (EXAMPLES / RR / "files" / "report.txt").read_bytes()
+    response = client.get("/report")
+    assert response.status_code == 200
+    assert response.content == content
+    assert response.headers["content-type"] == "text/plain; charset=utf-8"
+    assert response.headers["content-disposition"] == 'attachment; filename="q3-report.txt"'
+    assert response.headers["accept-ranges"] == "bytes"
+    partial = client.get("/report", headers={"Range": "bytes=0-8"})
+    assert (partial.status_code, partial.content) == (206, content[:9])
+    assert partial.headers["content-range"] == f"bytes 0-8/{len(content)}"
+    cached = client.get("/report", headers={"If-None-Match": response.headers["etag"]})
+    assert (cached.status_code, cached.content) == (304, b"")
+
+
+@exercises(f"{RR}/errors.py")
+def test_rr_errors(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/errors.py")
+    assert client.get("/items/pen").json() == {"name": "pen", "stock": 3}
+    ink = client.get("/items/ink")
+    assert (ink.status_code, ink.json()) == (409, {"error": "Out of stock", "item": "ink"})
+    quill = client.get("/items/quill")
+    assert quill.status_code == 404
+    assert quill.json() == {"error": "Not Found", "detail": "No such item."}
+    admin = client.get("/admin")
+    assert (admin.status_code, admin.json()["detail"]) == (403, "Staff only.")
+    wrong = client.post("/admin")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"] == "Method Not Allowed"
+    assert wrong.headers["allow"] == "GET, HEAD, OPTIONS"  # kept from exc.headers
+
+
+@exercises(f"{RR}/header_safety.py")
+def test_rr_header_safety(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{RR}/header_safety.py")
+    assert client.get("/greet", query={"name": "ada"}).headers["x-greeted"] == "ada"
+    split = client.get("/greet", query={"name": "x\r\nSet-Cookie: admin=1"})
+    assert split.status_code == 400
+    assert "set-cookie" not in split.headers
