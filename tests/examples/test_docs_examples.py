@@ -554,3 +554,63 @@ def test_rr_header_safety(client_for: Callable[[str], TestClient]) -> None:
     split = client.get("/greet", query={"name": "x\r\nSet-Cookie: admin=1"})
     assert split.status_code == 400
     assert "set-cookie" not in split.headers
+
+
+# -- views ------------------------------------------------------------------------------
+
+
+@exercises("views/function_views.py")
+def test_views_function_views(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("views/function_views.py")
+    assert client.get("/sync?q=a").json() == {"kind": "sync", "q": "a"}
+    assert client.get("/async?q=b").json() == {"kind": "async", "q": "b"}
+    assert client.post("/echo/2", json={"x": 1}).json() == {"echo": [{"x": 1}, {"x": 1}]}
+
+
+@exercises("views/class_views.py")
+def test_views_class_views(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("views/class_views.py")
+    assert client.get("/notes").json() == [{"id": 1, "text": "Buy milk"}]
+    created = client.post("/notes", json={"text": "Call Ada"})
+    assert created.status_code == 201
+    assert created.headers["location"] == "/notes/2"
+    assert client.get("/notes/2").json() == {"id": 2, "text": "Call Ada"}
+    assert client.head("/notes/2").status_code == 200  # HEAD falls back to get()
+    assert client.delete("/notes/2").status_code == 204
+    assert client.get("/notes/2").status_code == 404
+    refused = client.put("/notes/1")
+    assert refused.status_code == 405
+    assert refused.headers["allow"] == "DELETE, GET, HEAD, OPTIONS"
+    assert client.options("/notes").headers["allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+@exercises("views/async_class_view.py")
+def test_views_async_class_view(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("views/async_class_view.py")
+    assert client.get("/forecast/Oslo").json() == {"city": "Oslo", "forecast": "sunny"}
+    saved = client.put("/forecast/Oslo", json={"high": 21})
+    assert saved.json() == {"city": "Oslo", "saved": {"high": 21}}
+    assert client.delete("/forecast/Oslo").status_code == 405
+
+    from cupola import View
+    from cupola.exceptions import ImproperlyConfigured
+
+    class Mixed(View):
+        def get(self, request):
+            return "sync"
+
+        async def post(self, request):
+            return "async"
+
+    with pytest.raises(ImproperlyConfigured, match="mixes sync and async"):
+        Mixed.as_view("mixed")
+
+
+@exercises("views/decorators.py")
+def test_views_decorators(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("views/decorators.py")
+    key = {"X-Api-Key": "letmein"}
+    assert client.get("/reports").status_code == 401
+    assert client.get("/reports", headers=key).json() == ["q1", "q2"]
+    assert client.get("/settings").status_code == 401
+    assert client.get("/settings", headers=key).json() == {"theme": "dark"}
