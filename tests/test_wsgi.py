@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 from collections.abc import AsyncIterator, Callable, Iterator
 from typing import Any
@@ -179,6 +180,7 @@ def test_script_name_is_the_root_path(app: Cupola, wsgi_call: Callable[..., Any]
         "QUERY_STRING": "",
         "SERVER_NAME": "example.com",
         "SERVER_PORT": "8080",
+        "SERVER_PROTOCOL": "HTTP/1.0",  # HTTP/1.0 may omit Host: the server address is used
         "wsgi.url_scheme": "http",
         "wsgi.input": io.BytesIO(),
     }
@@ -250,3 +252,37 @@ def test_shutdown_registered_at_exit(
     func, *args = registered[0]
     func(*args)
     assert done == ["stopped"]
+
+
+@pytest.mark.parametrize(
+    ("host", "protocol", "status"),
+    [
+        (None, "HTTP/1.1", 400),
+        (None, "HTTP/1.0", 200),
+        ("bad host", "HTTP/1.1", 400),
+        ("example.com:99999", "HTTP/1.1", 400),
+        ("example.com:8080", "HTTP/1.1", 200),
+        ("[::1]:8000", "HTTP/1.1", 200),
+    ],
+)
+def test_host_header_is_checked_on_every_request(
+    host: str | None, protocol: str, status: int
+) -> None:
+    app = Cupola(__name__)
+    app.get("/")(lambda: "ok")
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "example.com",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": protocol,
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+    }
+    if host is not None:
+        environ["HTTP_HOST"] = host
+    seen: list[str] = []
+    body = b"".join(app(environ, lambda status, headers: seen.append(status)))
+    assert int(seen[0][:3]) == status
+    if status == 400:
+        assert b"Host" in body

@@ -14,6 +14,7 @@ import os
 from collections.abc import Callable, Iterator
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from urllib.parse import quote
 
 from jinja2 import Environment
 
@@ -208,8 +209,6 @@ class Cupola(Scaffold):
         if _external:
             url = self._external_prefix(endpoint, _scheme) + url
         if _anchor is not None:
-            from urllib.parse import quote
-
             url += "#" + quote(_anchor, safe="/?:@!$&'()*+,;=-._~")
         return url
 

@@ -24,6 +24,7 @@ from cupola.exceptions import (
     URITooLong,
 )
 from cupola.http.body import RequestBody, parse_content_length, read_messages
+from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
 from cupola.http.response import Response, StreamingResponse
 from cupola.wsgi import _NO_BODY_STATUSES, has_content_length
@@ -81,13 +82,14 @@ class ASGISource:
 ASGI_SOURCE = ASGISource()
 
 
-def check_head(scope: Scope) -> tuple[int | None, bool]:
+def check_head(scope: Scope) -> tuple[int | None, bool]:  # one pass
     """Enforce the head limits; return the declared length and whether a body may follow.
 
     Raises:
         URITooLong: When the request target is over 8 KiB.
         RequestHeaderFieldsTooLarge: When headers are too many or too large.
-        BadRequest: For an invalid ``Content-Length``.
+        BadRequest: For an invalid ``Content-Length`` or a missing, repeated or malformed
+            ``Host``.
     """
     target = len(scope.get("raw_path") or scope["path"]) + len(scope.get("query_string", b""))
     if target > MAX_TARGET:
@@ -98,6 +100,7 @@ def check_head(scope: Scope) -> tuple[int | None, bool]:
     total = 0
     content_length: bytes | None = None
     chunked = False
+    hosts: list[str] = []
     for name, value in headers:
         size = len(name) + len(value)
         if size > MAX_HEADER:
@@ -107,8 +110,14 @@ def check_head(scope: Scope) -> tuple[int | None, bool]:
             content_length = value
         elif name == b"transfer-encoding":
             chunked = True
+        elif name == b"host":
+            hosts.append(value.decode("latin-1"))
     if total > MAX_HEADERS_TOTAL:
         raise RequestHeaderFieldsTooLarge(f"The request headers exceed {MAX_HEADERS_TOTAL} bytes.")
+    if len(hosts) != 1 or hosts[0] not in VALID_HOSTS:
+        error = host_error(hosts, scope.get("http_version"))
+        if error is not None:
+            raise error
     length = parse_content_length(content_length.decode("latin-1")) if content_length else None
     return length, chunked or bool(length)
 

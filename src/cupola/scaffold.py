@@ -125,7 +125,7 @@ class Scaffold:
         """
         if view_func is None:
             raise ImproperlyConfigured(f"add_url_rule({rule!r}) needs a view_func.")
-        endpoint = endpoint or options.pop("endpoint", None) or view_func.__name__
+        endpoint = endpoint or view_func.__name__
         if "." in endpoint:
             raise ImproperlyConfigured(f"Endpoint {endpoint!r} may not contain a dot.")
         for existing in self.routes:
@@ -134,6 +134,9 @@ class Scaffold:
                     f"Endpoint {endpoint!r} is already used by view "
                     f"{existing.view_func.__qualname__!r}; pass endpoint= to name this one."
                 )
+        unknown = set(options) - set(RouteOptions.__annotations__)
+        if unknown:
+            raise TypeError(f"add_url_rule() got unknown options {sorted(unknown)}.")
         if methods is None:
             methods = getattr(view_func, "methods", None)
         if isinstance(methods, str):

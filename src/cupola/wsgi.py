@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.concurrency import run_coroutine
 from cupola.exceptions import BadRequest
 from cupola.http.body import RequestBody, parse_content_length, read_stream
+from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
 from cupola.http.response import Response, StreamingResponse
 
@@ -123,6 +124,12 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
         request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
         if decoded is None:
             request._reject = BadRequest("The request path is not valid UTF-8.")
+    host = environ.get("HTTP_HOST")
+    if host not in VALID_HOSTS:  # PERF: one set lookup for a host seen before
+        protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
+        error = host_error([] if host is None else [host], protocol.partition("/")[2])
+        if error is not None:
+            request._reject = request._reject or error
     response = pipeline.handle(request)
     # Start the response and return the body iterable.
     headers = response.headers._list

@@ -8,7 +8,6 @@ that reads nothing pays for nothing.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
@@ -19,6 +18,7 @@ from cupola.http.body import RequestBody
 from cupola.http.cookies import parse_cookie_header
 from cupola.http.forms import FormLimits, UploadFile, parse_form
 from cupola.http.headers import Headers
+from cupola.http.hosts import is_valid_host
 from cupola.http.mediatypes import parse_options_header
 from cupola.http.multidict import ImmutableMultiDict
 from cupola.http.urls import parse_query_string
@@ -27,9 +27,6 @@ if TYPE_CHECKING:
     from cupola.app import Cupola
     from cupola.pipeline import Route
     from cupola.routing import Rule
-
-# RFC 3986 reg-name / IPv4 / bracketed IPv6, with an optional port.
-_HOST_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?")
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
@@ -211,7 +208,7 @@ class Request:
             name, port = server
             default = 443 if self.scheme == "https" else 80
             return name if port in (None, default) else f"{name}:{port}"
-        if not _HOST_RE.fullmatch(host):
+        if not is_valid_host(host):
             raise BadRequest("The Host header is malformed.")
         return host
 
