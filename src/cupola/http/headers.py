@@ -1,8 +1,9 @@
 """HTTP headers: an ordered, case-insensitive multi-dict of ``str`` names and values.
 
 Request headers arrive already checked by the server. Response headers are checked as they
-are set: a value with CR, LF or NUL raises :class:`~cupola.exceptions.InvalidHeader`, so a
-reflected header can never split a response (DESIGN §7).
+are set: a value with CR, LF or NUL (or a character latin-1 cannot carry) raises
+:class:`~cupola.exceptions.InvalidHeader`, so a reflected header can never split a response
+(DESIGN §7).
 """
 
 from __future__ import annotations
@@ -24,6 +25,16 @@ def check_header(name: str, value: str) -> None:
     # PERF: set.isdisjoint is the cheapest scan for three characters.
     if not _FORBIDDEN.isdisjoint(value) or not _FORBIDDEN.isdisjoint(name) or ":" in name:
         raise InvalidHeader(f"Header {name!r} has a value with a forbidden character.")
+    # NOTE: both adapters send headers as latin-1 (PEP 3333, ASGI); anything else would fail
+    # in the adapter, after the pipeline, as a 500 or a dropped connection.
+    if not (value.isascii() and name.isascii()):
+        try:
+            name.encode("latin-1"), value.encode("latin-1")
+        except UnicodeEncodeError:
+            raise InvalidHeader(
+                f"Header {name!r} has a character outside latin-1; percent-encode it "
+                "(RFC 8187) first."
+            ) from None
 
 
 class Headers:
