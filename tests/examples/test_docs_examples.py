@@ -614,3 +614,116 @@ def test_views_decorators(client_for: Callable[[str], TestClient]) -> None:
     assert client.get("/reports", headers=key).json() == ["q1", "q2"]
     assert client.get("/settings").status_code == 401
     assert client.get("/settings", headers=key).json() == {"theme": "dark"}
+
+
+# -- middleware and hooks ---------------------------------------------------------------
+
+MH = "middleware-hooks"
+
+
+@exercises(f"{MH}/request_hooks.py")
+def test_mh_request_hooks(protocol: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+    from types import SimpleNamespace
+
+    module = load(f"{MH}/request_hooks.py")
+    opened: list[sqlite3.Connection] = []
+
+    def connect(database: str) -> sqlite3.Connection:
+        # The test inspects the connection from its own thread after the request.
+        connection = sqlite3.connect(database, check_same_thread=False)
+        opened.append(connection)
+        return connection
+
+    monkeypatch.setattr(module, "sqlite3", SimpleNamespace(connect=connect))
+    with module.app.test_client(protocol) as client:
+        health = client.get("/health")
+        assert (health.status_code, health.headers["x-user"]) == (200, "anonymous")
+        refused = client.get("/me")
+        assert refused.status_code == 401
+        assert refused.json() == {"detail": "Authentication required."}
+        assert refused.headers["x-user"] == "anonymous"  # after_request ran on it
+        me = client.get("/me", headers={"Authorization": "Bearer s3cret"})
+        assert me.json() == {"user": "ada", "answer": 42}
+        assert me.headers["x-user"] == "ada"
+    assert len(opened) == 2  # /health and the authenticated /me; the 401 skipped it
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+            connection.execute("select 1")  # teardown_request closed it
+
+
+@exercises(f"{MH}/error_handlers.py")
+def test_mh_error_handlers(
+    client_for: Callable[[str], TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    client = client_for(f"{MH}/error_handlers.py")
+    declined = client.post("/pay")
+    assert (declined.status_code, declined.json()) == (402, {"error": "Payment declined."})
+    crash = client.get("/crash")
+    assert crash.status_code == 500
+    assert crash.json() == {"error": "Something went wrong on our side."}
+    assert any(record.exc_info and record.exc_info[0] is RuntimeError for record in caplog.records)
+    missing = client.get("/missing")
+    assert (missing.status_code, missing.json()) == (404, {"error": "Not found.", "path": "/missing"})
+    wrong_method = client.get("/pay")
+    assert wrong_method.status_code == 405  # no handler for 405: the default page
+    assert "<h1>Method Not Allowed</h1>" in wrong_method.text
+
+
+@exercises(f"{MH}/middleware.py")
+def test_mh_middleware(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{MH}/middleware.py")
+    normal = client.get("/")
+    assert normal.json() == {"hello": "world"}
+    assert normal.headers["x-content-type-options"] == "nosniff"
+    assert normal.headers["server-timing"].startswith("app;dur=")
+    client.app.config["MAINTENANCE"] = True
+    closed = client.get("/")
+    assert (closed.status_code, closed.headers["retry-after"]) == (503, "600")
+    assert closed.headers["x-content-type-options"] == "nosniff"  # entered before Maintenance
+    assert "server-timing" not in closed.headers  # Timing was never entered
+
+
+@exercises(f"{MH}/view_and_exception.py")
+def test_mh_view_and_exception(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for(f"{MH}/view_and_exception.py")
+    assert client.get("/").json() == {"welcome": True}
+    refused = client.get("/catalogue")
+    assert (refused.status_code, refused.json()) == (401, {"detail": "Log in first."})
+    timeout = client.get("/catalogue", headers={"Authorization": "Bearer x"})
+    assert timeout.status_code == 504
+    assert timeout.json() == {"detail": "The catalogue did not answer."}
+    assert client.get("/missing").status_code == 404  # process_view runs for matched routes
+
+
+@exercises(f"{MH}/raw_middleware.py")
+def test_mh_raw_middleware(client_for: Callable[[str], TestClient]) -> None:
+    import asyncio
+
+    import httpx
+
+    module = load(f"{MH}/raw_middleware.py")
+    wsgi = httpx.Client(transport=httpx.WSGITransport(app=module.wsgi_application))
+    with wsgi:
+        response = wsgi.get("http://testserver/")
+    assert (response.text, response.headers["x-powered-by"]) == ("hello", "Cupola")
+
+    async def over_asgi() -> httpx.Response:
+        transport = httpx.ASGITransport(app=module.asgi_application)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+            return await c.get("/")
+
+    response = asyncio.run(over_asgi())
+    assert (response.text, response.headers["x-powered-by"]) == ("hello", "Cupola")
+    assert "x-powered-by" not in client_for(f"{MH}/raw_middleware.py").get("/").headers
+
+
+@exercises(f"{MH}/lifespan.py")
+def test_mh_lifespan(protocol: str) -> None:
+    module = load(f"{MH}/lifespan.py")
+    with module.app.test_client(protocol) as client:
+        assert client.get("/rates/USD").json() == {"code": "USD", "rate": 1.08}
+    if protocol == "asgi":  # the lifespan shutdown event ran when the client closed
+        assert "rates" not in module.app.extensions
+    else:  # WSGI has no lifespan: shutdown functions run when the process exits
+        assert module.app.extensions["rates"]["USD"] == 1.08
