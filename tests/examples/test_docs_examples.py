@@ -727,3 +727,69 @@ def test_mh_lifespan(protocol: str) -> None:
         assert "rates" not in module.app.extensions
     else:  # WSGI has no lifespan: shutdown functions run when the process exits
         assert module.app.extensions["rates"]["USD"] == 1.08
+
+
+# -- blueprints -------------------------------------------------------------------------
+
+
+@exercises("blueprints/basic.py")
+def test_blueprints_basic(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("blueprints/basic.py")
+    assert client.get("/").json() == {"catalogue": "/books/"}
+    assert client.get("/books/").json() == {"books": ["Emma", "Middlemarch"], "first": "/books/1"}
+    assert client.get("/books/3").json() == {"id": 3, "all": "/books/", "home": "/"}
+
+
+@exercises("blueprints/nesting.py")
+def test_blueprints_nesting(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("blueprints/nesting.py")
+    assert client.get("/api/v1/users/7").json() == {
+        "endpoint": "api.v1.users.show",
+        "url": "/api/v1/users/7",
+    }
+    assert client.get("/fr/welcome").text == "Bienvenue"
+    assert client.get("/en/welcome").text == "Welcome"
+    assert client.get("/de/welcome").status_code == 404
+    assert client.get("/site/about").json() == {"endpoint": "pages.about"}
+    assert client.get("/legacy/about").json() == {"endpoint": "legacy_pages.about"}
+    rules = {(rule.rule, rule.endpoint) for rule in client.app.iter_rules()}
+    assert rules == {
+        ("/api/v1/users/<int:user_id>", "api.v1.users.show"),
+        ("/<any(en, fr):lang>/welcome", "localized.welcome"),
+        ("/site/about", "pages.about"),
+        ("/legacy/about", "legacy_pages.about"),
+    }
+
+
+@exercises("blueprints/hooks_errors.py")
+def test_blueprints_hooks_errors(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("blueprints/hooks_errors.py")
+    staff = {"X-Role": "staff"}
+    home = client.get("/")
+    assert (home.status_code, home.text) == (200, "home")  # the admin hook does not apply
+    refused = client.get("/admin/stats")
+    assert (refused.status_code, refused.json()) == (403, {"detail": "Staff only."})
+    assert client.get("/admin/stats", headers=staff).json() == {"users": 42}
+    missing_user = client.get("/admin/users/1", headers=staff)
+    assert (missing_user.status_code, missing_user.text) == (404, "Nothing here.")  # the app's
+    unmatched = client.get("/admin/nope")  # no route: no blueprint, so no staff check
+    assert (unmatched.status_code, unmatched.text) == (404, "Nothing here.")
+    ids = {
+        client.get(path, headers=staff).headers["x-request-id"]
+        for path in ["/", "/admin/stats", "/admin/nope", "/nope"]
+    }
+    assert len(ids) == 4
+    assert all(len(request_id) == 32 for request_id in ids)
+
+
+@exercises("blueprints/resources.py")
+def test_blueprints_resources(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("blueprints/resources.py")
+    page = client.get("/admin/")
+    assert '<link rel="stylesheet" href="/admin/static/admin.css">' in page.text
+    assert "<h1>42 users</h1>" in page.text
+    css = client.get("/admin/static/admin.css")
+    assert (css.status_code, css.headers["content-type"]) == (200, "text/css; charset=utf-8")
+    assert css.text == (EXAMPLES / "blueprints" / "admin_static" / "admin.css").read_text()
+    assert client.get("/admin/static/../resources.py").status_code == 404
+    assert client.get("/admin/static/%2e%2e/resources.py").status_code == 404
