@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import pytest
 
@@ -275,3 +276,42 @@ def test_build_error_in_view_is_500(app: Cupola, client: TestClient) -> None:
     response = client.get("/")
     assert response.status_code == 500
     assert "missing" not in response.text
+
+
+# -- bad paths -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("raw_path", [b"/a/%FF", b"/a/%C3%28", b"/a/caf%E9", b"/%ED%A0%80"])
+def test_path_not_utf8_is_400(app: Cupola, raw: Any, raw_path: bytes) -> None:
+    @app.get("/a/<name>")
+    def named(name: str) -> str:
+        return name
+
+    response = raw("GET", raw_path)
+    assert response.status == 400
+    assert "The request path is not valid UTF-8." in response.text
+
+
+def test_bad_path_goes_through_hooks_and_handlers(app: Cupola, raw: Any) -> None:
+    seen: list[str] = []
+
+    @app.before_request
+    def before() -> None:
+        seen.append("before")
+
+    @app.errorhandler(400)
+    def bad(exc: Exception) -> tuple[str, int]:
+        return "custom 400", 400
+
+    response = raw("GET", b"/%FF")
+    assert (response.status, response.body) == (400, b"custom 400")
+    assert seen == ["before"]
+
+
+def test_percent_encoded_utf8_path_matches(app: Cupola, raw: Any) -> None:
+    @app.get("/a/<name>")
+    def named(name: str) -> str:
+        return name
+
+    response = raw("GET", b"/a/caf%C3%A9%20x")
+    assert (response.status, response.body.decode()) == (200, "café x")
