@@ -793,3 +793,47 @@ def test_blueprints_resources(client_for: Callable[[str], TestClient]) -> None:
     assert css.text == (EXAMPLES / "blueprints" / "admin_static" / "admin.css").read_text()
     assert client.get("/admin/static/../resources.py").status_code == 404
     assert client.get("/admin/static/%2e%2e/resources.py").status_code == 404
+
+
+# -- templates --------------------------------------------------------------------------
+
+
+@exercises("templates/inheritance.py")
+def test_templates_inheritance(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("templates/inheritance.py")
+    home = client.get("/").text
+    assert "<title>Bookshop</title>" in home
+    assert "<main><h1>Welcome</h1></main>" in home
+    assert 'href="/books">Books</a>' in home
+    books = client.get("/books").text
+    assert "<title>Books · Bookshop</title>" in books  # {{ super() }}
+    assert '<a href="/books" aria-current="page">Books</a>' in books
+    assert "<li>Emma (1815)</li>" in books
+    assert "<li>Middlemarch (1871)</li>" in books
+
+
+@exercises("templates/template_response.py")
+def test_templates_template_response(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("templates/template_response.py")
+    report = client.get("/report")
+    assert report.text.strip() == '<body class="light"><h1>Report</h1><p>3 orders</p></body>'
+    assert report.headers["cache-control"] == "no-store"
+    assert 'class="dark"' in client.get("/report", cookies={"theme": "dark"}).text
+    printed = client.get("/report?print")
+    assert "<h1>Report (print)</h1>" in printed.text
+
+
+@exercises("templates/helpers.py")
+def test_templates_helpers(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("templates/helpers.py")
+    text = client.get("/summary").text
+    assert "<h1>Cupola Books</h1>" in text
+    assert "<p>J.A.: 2 books, $1,649.00</p>" in text
+
+
+@exercises("templates/autoescape.py")
+def test_templates_autoescape(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("templates/autoescape.py")
+    text = client.get("/comment", query={"text": "<script>alert(1)</script>"}).text
+    assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in text
+    assert "<p><em>The editors</em></p>" in text
