@@ -464,7 +464,10 @@ def test_rr_uploads(client_for: Callable[[str], TestClient], tmp_path: Path) -> 
 def test_rr_return_values(client_for: Callable[[str], TestClient]) -> None:
     client = client_for(f"{RR}/return_values.py")
     html = client.get("/html")
-    assert (html.headers["content-type"], html.text) == ("text/html; charset=utf-8", "<h1>Hello</h1>")
+    assert (html.headers["content-type"], html.text) == (
+        "text/html; charset=utf-8",
+        "<h1>Hello</h1>",
+    )
     assert client.get("/json").json() == {"ok": True}
     assert client.get("/list").headers["content-type"] == "application/json"
     assert client.get("/list").json() == [1, 2, 3]
@@ -664,7 +667,10 @@ def test_mh_error_handlers(
     assert crash.json() == {"error": "Something went wrong on our side."}
     assert any(record.exc_info and record.exc_info[0] is RuntimeError for record in caplog.records)
     missing = client.get("/missing")
-    assert (missing.status_code, missing.json()) == (404, {"error": "Not found.", "path": "/missing"})
+    assert (missing.status_code, missing.json()) == (
+        404,
+        {"error": "Not found.", "path": "/missing"},
+    )
     wrong_method = client.get("/pay")
     assert wrong_method.status_code == 405  # no handler for 405: the default page
     assert "<h1>Method Not Allowed</h1>" in wrong_method.text
@@ -837,3 +843,113 @@ def test_templates_autoescape(client_for: Callable[[str], TestClient]) -> None:
     text = client.get("/comment", query={"text": "<script>alert(1)</script>"}).text
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in text
     assert "<p><em>The editors</em></p>" in text
+
+
+# -- testing ----------------------------------------------------------------------------
+# The testing page's examples are test modules: run them with pytest, as a reader would,
+# and also drive their apps under both protocols.
+
+TESTING_EXAMPLES = sorted((EXAMPLES / "testing").glob("*.py"))
+RESULT_LINE = re.compile(
+    r"^docs/examples/testing/(?P<file>\w+\.py)::(?P<test>\S+) (?P<outcome>[A-Z]+)", re.M
+)
+
+
+@pytest.fixture(scope="module")
+def testing_outcomes() -> dict[str, dict[str, str]]:
+    """Each testing example's tests and their outcomes, from one pytest run over them."""
+    paths = [str(path.relative_to(ROOT)) for path in TESTING_EXAMPLES]
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider", *paths],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    outcomes: dict[str, dict[str, str]] = {}
+    for match in RESULT_LINE.finditer(run.stdout):
+        outcomes.setdefault(match["file"], {})[match["test"]] = match["outcome"]
+    assert run.returncode == 0, run.stdout + run.stderr
+    return outcomes
+
+
+def assert_all_passed(outcomes: dict[str, dict[str, str]], name: str, expected: set[str]) -> None:
+    assert outcomes.get(name, {}) == dict.fromkeys(expected, "PASSED")
+
+
+@exercises("testing/client_basics.py")
+def test_testing_client_basics(
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+) -> None:
+    assert_all_passed(
+        testing_outcomes,
+        "client_basics.py",
+        {
+            "test_query_string",
+            "test_wrong_password",
+            "test_login_sets_a_cookie_and_redirects",
+            "test_follow_redirects",
+        },
+    )
+    client = client_for("testing/client_basics.py")
+    done = client.post("/login", data={"user": "ada", "password": "hunter2"}, follow_redirects=True)
+    assert done.json() == {"user": "ada"}
+
+
+@exercises("testing/both_protocols.py")
+def test_testing_both_protocols(
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+) -> None:
+    assert_all_passed(
+        testing_outcomes,
+        "both_protocols.py",
+        {
+            f"{test}[{p}]"
+            for test in ("test_async_view", "test_sync_view")
+            for p in ("wsgi", "asgi")
+        },
+    )
+    assert client_for("testing/both_protocols.py").post("/sum", json=[2, 2]).json() == {"sum": 4}
+
+
+@exercises("testing/plugin_fixtures.py")
+def test_testing_plugin_fixtures(
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+) -> None:
+    assert_all_passed(testing_outcomes, "plugin_fixtures.py", {"test_index"})
+    assert client_for("testing/plugin_fixtures.py").get("/").json() == {"greeting": "Hello"}
+
+
+@exercises("testing/contexts.py")
+def test_testing_contexts(
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+) -> None:
+    assert_all_passed(
+        testing_outcomes,
+        "contexts.py",
+        {
+            "test_client_address_prefers_the_header",
+            "test_client_address_falls_back_to_the_peer",
+            "test_url_for_outside_a_view",
+        },
+    )
+    client = client_for("testing/contexts.py")
+    assert client.get("/items/3").json() == {"id": 3, "client": "127.0.0.1"}
+    forwarded = client.get("/items/3", headers={"X-Real-IP": "203.0.113.9"})
+    assert forwarded.json()["client"] == "203.0.113.9"
+
+
+@exercises("testing/exceptions.py")
+def test_testing_exceptions(
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+) -> None:
+    assert_all_passed(
+        testing_outcomes,
+        "exceptions.py",
+        {"test_errors_fail_the_test", "test_the_user_sees_a_500"},
+    )
+    client = client_for("testing/exceptions.py")
+    assert client.get("/ratio/3/4").json() == {"ratio": 0.75}
+    with pytest.raises(ZeroDivisionError):
+        client.get("/ratio/3/0")

@@ -12,7 +12,9 @@ class SecurityHeaders(Middleware):
 class Maintenance(Middleware):
     def process_request(self, request):
         if self.app.config["MAINTENANCE"]:
-            return JSONResponse({"detail": "Back soon."}, status=503, headers={"Retry-After": "600"})
+            return JSONResponse(
+                {"detail": "Back soon."}, status=503, headers={"Retry-After": "600"}
+            )
         return None
 
 
