@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -152,3 +153,33 @@ def test_max_content_length_change_applies(app: Cupola, client: TestClient) -> N
     response = client.post("/", content=b"x" * 100)
     assert response.status_code == 413
     assert "MAX_CONTENT_LENGTH" in response.text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda config: config.__ior__({"DEBUG": True}),
+        # Set without notice, then pop another key: the pop alone must trigger the rebuild.
+        lambda config: (dict.__setitem__(config, "DEBUG", True), config.pop("TESTING")),
+    ],
+)
+def test_every_mutation_rebuilds(app: Cupola, client: TestClient, change: Any) -> None:
+    @app.get("/")
+    def view() -> str:
+        raise RuntimeError("debug detail")
+
+    assert "debug detail" not in client.get("/").text
+    change(app.config)
+    assert "debug detail" in client.get("/").text
+
+
+def test_ior_operator_and_clear_notify(app: Cupola) -> None:
+    changes: list[bool] = []
+    config = Config({"A": 1}, on_change=lambda: changes.append(True))
+    config |= {"B": 2}
+    assert isinstance(config, Config)
+    assert dict(config) == {"A": 1, "B": 2}
+    assert config.popitem() == ("B", 2)
+    config.clear()
+    assert dict(config) == {}
+    assert len(changes) == 3

@@ -303,3 +303,28 @@ def test_find_handler_walks_registries_in_order() -> None:
     assert find_handler([outer], SpecificError()) is outer_handler
     assert find_handler([inner, outer], ValueError()) is None
     assert not ErrorHandlerRegistry()
+
+
+class BookNotFound(NotFound):
+    description = "No such book."
+
+
+def test_handler_for_subclass_of_status_exception_wins(app: Cupola, client: TestClient) -> None:
+    @app.errorhandler(404)
+    def generic(exc: NotFound) -> tuple[str, int]:
+        return "generic 404", 404
+
+    @app.errorhandler(BookNotFound)
+    def book(exc: BookNotFound) -> tuple[str, int]:
+        return f"book: {exc.description}", 404
+
+    @app.errorhandler(HTTPException)
+    def any_http(exc: HTTPException) -> tuple[str, int]:
+        return "any", exc.code
+
+    @app.get("/book")
+    def view() -> None:
+        raise BookNotFound()
+
+    assert client.get("/book").text == "book: No such book."
+    assert client.get("/missing").text == "generic 404"

@@ -112,7 +112,8 @@ def test_lifecycle_order(app: Cupola, client: TestClient, kind: str) -> None:
 
     class Rendering(TemplateResponse):
         def render(self) -> TemplateResponse:
-            events.append("render")
+            if not self.is_rendered:
+                events.append("render")
             return super().render()
 
     @app.get("/")
@@ -548,3 +549,46 @@ def test_http_exception_in_before_request(app: Cupola, client: TestClient) -> No
     response = client.get("/")
     assert response.status_code == 403
     assert "Forbidden" in response.text
+
+
+def test_template_response_from_process_request_is_rendered(
+    app: Cupola, client: TestClient
+) -> None:
+    seen: list[bytes] = []
+
+    class Maintenance(Middleware):
+        def process_request(self, request: Request) -> TemplateResponse:
+            return TemplateResponse("page.html", {"value": "down"}, status=503)
+
+        def process_response(self, request: Request, response: Response) -> Response:
+            seen.append(response.body)
+            return response
+
+    app.add_middleware(Maintenance)
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    response = client.get("/")
+    assert (response.status_code, response.text) == (503, "page down")
+    assert seen == [b"page down"]
+
+
+def test_template_response_from_late_error_handler_is_rendered(
+    app: Cupola, client: TestClient
+) -> None:
+    @app.errorhandler(KeyError)
+    def handler(exc: KeyError) -> TemplateResponse:
+        return TemplateResponse("page.html", {"value": "error"}, status=400)
+
+    @app.after_request
+    def after(response: Response) -> Response:
+        raise KeyError("late")
+
+    @app.get("/")
+    def view() -> str:
+        return ""
+
+    response = client.get("/")
+    assert (response.status_code, response.text) == (400, "page error")

@@ -73,6 +73,27 @@ class Config(dict[str, Any]):
         self._on_change()
         return value
 
+    def pop(self, key: str, *default: Any) -> Any:
+        """Like ``dict.pop``, then notify the app."""
+        value = super().pop(key, *default)
+        self._on_change()
+        return value
+
+    def popitem(self) -> tuple[str, Any]:
+        """Like ``dict.popitem``, then notify the app."""
+        item = super().popitem()
+        self._on_change()
+        return item
+
+    def clear(self) -> None:
+        """Like ``dict.clear``, then notify the app."""
+        super().clear()
+        self._on_change()
+
+    def __ior__(self, other: Any) -> Config:  # type: ignore[override,misc]  # dict's is generic
+        self.update(other)
+        return self
+
     def from_mapping(self, mapping: Mapping[str, Any] | None = None, **kwargs: Any) -> None:
         """Load the upper-case keys of ``mapping`` and ``kwargs``."""
         items = {**(mapping or {}), **kwargs}

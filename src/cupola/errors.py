@@ -1,8 +1,9 @@
 """Error handlers: registered per app or blueprint, found by status code or exception class.
 
 Lookup walks the matched view's blueprints from the innermost outwards, then the app. Within
-one of them a handler for the status code wins over class handlers, and among class
-handlers the most specific class (earliest in the exception's MRO) wins.
+one of them, as in Flask, a handler for a subclass of the status's exception (``class
+BookNotFound(NotFound)``) wins over the handler for the status code, which wins over other
+class handlers; among class handlers the most specific class (earliest in the MRO) wins.
 """
 
 from __future__ import annotations
@@ -68,8 +69,14 @@ def find_handler(
     code = exc.code if isinstance(exc, HTTPException) else None
     mro = type(exc).__mro__
     for registry in registries:
-        if code is not None and code in registry.by_code:
-            return registry.by_code[code]
+        if code is not None:
+            for cls in mro:  # the classes carrying this code, most specific first
+                if getattr(cls, "code", None) != code or cls is _REGISTRY.get(code):
+                    break
+                if cls in registry.by_class:
+                    return registry.by_class[cls]
+            if code in registry.by_code:
+                return registry.by_code[code]
         for cls in mro:
             handler = registry.by_class.get(cls)
             if handler is not None:

@@ -183,7 +183,7 @@ class Pipeline:
                 entered = index  # should the hook raise, it was not entered
                 result = hook(request)
                 if result is not None:
-                    response, entered = to_response(result), index + 1
+                    response, entered = _render(to_response(result)), index + 1
                     break
             else:
                 entered = stack.count
@@ -210,7 +210,9 @@ class Pipeline:
                     response = hook(request, response)
         except Exception as exc:
             response, unhandled = self._handle_exception_sync(self.unmatched, exc)
-        return response, unhandled
+        # NOTE: a TemplateResponse from an error handler outside the view phase is rendered
+        # here; it must never go out with an empty body.
+        return _render(response), unhandled
 
     def _call_view_sync(self, request: Request, route: Route) -> Any:
         if route is not self.unmatched:
@@ -281,7 +283,7 @@ class Pipeline:
                 entered = index
                 result = await _resolve(hook(request))
                 if result is not None:
-                    response, entered = to_response(result), index + 1
+                    response, entered = _render(to_response(result)), index + 1
                     break
             else:
                 entered = stack.count
@@ -307,7 +309,9 @@ class Pipeline:
                     response = await _resolve(hook(request, response))
         except Exception as exc:
             response, unhandled = await self._handle_exception_async(self.unmatched, exc)
-        return response, unhandled
+        # NOTE: a TemplateResponse from an error handler outside the view phase is rendered
+        # here; it must never go out with an empty body.
+        return _render(response), unhandled
 
     async def _call_view_async(self, request: Request, route: Route) -> Any:
         if route is not self.unmatched:
