@@ -953,3 +953,65 @@ def test_testing_exceptions(
     assert client.get("/ratio/3/4").json() == {"ratio": 0.75}
     with pytest.raises(ZeroDivisionError):
         client.get("/ratio/3/0")
+
+
+# -- configuration ----------------------------------------------------------------------
+
+
+@exercises("configuration/loading.py")
+def test_configuration_loading(protocol: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BOOKS_DEBUG", "true")
+    monkeypatch.setenv("BOOKS_MAIL__PORT", "2525")
+    monkeypatch.setenv("BOOKS_ITEMS_PER_PAGE", "not json, kept as a string")
+    module = load("configuration/loading.py")
+    config = module.app.config
+    assert "helper_value" not in config
+    assert module.app.debug is True
+    assert config["MAIL"] == {"HOST": "smtp.example.com", "PORT": 2525}
+    with module.app.test_client(protocol) as client:
+        assert client.get("/settings").json() == {
+            "debug": True,
+            "items_per_page": "not json, kept as a string",
+            "mail": {"HOST": "smtp.example.com", "PORT": 2525},
+            "server_name": "books.example.com",
+        }
+
+
+def test_configuration_loading_without_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    for name in [name for name in os.environ if name.startswith("BOOKS_")]:
+        monkeypatch.delenv(name)
+    config = load("configuration/loading.py").app.config
+    assert (config["DEBUG"], config["ITEMS_PER_PAGE"]) == (False, 50)
+    assert config["MAIL"] == {"HOST": "smtp.example.com", "PORT": 587}
+
+
+@exercises("configuration/limits.py")
+def test_configuration_limits(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("configuration/limits.py")
+    megabyte = 1024 * 1024
+    assert client.post("/notes", content=b"x" * megabyte).json() == {"bytes": megabyte}
+    assert client.post("/notes", content=b"x" * (megabyte + 1)).status_code == 413
+    fields = {f"q{n}": "yes" for n in range(20)}
+    assert client.post("/survey", data=fields).json() == {"answers": 20, "files": 0}
+    assert client.post("/survey", data={**fields, "q20": "no"}).status_code == 413
+    files = {f"f{n}": (f"{n}.txt", b"x", "text/plain") for n in range(3)}
+    assert client.post("/survey", files=dict(list(files.items())[:2])).json()["files"] == 2
+    assert client.post("/survey", files=files).status_code == 413
+
+
+def test_configuration_documents_every_default() -> None:
+    from cupola.config import DEFAULTS
+
+    rows = {
+        match["key"]: match["default"]
+        for match in re.finditer(
+            r"^\| `(?P<key>[A-Z_]+)` \| `(?P<default>[^`]+)` \|",
+            (DOCS / "configuration.md").read_text(),
+            re.M,
+        )
+    }
+    assert set(rows) == set(DEFAULTS)
+    for key, default in rows.items():
+        assert eval(default, {"__builtins__": {}}) == DEFAULTS[key], key
