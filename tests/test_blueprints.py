@@ -293,3 +293,29 @@ def test_async_blueprint_views_and_hooks(app: Cupola, client: TestClient) -> Non
 
     app.register_blueprint(bp)
     assert client.get("/").text == "async hook"
+
+
+def test_child_nested_after_the_app_was_built(app: Cupola, client: TestClient) -> None:
+    parent = Blueprint("parent", __name__, url_prefix="/p")
+    app.register_blueprint(parent)
+
+    @app.get("/")
+    def index() -> str:
+        return "index"
+
+    assert client.get("/").text == "index"  # the app is built
+    child = Blueprint("child", __name__, url_prefix="/c")
+    parent.register_blueprint(child)
+    seen: list[str] = []
+
+    @child.get("/")
+    def view() -> str:
+        return "child"
+
+    @child.before_app_request
+    def everywhere() -> None:
+        seen.append(request.path)
+
+    assert client.get("/p/c/").text == "child"
+    assert client.get("/").text == "index"
+    assert seen == ["/p/c/", "/"]

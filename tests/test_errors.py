@@ -328,3 +328,14 @@ def test_handler_for_subclass_of_status_exception_wins(app: Cupola, client: Test
 
     assert client.get("/book").text == "book: No such book."
     assert client.get("/missing").text == "generic 404"
+
+
+def test_testing_propagates_from_async_views(app: Cupola, client: TestClient) -> None:
+    app.config["TESTING"] = True
+
+    @app.get("/")
+    async def view() -> None:
+        raise LookupError("async propagated")
+
+    with pytest.raises(LookupError, match="async propagated"):
+        client.get("/")

@@ -315,3 +315,13 @@ def test_percent_encoded_utf8_path_matches(app: Cupola, raw: Any) -> None:
 
     response = raw("GET", b"/a/caf%C3%A9%20x")
     assert (response.status, response.body.decode()) == (200, "café x")
+
+
+def test_trailing_slash_redirect_keeps_encoding(app: Cupola, client: TestClient) -> None:
+    @app.get("/café/")
+    def cafe() -> str:
+        return "ok"
+
+    response = client.get("/caf%C3%A9?x=%C3%A9")
+    assert response.status_code == 308
+    assert response.headers["location"] == "/caf%C3%A9/?x=%C3%A9"

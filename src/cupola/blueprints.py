@@ -69,6 +69,8 @@ class Blueprint(Scaffold):
         if blueprint is self:
             raise ImproperlyConfigured("A blueprint cannot be registered on itself.")
         self.blueprints.append((blueprint, options))
+        for app in self._apps:  # nested after this one was registered: bind it too
+            blueprint._bind(app)
         self._changed()
 
     def _bind(self, app: Cupola) -> None:
