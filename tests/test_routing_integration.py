@@ -126,6 +126,7 @@ def test_head_on_streamed_response_sends_no_body(app: Cupola, client: TestClient
     head = client.head("/stream")
     assert head.status_code == 200
     assert head.content == b""
+    assert consumed == []  # the body was never produced
 
 
 def test_options_is_automatic_with_allow(app: Cupola, client: TestClient) -> None:
