@@ -252,3 +252,28 @@ def test_make_response_passes_responses_through(app: Cupola) -> None:
 
 def test_logger_is_named_after_the_app(app: Cupola) -> None:
     assert app.logger.name == app.import_name
+
+
+def test_startup_functions_run_in_an_app_context(app: Cupola, protocol: str) -> None:
+    seen: list[str] = []
+
+    @app.on_startup
+    def sync_start() -> None:
+        from cupola import current_app, g, url_for
+
+        g.started = True
+        seen.append(f"{current_app.import_name} {url_for('index')}")
+
+    @app.on_startup
+    async def async_start() -> None:
+        from cupola import current_app
+
+        seen.append(current_app.import_name)
+
+    @app.get("/")
+    def index() -> str:
+        return "ok"
+
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        assert client.get("/").text == "ok"
+    assert seen == [f"{app.import_name} /", app.import_name]

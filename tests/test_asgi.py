@@ -371,3 +371,17 @@ def test_root_path_is_stripped_and_used_for_urls(app: Cupola) -> None:
     run(app.asgi(scope, receive, send))
     assert sent[0]["status"] == 200
     assert sent[1]["body"] == b"/page /mount/page https://example.com/mount/page"
+
+
+def test_shutdown_functions_run_in_an_app_context(app: Cupola) -> None:
+    from cupola import current_app
+
+    seen: list[object] = []
+
+    @app.on_shutdown
+    async def stop() -> None:
+        seen.append(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    with app.test_client("asgi"):
+        pass
+    assert seen == [app]

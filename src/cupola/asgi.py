@@ -191,10 +191,11 @@ class ASGIAdapter:
             phase = message["type"].rpartition(".")[2]  # "startup" or "shutdown"
             funcs = app.startup_funcs if phase == "startup" else app.shutdown_funcs
             try:
-                for func in funcs:
-                    result = func()
-                    if type(result) is CoroutineType:
-                        await result
+                with app.app_context():  # current_app and g work in these functions
+                    for func in funcs:
+                        result = func()
+                        if type(result) is CoroutineType:
+                            await result
             except Exception:
                 logger.exception("Error during lifespan %s", phase)
                 await send({"type": f"lifespan.{phase}.failed", "message": traceback.format_exc()})

@@ -159,18 +159,18 @@ def _prepare(app: Cupola) -> Pipeline:
     if not app._wsgi_started:
         app._wsgi_started = True
         for func in app.startup_funcs:
-            result = func()
-            if inspect.isawaitable(result):
-                run_coroutine(result)  # type: ignore[arg-type]  # an async startup function
+            _run_lifespan_func(app, func)
         for func in app.shutdown_funcs:
-            atexit.register(_run_shutdown, func)
+            atexit.register(_run_lifespan_func, app, func)
     return pipeline
 
 
-def _run_shutdown(func: Callable[[], Any]) -> None:
-    result = func()
-    if inspect.isawaitable(result):
-        run_coroutine(result)  # type: ignore[arg-type]  # an async shutdown function
+def _run_lifespan_func(app: Cupola, func: Callable[[], Any]) -> None:
+    """Run a startup or shutdown function (sync or async) in an app context."""
+    with app.app_context():
+        result = func()
+        if inspect.isawaitable(result):
+            run_coroutine(result)  # type: ignore[arg-type]  # an async lifespan function
 
 
 def _close(response: Response) -> None:
