@@ -39,6 +39,18 @@ def client(app: Cupola, protocol: str) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(params=["thread", "loop"])
+def on_loop(request: pytest.FixtureRequest, app: Cupola) -> str:
+    """Run the test's routes as all-sync routes, or on the event loop (an async hook)."""
+    if request.param == "loop":
+
+        @app.before_request
+        async def on_the_loop() -> None:
+            return None
+
+    return str(request.param)
+
+
 @dataclass
 class RawResponse:
     """What an adapter answered to a raw request."""

@@ -385,3 +385,44 @@ def test_shutdown_functions_run_in_an_app_context(app: Cupola) -> None:
     with app.test_client("asgi"):
         pass
     assert seen == [app]
+
+
+@pytest.mark.parametrize(
+    ("version", "server", "scheme", "expected"),
+    [
+        # HTTP/1.0 may omit Host: the server's own address stands in.
+        ("1.0", ("example.org", 8080), "http", (200, b"example.org:8080")),
+        ("1.0", ("example.org", 443), "https", (200, b"example.org")),
+        ("1.0", None, "http", (400, b"The request has no Host header.")),
+        ("1.1", ("example.org", 80), "http", (400, b"The request has no Host header.")),
+    ],
+)
+def test_host_without_host_header(
+    app: Cupola, version: str, server: Any, scheme: str, expected: tuple[int, bytes]
+) -> None:
+    @app.get("/")
+    def view(request: Request) -> str:
+        return request.host
+
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "http_version": version,
+        "scheme": scheme,
+        "path": "/",
+        "query_string": b"",
+        "headers": [],
+        "server": server,
+    }
+    run(app.asgi(scope, receive, send))
+    status, body = expected
+    assert sent[0]["status"] == status
+    assert body in sent[1]["body"]

@@ -207,3 +207,53 @@ def test_proxy_current_object_passes_to_threads(app: Cupola, client: TestClient)
         return result[0]
 
     assert client.get("/").text == "/"
+
+
+def test_session_proxy_forwards_mapping_operations(app: Cupola, client: TestClient) -> None:
+    from cupola import Middleware
+
+    class FakeSession(Middleware):
+        def process_request(self, request: Request) -> None:
+            request.session = {"seed": 1}  # type: ignore[attr-defined]
+
+    app.add_middleware(FakeSession)
+
+    @app.get("/")
+    def view() -> dict[str, Any]:
+        session["user"] = "ada"
+        first = {"keys": sorted(session), "len": len(session), "has": "user" in session}
+        del session["seed"]
+        return {
+            **first,
+            "user": session["user"],
+            "eq": session == {"user": "ada"},
+            "ne": session != {},
+            "str": str(session),
+            "repr": repr(session),
+        }
+
+    assert client.get("/").json() == {
+        "keys": ["seed", "user"],
+        "len": 2,
+        "has": True,
+        "user": "ada",
+        "eq": True,
+        "ne": True,
+        "str": "{'user': 'ada'}",
+        "repr": "{'user': 'ada'}",
+    }
+
+
+def test_g_namespace_helpers(app: Cupola) -> None:
+    with app.app_context():
+        g.a = 1
+        g.setdefault("b", 2)
+        assert sorted(g) == ["a", "b"]
+        assert "a" in g
+        assert g.get("missing", 3) == 3
+        assert repr(g) == "<g {'a': 1, 'b': 2}>"
+        del g.a
+        assert "a" not in g
+        with pytest.raises(KeyError):
+            g.pop("a")
+        assert g.pop("a", None) is None

@@ -51,6 +51,7 @@ def test_handler_by_http_exception_class_is_by_code(app: Cupola, client: TestCli
     assert (response.status_code, response.text) == (403, "forbidden: no entry")
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_handler_by_class_most_specific_wins(app: Cupola, client: TestClient) -> None:
     @app.errorhandler(Exception)
     def anything(exc: Exception) -> tuple[str, int]:
@@ -90,6 +91,7 @@ def test_code_handler_beats_class_handler(app: Cupola, client: TestClient) -> No
     assert client.get("/").text == "generic 429"
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_blueprint_handler_first_for_its_views(app: Cupola, client: TestClient) -> None:
     bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -130,6 +132,7 @@ def test_app_handler_applies_to_blueprint_views(app: Cupola, client: TestClient)
     assert (response.status_code, response.text) == (418, "app handler")
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_500_handler_receives_internal_server_error(app: Cupola, client: TestClient) -> None:
     received: list[Any] = []
 
@@ -163,6 +166,7 @@ def test_500_handler_for_explicit_abort(app: Cupola, client: TestClient) -> None
     assert client.get("/").text == "custom 500"
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_500_page_leaks_nothing(app: Cupola, client: TestClient) -> None:
     app.config["SECRET_KEY"] = "top-secret-key-value"
 
@@ -177,6 +181,7 @@ def test_500_page_leaks_nothing(app: Cupola, client: TestClient) -> None:
         assert leak not in response.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_500_in_debug_shows_escaped_traceback(app: Cupola, client: TestClient) -> None:
     app.debug = True
 
@@ -191,6 +196,7 @@ def test_500_in_debug_shows_escaped_traceback(app: Cupola, client: TestClient) -
     assert "<marker>" not in response.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_testing_propagates_exceptions(app: Cupola, client: TestClient) -> None:
     app.config["TESTING"] = True
 
@@ -223,6 +229,7 @@ def test_testing_still_answers_http_exceptions(app: Cupola, client: TestClient) 
     assert client.get("/missing").status_code == 404
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_testing_lets_handlers_claim_exceptions(app: Cupola, client: TestClient) -> None:
     app.config["TESTING"] = True
 
@@ -237,6 +244,7 @@ def test_testing_lets_handlers_claim_exceptions(app: Cupola, client: TestClient)
     assert client.get("/").text == "handled"
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_error_handler_that_raises_gives_500(
     app: Cupola, client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -338,4 +346,19 @@ def test_testing_propagates_from_async_views(app: Cupola, client: TestClient) ->
         raise LookupError("async propagated")
 
     with pytest.raises(LookupError, match="async propagated"):
+        client.get("/")
+
+
+def test_error_handler_failure_propagates_in_testing(app: Cupola, client: TestClient) -> None:
+    app.config["TESTING"] = True
+
+    @app.errorhandler(AppError)
+    def broken(exc: AppError) -> str:
+        raise RuntimeError("handler failed under test")
+
+    @app.get("/")
+    def view() -> None:
+        raise AppError()
+
+    with pytest.raises(RuntimeError, match="handler failed under test"):
         client.get("/")

@@ -175,6 +175,7 @@ def test_hooks_and_middleware_see_unmatched_requests(
     ]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_process_request_short_circuit(app: Cupola, client: TestClient) -> None:
     events: Events = []
     first = recording_middleware(events, "m1", "sync")
@@ -232,6 +233,7 @@ def test_process_request_may_return_any_view_value(
     assert (response.status_code, response.text) == (status, body)
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_process_view_short_circuit(app: Cupola, client: TestClient) -> None:
     events: Events = []
     seen: dict[str, Any] = {}
@@ -310,6 +312,7 @@ def test_process_exception_reverse_order_first_response_wins(
     ]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_process_exception_without_answer_falls_to_error_handlers(
     app: Cupola, client: TestClient
 ) -> None:
@@ -392,6 +395,7 @@ def test_after_request_runs_in_reverse_registration_order(app: Cupola, client: T
     assert client.get("/").headers["x-order"] == "second, first"
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_after_request_can_replace_response(app: Cupola, client: TestClient) -> None:
     @app.after_request
     def replace(response: Response) -> Response:
@@ -419,6 +423,7 @@ def test_teardown_receives_unhandled_exception(app: Cupola, client: TestClient, 
     assert events == ["before_request", "after_request", "teardown(ValueError('secret detail'))"]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_teardown_gets_none_when_handled(app: Cupola, client: TestClient) -> None:
     events: Events = []
     add_hooks(app, events, "sync")
@@ -440,6 +445,7 @@ def test_teardown_gets_none_when_handled(app: Cupola, client: TestClient) -> Non
     assert [e for e in events if e.startswith("teardown")] == ["teardown(None)", "teardown(None)"]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_teardown_runs_in_reverse_and_errors_in_it_are_logged(
     app: Cupola, client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -464,6 +470,7 @@ def test_teardown_runs_in_reverse_and_errors_in_it_are_logged(
     assert "Error in a teardown_request hook" in caplog.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_teardown_sees_exception_that_propagates_in_testing(
     app: Cupola, client: TestClient
 ) -> None:
@@ -484,6 +491,7 @@ def test_teardown_sees_exception_that_propagates_in_testing(
     assert isinstance(seen[0], ZeroDivisionError)
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_error_in_after_request_is_500(app: Cupola, client: TestClient) -> None:
     @app.after_request
     def after(response: Response) -> Response:
@@ -498,6 +506,7 @@ def test_error_in_after_request_is_500(app: Cupola, client: TestClient) -> None:
     assert "after failed" not in response.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_error_in_process_request_is_500_and_entered_middleware_respond(
     app: Cupola, client: TestClient
 ) -> None:
@@ -525,6 +534,7 @@ def test_error_in_process_request_is_500_and_entered_middleware_respond(
     assert events == ["outer.process_request", "outer.process_response"]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_error_in_process_response_is_500(app: Cupola, client: TestClient) -> None:
     class Broken(Middleware):
         def process_response(self, request: Request, response: Response) -> Response:
@@ -541,6 +551,7 @@ def test_error_in_process_response_is_500(app: Cupola, client: TestClient) -> No
     assert "late failure" not in response.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_http_exception_in_before_request(app: Cupola, client: TestClient) -> None:
     @app.before_request
     def guard() -> None:
@@ -555,6 +566,7 @@ def test_http_exception_in_before_request(app: Cupola, client: TestClient) -> No
     assert "Forbidden" in response.text
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_template_response_from_process_request_is_rendered(
     app: Cupola, client: TestClient
 ) -> None:
@@ -579,6 +591,7 @@ def test_template_response_from_process_request_is_rendered(
     assert seen == [b"page down"]
 
 
+@pytest.mark.usefixtures("on_loop")
 def test_template_response_from_late_error_handler_is_rendered(
     app: Cupola, client: TestClient
 ) -> None:
