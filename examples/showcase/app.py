@@ -20,6 +20,8 @@ app = Cupola(
     config={
         "SITE_NAME": "Cupola Books",
         "STATIC_MAX_AGE": 3600,
+        # The host names the site answers for: add your domain when you deploy it.
+        "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
     },
 )
 app.register_blueprint(books)

@@ -130,6 +130,29 @@ def test_every_python_block_is_an_example_file(page: Path) -> None:
         opening = not opening
 
 
+LINK = re.compile(r"\]\((?P<page>[\w-]+\.md)?(?:#(?P<anchor>[\w-]+))?\)")
+HEADING = re.compile(r"^#{1,6} (?P<title>.+)$", re.M)
+
+
+def slug(title: str) -> str:
+    """The anchor a Markdown renderer gives a heading (GitHub's rules)."""
+    return re.sub(r"[^\w\- ]", "", title.strip().lower()).replace(" ", "-")
+
+
+def without_code(text: str) -> str:
+    return re.sub(r"^```.*?^```$", "", text, flags=re.M | re.S)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+def test_links_between_pages_resolve(page: Path) -> None:
+    for link in LINK.finditer(without_code(page.read_text())):
+        target = DOCS / link["page"] if link["page"] else page
+        assert target.is_file(), f"{page.name} links to the missing page {link['page']}"
+        if link["anchor"]:
+            anchors = {slug(h["title"]) for h in HEADING.finditer(without_code(target.read_text()))}
+            assert link["anchor"] in anchors, f"{page.name}: no heading for {link.group(0)}"
+
+
 def test_every_example_file_is_shown_and_exercised() -> None:
     shown = {path.removeprefix("docs/examples/") for _, path in REFERENCES}
     every_file = {str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*") if p.is_file()}
@@ -1015,3 +1038,121 @@ def test_configuration_documents_every_default() -> None:
     assert set(rows) == set(DEFAULTS)
     for key, default in rows.items():
         assert eval(default, {"__builtins__": {}}) == DEFAULTS[key], key
+
+
+# -- lifecycle --------------------------------------------------------------------------
+
+REQUEST_IN = ["Outer.process_request", "Inner.process_request"]
+VIEW_IN = ["Outer.process_view", "Inner.process_view", "before_request"]
+RESPONSE_OUT = ["after_request", "Inner.process_response", "Outer.process_response"]
+EXCEPTION = ["Inner.process_exception", "Outer.process_exception"]
+TRACES = {
+    "/": (200, "ok", [*REQUEST_IN, *VIEW_IN, "view", *RESPONSE_OUT, "teardown_request(None)"]),
+    "/?template": (
+        200,
+        "Hello from a template",
+        [
+            *REQUEST_IN,
+            *VIEW_IN,
+            "view",
+            "Inner.process_template_response",
+            "Outer.process_template_response",
+            *RESPONSE_OUT,
+            "teardown_request(None)",
+        ],
+    ),
+    "/?stop=Inner": (
+        200,
+        "stopped by Inner",
+        [*REQUEST_IN, "Inner.process_response", "Outer.process_response", "teardown_request(None)"],
+    ),
+    "/?stop=Outer": (
+        200,
+        "stopped by Outer",
+        ["Outer.process_request", "Outer.process_response", "teardown_request(None)"],
+    ),
+    "/?skip": (
+        200,
+        "skipped by before_request",
+        [*REQUEST_IN, *VIEW_IN, *RESPONSE_OUT, "teardown_request(None)"],
+    ),
+    "/?fail": (
+        400,
+        "bad value",
+        [
+            *REQUEST_IN,
+            *VIEW_IN,
+            "view",
+            *EXCEPTION,
+            "errorhandler(ValueError)",
+            *RESPONSE_OUT,
+            "teardown_request(None)",
+        ],
+    ),
+    "/?crash": (
+        500,
+        "Internal Server Error",
+        [
+            *REQUEST_IN,
+            *VIEW_IN,
+            "view",
+            *EXCEPTION,
+            *RESPONSE_OUT,
+            "teardown_request(RuntimeError)",
+        ],
+    ),
+    "/missing": (
+        404,
+        "Not Found",
+        [*REQUEST_IN, "before_request", *EXCEPTION, *RESPONSE_OUT, "teardown_request(None)"],
+    ),
+}
+
+
+@exercises("lifecycle/trace.py")
+def test_lifecycle_trace(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("lifecycle/trace.py")
+    module = sys.modules[client.app.import_name]
+    for path, (status, text, calls) in TRACES.items():
+        module.calls.clear()
+        response = client.get(path)
+        assert (response.status_code, module.calls) == (status, calls), path
+        assert text in response.text, path
+    module.calls.clear()
+    assert client.post("/").status_code == 405
+    assert module.calls == TRACES["/missing"][2]
+
+
+@exercises("lifecycle/threads.py")
+def test_lifecycle_threads(protocol: str) -> None:
+    import threading
+
+    module = load("lifecycle/threads.py")
+    with module.app.test_client(protocol) as client:
+        sync = client.get("/sync").json()
+        first, second = client.get("/async").json(), client.get("/async").json()
+    assert sync["hook"] == sync["view"]  # hooks and view: one thread, one hop
+    assert sync["view"]["loop"] is None  # a sync route never runs on an event loop
+    assert first["hook"] == first["view"]
+    assert first["view"]["loop"] is not None  # an async route runs on one
+    assert first["view"]["loop"] == second["view"]["loop"]  # the same loop every time
+    if protocol == "asgi":
+        assert sync["view"]["thread"].startswith("cupola")  # the ASGI_THREADS pool
+        assert first["view"]["thread"] != sync["view"]["thread"]  # the server's loop thread
+    else:
+        caller = threading.current_thread().name  # the WSGI server's thread: here, the test's
+        assert sync["view"]["thread"] == first["view"]["thread"] == caller
+
+
+# -- design -----------------------------------------------------------------------------
+
+
+@exercises("design/one_app.py")
+def test_design_one_app(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("design/one_app.py")
+    module = sys.modules[client.app.import_name]
+    assert module.wsgi_application is client.app
+    assert module.asgi_application is client.app.asgi
+    assert client.get("/items/3?q=x").json() == {"id": 3, "q": "x"}
+    created = client.post("/items", json={"name": "lamp"})
+    assert (created.status_code, created.json()) == (201, {"created": "lamp"})
