@@ -609,3 +609,52 @@ def test_template_response_from_late_error_handler_is_rendered(
 
     response = client.get("/")
     assert (response.status_code, response.text) == (400, "page error")
+
+
+def test_automatic_options_on_a_rule_with_variables(app: Cupola, client: TestClient) -> None:
+    @app.get("/items/<int:item_id>")
+    def show(item_id: int) -> dict[str, int]:
+        return {"id": item_id}
+
+    response = client.options("/items/1")
+    assert response.status_code == 200
+    assert response.headers["allow"] == "GET, HEAD, OPTIONS"
+
+
+def test_request_parameter_may_come_after_path_values(app: Cupola, client: TestClient) -> None:
+    @app.get("/a/<int:n>")
+    def view(n: int, request: Request) -> str:
+        return f"{n} {request.path}"
+
+    assert client.get("/a/3").text == "3 /a/3"
+
+
+def test_template_render_error_goes_through_process_exception(
+    app: Cupola, client: TestClient
+) -> None:
+    class Recover(Middleware):
+        def process_exception(self, request: Request, exception: Exception) -> Response:
+            return Response(f"recovered {type(exception).__name__}", 500)
+
+    app.add_middleware(Recover)
+
+    @app.get("/")
+    def view() -> TemplateResponse:
+        return TemplateResponse("missing.html")
+
+    response = client.get("/")
+    assert (response.status_code, response.text) == (500, "recovered TemplateNotFound")
+
+
+def test_routing_errors_skip_process_exception(app: Cupola, client: TestClient) -> None:
+    seen: list[str] = []
+
+    class Watch(Middleware):
+        def process_exception(self, request: Request, exception: Exception) -> None:
+            seen.append(type(exception).__name__)
+
+    app.add_middleware(Watch)
+    app.get("/")(lambda: "ok")
+    assert client.get("/missing").status_code == 404
+    assert client.post("/").status_code == 405
+    assert seen == []

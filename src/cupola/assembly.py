@@ -113,7 +113,8 @@ def assemble(app: Cupola) -> Pipeline:
         hooks = compose(chain)
         needs_loop = stack_async or is_async_callable(view)
         needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
-        return Route(endpoint, view, bp, wants_request(view), hooks, needs_loop)
+        view_is_async = is_async_callable(view)
+        return Route(endpoint, view, bp, wants_request(view), hooks, needs_loop, view_is_async)
 
     router = Router(app.url_converters)
     chains: dict[str | None, list[Scaffold]] = {None: [app]}

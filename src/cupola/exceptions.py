@@ -85,6 +85,18 @@ class BadRequest(HTTPException):
     """400: the request is malformed."""
 
 
+class BadRequestKeyError(BadRequest, KeyError):
+    """A query argument, form field or file the view indexed is missing: 400, not 500.
+
+    Args:
+        key: The missing name.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(f"The request has no field named {key!r}.")
+
+
 class InvalidHeader(BadRequest, ValueError):
     """A header value contains CR, LF or NUL; raised when it is set, answered with 400."""
 

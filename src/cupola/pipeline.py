@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
+from functools import partial
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
@@ -51,6 +52,7 @@ class Route:
     pass_request: bool
     hooks: RouteHooks
     needs_loop: bool
+    view_is_async: bool = False
     rule: Rule | None = None
 
 
@@ -145,7 +147,12 @@ class Pipeline:
 
     def _options_route(self, request: Request, route: Route) -> Route:
         allow = ", ".join(self.router.allowed_methods(request.path))
-        return replace(route, view=lambda: Response(headers={"Allow": allow}), pass_request=False)
+        return replace(
+            route,
+            view=lambda **_: Response(headers={"Allow": allow}),
+            pass_request=False,
+            view_is_async=False,
+        )
 
     # -- the lifecycle, sync ----------------------------------------------------------------
     # NOTE: the lifecycle is written twice, once plain and once with awaits, in the same
@@ -171,7 +178,7 @@ class Pipeline:
             deactivate(token)
             request.close()
 
-    def _respond_sync(  # noqa: C901  # the lifecycle stays readable in one place
+    def _respond_sync(
         self, request: Request, route: Route
     ) -> tuple[Response, BaseException | None]:
         stack = self.middleware
@@ -197,9 +204,8 @@ class Pipeline:
                 response, unhandled = self._exception_phase_sync(request, route, exc)
             try:
                 if isinstance(response, TemplateResponse):
-                    for hook in stack.template_response:
-                        response = hook(request, response)
-                    response = _render(response)
+                    response, failed = self._render_sync(request, route, response)
+                    unhandled = unhandled or failed
                 for after in route.hooks.after:
                     response = after(response)
             except Exception as exc:
@@ -227,12 +233,26 @@ class Pipeline:
         if route is self.unmatched:
             raise request._reject  # type: ignore[misc]  # set whenever route is unmatched
         if route.pass_request:
-            return route.view(request, **request.view_args)
+            return route.view(request=request, **request.view_args)
         return route.view(**request.view_args)
+
+    def _render_sync(
+        self, request: Request, route: Route, response: Response
+    ) -> tuple[Response, BaseException | None]:
+        """``process_template_response`` hooks, then rendering; its errors are the view's."""
+        for hook in self.middleware.template_response:
+            response = hook(request, response)
+        try:
+            return _render(response), None
+        except Exception as exc:
+            response, unhandled = self._exception_phase_sync(request, route, exc)
+            return _render(response), unhandled
 
     def _exception_phase_sync(
         self, request: Request, route: Route, exc: Exception
     ) -> tuple[Response, BaseException | None]:
+        if route is self.unmatched:  # no view was resolved: nothing for process_exception
+            return self._handle_exception_sync(route, exc)
         for hook in self.middleware.exception:
             result = hook(request, exc)
             if result is not None:
@@ -271,7 +291,7 @@ class Pipeline:
             deactivate(token)
             request.close()
 
-    async def _respond_async(  # noqa: C901  # the lifecycle stays readable in one place
+    async def _respond_async(
         self, request: Request, route: Route
     ) -> tuple[Response, BaseException | None]:
         stack = self.middleware
@@ -296,9 +316,8 @@ class Pipeline:
                 response, unhandled = await self._exception_phase_async(request, route, exc)
             try:
                 if isinstance(response, TemplateResponse):
-                    for hook in stack.template_response:
-                        response = await _resolve(hook(request, response))
-                    response = _render(response)
+                    response, failed = await self._render_async(request, route, response)
+                    unhandled = unhandled or failed
                 for after in route.hooks.after:
                     response = await _resolve(after(response))
             except Exception as exc:
@@ -325,17 +344,32 @@ class Pipeline:
                 return result
         if route is self.unmatched:
             raise request._reject  # type: ignore[misc]  # set whenever route is unmatched
-        result = (
-            route.view(request, **request.view_args)
-            if route.pass_request
-            else route.view(**request.view_args)
-        )
-        # PERF: inline rather than through _resolve; this runs on every request.
-        return await result if type(result) is CoroutineType else result
+        kwargs = request.view_args
+        if route.pass_request:
+            kwargs = {"request": request, **kwargs}
+        if not route.view_is_async:
+            # A sync view never blocks the loop, even in a route made async by its hooks.
+            loop = asyncio.get_running_loop()
+            call = partial(contextvars.copy_context().run, partial(route.view, **kwargs))
+            return await loop.run_in_executor(self.executor, call)
+        return await route.view(**kwargs)
+
+    async def _render_async(
+        self, request: Request, route: Route, response: Response
+    ) -> tuple[Response, BaseException | None]:
+        for hook in self.middleware.template_response:
+            response = await _resolve(hook(request, response))
+        try:
+            return _render(response), None
+        except Exception as exc:
+            response, unhandled = await self._exception_phase_async(request, route, exc)
+            return _render(response), unhandled
 
     async def _exception_phase_async(
         self, request: Request, route: Route, exc: Exception
     ) -> tuple[Response, BaseException | None]:
+        if route is self.unmatched:
+            return await self._handle_exception_async(route, exc)
         for hook in self.middleware.exception:
             result = await _resolve(hook(request, exc))
             if result is not None:

@@ -1104,7 +1104,7 @@ TRACES = {
     "/missing": (
         404,
         "Not Found",
-        [*REQUEST_IN, "before_request", *EXCEPTION, *RESPONSE_OUT, "teardown_request(None)"],
+        [*REQUEST_IN, "before_request", *RESPONSE_OUT, "teardown_request(None)"],
     ),
 }
 

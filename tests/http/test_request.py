@@ -517,3 +517,14 @@ def test_non_utf8_body_as_text_is_400(app: Cupola, client: TestClient) -> None:
     response = client.post("/", content=b"\xff\xfe")
     assert response.status_code == 400
     assert "not valid UTF-8" in response.text
+
+
+def test_indexing_a_missing_field_is_400(app: Cupola, client: TestClient) -> None:
+    @app.post("/")
+    def view(request: Request) -> str:
+        return request.form["title"] + request.args["page"]
+
+    response = client.post("/", data={"other": "x"})
+    assert response.status_code == 400
+    assert "no field named &#x27;title&#x27;" in response.text
+    assert client.post("/?page=1", data={"title": "t"}).text == "t1"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any, TypeVar, overload
 
+from cupola.exceptions import BadRequestKeyError
+
 V = TypeVar("V")
 T = TypeVar("T")
 
@@ -74,9 +76,7 @@ class MultiDict(MutableMapping[str, V]):
     def get(self, key: str, default: V | T) -> V | T: ...
     @overload
     def get(self, key: str, default: T | None = None, *, type: Callable[[V], T]) -> T | None: ...
-    def get(
-        self, key: str, default: Any = None, *, type: Callable[[V], Any] | None = None
-    ) -> Any:
+    def get(self, key: str, default: Any = None, *, type: Callable[[V], Any] | None = None) -> Any:
         """Return the first value for ``key``, or ``default``.
 
         Args:
@@ -148,9 +148,19 @@ class MultiDict(MutableMapping[str, V]):
 
 
 class ImmutableMultiDict(MultiDict[V]):
-    """A :class:`MultiDict` that refuses changes; what the request exposes."""
+    """A :class:`MultiDict` that refuses changes; what the request exposes.
+
+    Indexing a missing key raises :class:`~cupola.exceptions.BadRequestKeyError`, so
+    ``request.form["name"]`` on a form without that field answers 400, as in Flask.
+    """
 
     __slots__ = ()
+
+    def __getitem__(self, key: str) -> V:
+        values = self._data.get(key)
+        if not values:
+            raise BadRequestKeyError(key)
+        return values[0]
 
     def _immutable(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError(f"{type(self).__name__} is read-only; use .copy() to change it")
