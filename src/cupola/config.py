@@ -22,6 +22,7 @@ DEFAULTS: dict[str, Any] = {
     "DEBUG": False,
     "TESTING": False,
     "SECRET_KEY": None,
+    "SECRET_KEY_FALLBACKS": [],  # older keys still accepted, for rotation without logouts
     "PROPAGATE_EXCEPTIONS": None,
     "SERVER_NAME": None,
     "APPLICATION_ROOT": "/",
@@ -34,6 +35,16 @@ DEFAULTS: dict[str, Any] = {
     "MIDDLEWARE": [],
     "ASGI_THREADS": 40,
     "STATIC_MAX_AGE": None,
+    # cupola.sessions
+    "SESSION_BACKEND": "cookie",  # or "memory://", "redis://host:6379/0", a SessionStore
+    "SESSION_COOKIE_NAME": "session",
+    "SESSION_COOKIE_DOMAIN": None,
+    "SESSION_COOKIE_PATH": "/",
+    "SESSION_COOKIE_SECURE": False,  # Secure is also set whenever the request is HTTPS
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": 31 * 24 * 60 * 60,  # seconds (31 days), or a timedelta
+    "SESSION_REFRESH_EACH_REQUEST": True,
 }
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 if TYPE_CHECKING:
     from cupola.app import Cupola
     from cupola.http.request import Request
+    from cupola.sessions import Session
 
 
 class AppGlobals:
@@ -203,17 +204,11 @@ def _g() -> AppGlobals:
     return get_app_context().g
 
 
-def _session() -> Any:
-    request = get_request()
-    try:
-        return request.session  # type: ignore[attr-defined]  # set by the session middleware
-    except AttributeError:
-        raise RuntimeError(
-            "The session is not available: no session middleware is installed."
-        ) from None
+def _session() -> Session:
+    return get_request().session
 
 
 request: Request = cast("Request", ContextProxy(get_request))
 current_app: Cupola = cast("Cupola", ContextProxy(_current_app))
 g: AppGlobals = cast(AppGlobals, ContextProxy(_g))
-session: Any = ContextProxy(_session)
+session: Session = cast("Session", ContextProxy(_session))

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from cupola.app import Cupola
     from cupola.pipeline import Route
     from cupola.routing import Rule
+    from cupola.sessions import Session
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
@@ -81,6 +82,7 @@ class Request:
         "_raw",
         "_reject",
         "_route",
+        "_session",
         "_source",
         "app",
         "method",
@@ -109,6 +111,7 @@ class Request:
         self._reject: HTTPException | None = None
         self._route: Route | None = None
         self._body: RequestBody | None = None
+        self._session: Session | None = None  # loaded by the first ``session`` access
         self.view_args: dict[str, Any] = _NO_ARGS
 
     def __repr__(self) -> str:
@@ -137,6 +140,27 @@ class Request:
         except AttributeError:
             self._g = AppGlobals()
             return self._g
+
+    @property
+    def session(self) -> Session:
+        """The visitor's session, loaded on first access and kept for the request.
+
+        A request that never touches it never reads the session cookie.
+
+        Raises:
+            RuntimeError: When no session middleware is installed.
+            ImproperlyConfigured: When ``SECRET_KEY`` is not set.
+        """
+        session = self._session
+        if session is None:
+            middleware = self.app.extensions.get("cupola.sessions")
+            if middleware is None:
+                raise RuntimeError(
+                    "The session is not available: add cupola.sessions.SessionMiddleware "
+                    "to the app's middleware."
+                )
+            session = self._session = middleware.open(self)
+        return session
 
     # -- head -----------------------------------------------------------------------------
 
