@@ -2,9 +2,9 @@
 
 Templates are looked up in the app's ``templates/`` folder first, then in each blueprint's,
 in registration order. Autoescaping is on for ``.html``, ``.htm`` and ``.xml`` files and for
-template strings. ``url_for``, ``request``, ``g``, ``session`` and ``config`` are globals;
-context processors add more. :class:`TemplateResponse` defers rendering until the
-pipeline has run ``process_template_response``.
+template strings. ``url_for``, ``request``, ``g``, ``session``, ``get_flashed_messages`` and
+``config`` are globals; context processors add more. :class:`TemplateResponse` defers
+rendering until the pipeline has run ``process_template_response``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescap
 from cupola.context import current_app, g, get_request, has_request_context, request, session
 from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
+from cupola.sessions.flash import get_flashed_messages
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -32,7 +33,12 @@ def create_environment(app: Cupola) -> Environment:
         auto_reload=app.debug if auto_reload is None else bool(auto_reload),
     )
     env.globals.update(
-        url_for=app.url_for, request=request, g=g, session=session, config=app.config
+        url_for=app.url_for,
+        request=request,
+        g=g,
+        session=session,
+        get_flashed_messages=get_flashed_messages,
+        config=app.config,
     )
     for scaffold in app.iter_scaffolds():
         env.filters.update(scaffold.template_filters)
