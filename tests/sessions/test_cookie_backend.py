@@ -13,7 +13,7 @@ import itsdangerous.timed
 import pytest
 
 from cupola import Cupola, request, session
-from cupola.sessions import CookieBackend, SessionTooLarge
+from cupola.sessions import CookieBackend, Session, SessionTooLarge
 from cupola.sessions.cookie import SALT
 from cupola.testing import TestClient
 
@@ -152,3 +152,17 @@ def test_cookie_signatures_are_salted() -> None:
     backend = CookieBackend([b"test-secret-key"], 60)
     assert backend.serializer.salt == SALT.encode()
     assert dict(backend.load(other_purpose.dumps({"user": "ada"}))) == {}
+
+
+def test_a_signature_for_another_salt_is_refused() -> None:
+    backend = CookieBackend([b"test-secret-key"], 60)
+    other = backend.serializer.dumps({"user": "ada"}, salt="other")
+    assert backend.serializer.loads(other, salt="other") == {"user": "ada"}
+    assert dict(backend.load(other)) == {}
+
+
+def test_rotated_keys_are_each_derived_once() -> None:
+    old = CookieBackend([b"old"], 60).dump(Session({"user": "ada"}))
+    backend = CookieBackend([b"old", b"new"], 60)
+    assert dict(backend.load(old)) == {"user": "ada"}
+    assert dict(CookieBackend([b"new"], 60).load(backend.dump(Session({"n": 1})))) == {"n": 1}

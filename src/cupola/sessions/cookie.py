@@ -11,14 +11,49 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import Any
 
-from itsdangerous import BadData, URLSafeTimedSerializer
+from itsdangerous import BadData, Signer, TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import want_bytes
 
 from cupola.sessions.base import MAX_COOKIE_SIZE, Session, SessionBackend
 from cupola.sessions.serializer import tagged_json
 
 #: Signatures made for sessions are useless anywhere else that signs with the same key.
 SALT = "cupola.session"
+
+
+class _Signer(TimestampSigner):
+    """A timestamp signer that derives its keys once, not on every signature.
+
+    PERF: deriving (an HMAC of the salt) cost about 3 µs per session read; the result only
+    depends on the secret and the salt, both fixed for the backend's life.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        derive = super().derive_key
+        self._derived = {key: derive(key) for key in self.secret_keys}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """Return the derived key of ``secret_key`` (the newest secret by default)."""
+        return self._derived[self.secret_keys[-1] if secret_key is None else want_bytes(secret_key)]
+
+
+class _Serializer(URLSafeTimedSerializer):
+    """A URL-safe timed serializer that builds its signer once, not on every call."""
+
+    default_signer = _Signer
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._signer = super().make_signer()
+
+    def make_signer(self, salt: str | bytes | None = None) -> Signer:
+        """Return the shared signer for the serializer's own salt, a new one otherwise."""
+        if salt is None or want_bytes(salt) == self.salt:
+            return self._signer
+        return super().make_signer(salt)
 
 
 class CookieBackend(SessionBackend):
@@ -32,7 +67,7 @@ class CookieBackend(SessionBackend):
 
     def __init__(self, secret_keys: Sequence[bytes], lifetime: int) -> None:
         self.lifetime = lifetime
-        self.serializer = URLSafeTimedSerializer(
+        self.serializer = _Serializer(
             list(secret_keys),
             salt=SALT,
             serializer=tagged_json,

@@ -19,6 +19,7 @@ from uuid import UUID
 from markupsafe import Markup
 
 _PREFIX = "~"
+_MARKER = '"' + _PREFIX  # how any tag starts in the JSON text
 _ESCAPED_DICT = "~o"  # a user's one-key dict whose key starts with the prefix
 
 _DECODERS: dict[str, Callable[[Any], Any]] = {
@@ -100,8 +101,11 @@ class TaggedJSONSerializer:
         Raises:
             ValueError: When ``data`` is not valid tagged JSON.
         """
+        text = data.decode() if isinstance(data, bytes) else data
+        # PERF: every tag is a key starting with the prefix; without one, skip the hook.
+        hook = _decode_object if _MARKER in text else None
         try:
-            return json.loads(data, object_hook=_decode_object)
+            return json.loads(text, object_hook=hook)
         except (AttributeError, IndexError, KeyError, TypeError) as exc:  # a malformed tag
             raise ValueError(f"Invalid tagged JSON: {exc}") from exc
 
