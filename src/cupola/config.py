@@ -45,6 +45,18 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 31 * 24 * 60 * 60,  # seconds (31 days), or a timedelta
     "SESSION_REFRESH_EACH_REQUEST": True,
+    # cupola.security; ALLOWED_HOSTS may stay None only with DEBUG or TESTING on.
+    "ALLOWED_HOSTS": None,
+    "TRUSTED_PROXIES": [],
+    "SECURE_CONTENT_TYPE_NOSNIFF": True,
+    "X_FRAME_OPTIONS": "DENY",
+    "SECURE_REFERRER_POLICY": "same-origin",
+    "SECURE_CROSS_ORIGIN_OPENER_POLICY": "same-origin",
+    "SECURE_HSTS_SECONDS": 0,
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS": False,
+    "SECURE_HSTS_PRELOAD": False,
+    "SECURE_SSL_REDIRECT": False,
+    "CONTENT_SECURITY_POLICY": None,
 }
 
 

@@ -8,7 +8,7 @@ that reads nothing pays for nothing.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
 from cupola.context import AppGlobals
@@ -59,6 +59,18 @@ class RequestSource(Protocol):
         """Read the whole body, bounded by ``limit``."""
 
 
+class Forwarded(NamedTuple):
+    """What trusted proxies reported about the client; ``None`` keeps the server's value.
+
+    The proxy headers middleware sets it as ``request._forwarded``; :attr:`Request.scheme`,
+    :attr:`Request.host` and :attr:`Request.remote_addr` then answer with the client's values.
+    """
+
+    remote_addr: str | None = None
+    scheme: str | None = None
+    host: str | None = None
+
+
 class Request:
     """An HTTP request.
 
@@ -76,6 +88,7 @@ class Request:
         "_cookies",
         "_files",
         "_form",
+        "_forwarded",
         "_g",
         "_headers",
         "_json",
@@ -112,6 +125,7 @@ class Request:
         self._route: Route | None = None
         self._body: RequestBody | None = None
         self._session: Session | None = None  # loaded by the first ``session`` access
+        self._forwarded: Forwarded | None = None
         self.view_args: dict[str, Any] = _NO_ARGS
 
     def __repr__(self) -> str:
@@ -199,7 +213,10 @@ class Request:
 
     @property
     def scheme(self) -> str:
-        """``"http"`` or ``"https"``."""
+        """``"http"`` or ``"https"`` (as reported by a trusted proxy, if any)."""
+        forwarded = self._forwarded
+        if forwarded is not None and forwarded.scheme is not None:
+            return forwarded.scheme
         return self._source.scheme(self._raw)
 
     @property
@@ -209,7 +226,10 @@ class Request:
 
     @property
     def remote_addr(self) -> str | None:
-        """The client's address as the server saw it."""
+        """The client's address as the server saw it, or as a trusted proxy reported it."""
+        forwarded = self._forwarded
+        if forwarded is not None and forwarded.remote_addr is not None:
+            return forwarded.remote_addr
         return self._source.remote_addr(self._raw)
 
     @property
@@ -221,9 +241,14 @@ class Request:
     def host(self) -> str:
         """The ``Host`` header (with its port, if any), or the server's own address.
 
+        A host reported by a trusted proxy (``X-Forwarded-Host``) takes precedence.
+
         Raises:
             BadRequest: When the ``Host`` header is malformed.
         """
+        forwarded = self._forwarded
+        if forwarded is not None and forwarded.host is not None:
+            return forwarded.host
         host = self.headers.get("host")
         if host is None:
             server = self._source.server(self._raw)
@@ -391,4 +416,4 @@ class Request:
             upload.close()
 
 
-__all__ = ["FormLimits", "Request", "RequestSource"]
+__all__ = ["FormLimits", "Forwarded", "Request", "RequestSource"]

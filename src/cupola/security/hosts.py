@@ -1,0 +1,161 @@
+"""Trusted hosts: a request for a host outside ``ALLOWED_HOSTS`` is refused with 400.
+
+Entries match the host without its port, as in Django: ``"example.com"`` matches that host,
+``".example.com"`` matches it and every subdomain, and ``"*"`` matches any host. The
+patterns are compiled once when the app is built; :func:`~cupola.security.is_safe_redirect`
+reuses them to recognise the app's own hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from cupola.exceptions import BadRequest, ImproperlyConfigured
+from cupola.http.hosts import is_valid_host
+from cupola.middleware import Middleware
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.http.request import Request
+    from cupola.http.response import Response
+
+#: The hosts a development server answers for when ``ALLOWED_HOSTS`` is unset.
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
+_CACHE_SIZE = 256
+
+
+def host_name(host: str) -> str:
+    """``host`` without its port, in lower case and without a trailing dot.
+
+    Args:
+        host: A valid ``Host`` value: a name or IP address, with an optional port.
+
+    Example:
+        >>> host_name("Example.COM.:8000"), host_name("[::1]:8000")
+        ('example.com', '[::1]')
+    """
+    # NOTE: a valid reg-name holds no colon, and an IPv6 address comes in brackets.
+    name = host[: host.find("]") + 1] if host.startswith("[") else host.partition(":")[0]
+    return name.lower().removesuffix(".")
+
+
+class HostPatterns:
+    """Host patterns compiled for matching: exact names, subdomain wildcards, ``"*"``.
+
+    Args:
+        entries: Patterns in ``ALLOWED_HOSTS`` form.
+
+    Example:
+        >>> patterns = HostPatterns([".example.com"])
+        >>> patterns.matches("example.com"), patterns.matches("api.example.com")
+        (True, True)
+    """
+
+    __slots__ = ("any", "exact", "suffixes")
+
+    def __init__(self, entries: Iterable[str]) -> None:
+        exact: set[str] = set()
+        suffixes: list[str] = []
+        self.any = False
+        for entry in entries:
+            pattern = entry.lower().removesuffix(".")
+            if pattern == "*":
+                self.any = True
+            elif pattern.startswith("."):
+                suffixes.append(pattern)
+                exact.add(pattern[1:])
+            else:
+                exact.add(pattern)
+        self.exact = frozenset(exact)
+        self.suffixes = tuple(suffixes)
+
+    def matches(self, name: str) -> bool:
+        """Whether ``name`` (a host without its port, as :func:`host_name` gives) matches."""
+        return self.any or name in self.exact or name.endswith(self.suffixes)
+
+
+def allowed_hosts(config: Mapping[str, Any]) -> list[str]:
+    """The ``ALLOWED_HOSTS`` of ``config``, with the local hosts when unset in DEBUG or TESTING.
+
+    Raises:
+        ImproperlyConfigured: When it is unset outside DEBUG and TESTING, or is not a list
+            of host names without ports.
+    """
+    hosts = config.get("ALLOWED_HOSTS")
+    if hosts:
+        return _checked(hosts)
+    if config.get("TESTING"):
+        # NOTE: "testserver" is the host Django's test client sends; tests ported from it
+        # keep passing.
+        return [*LOCAL_HOSTS, "testserver"]
+    if config.get("DEBUG"):
+        return list(LOCAL_HOSTS)
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS is not set: list the host names this app serves, for example "
+        "app.config['ALLOWED_HOSTS'] = ['example.com', '.example.com'] (['*'] accepts any "
+        "host). It may stay unset only with DEBUG or TESTING on."
+    )
+
+
+def _checked(hosts: Any) -> list[str]:
+    if isinstance(hosts, str) or not isinstance(hosts, Iterable):
+        raise ImproperlyConfigured(
+            f"ALLOWED_HOSTS must be a list of host names such as ['example.com'], not {hosts!r}."
+        )
+    entries = list(hosts)
+    for entry in entries:
+        if entry != "*" and not _is_host_pattern(entry):
+            raise ImproperlyConfigured(
+                f"ALLOWED_HOSTS entry {entry!r} is not a host pattern: use 'example.com', "
+                "'.example.com' (it and its subdomains), an IP address ('[::1]' for IPv6) or "
+                "'*' (any host), without a port."
+            )
+    return entries
+
+
+def _is_host_pattern(entry: Any) -> bool:
+    if not isinstance(entry, str) or "*" in entry:
+        return False
+    name = entry.removeprefix(".")
+    return is_valid_host(name) and host_name(name) == name.lower().removesuffix(".")
+
+
+class TrustedHostMiddleware(Middleware):
+    """Refuse requests whose host (without its port) is not in ``ALLOWED_HOSTS`` (400).
+
+    Install it right after :class:`~cupola.security.ProxyHeadersMiddleware`, so that a
+    host reported by a trusted proxy is the one checked.
+
+    Args:
+        app: The application; ``ALLOWED_HOSTS`` is read when it is built.
+
+    Raises:
+        ImproperlyConfigured: When ``ALLOWED_HOSTS`` is unset outside DEBUG and TESTING.
+    """
+
+    def __init__(self, app: Cupola) -> None:
+        super().__init__(app)
+        self.patterns = HostPatterns(allowed_hosts(app.config))
+        self._any = self.patterns.any
+        # Hosts (port included) found allowed; bounded so random hosts cannot grow it.
+        self._seen: set[str] = set()
+
+    def process_request(self, request: Request) -> Response | None:
+        """Let the request through when its host is allowed.
+
+        Raises:
+            BadRequest: When the host is not allowed, or malformed.
+        """
+        if self._any:
+            return None
+        host = request.host
+        if host in self._seen:  # PERF: one lookup for the hosts the app serves
+            return None
+        name = host_name(host)
+        if not self.patterns.matches(name):
+            # The default error page escapes the description; no config value is shown.
+            raise BadRequest(f"The host {name!r} is not served here.")
+        if len(self._seen) < _CACHE_SIZE:
+            self._seen.add(host)
+        return None
