@@ -184,16 +184,11 @@ class SecurityHeadersMiddleware(Middleware):
         config = app.config
         self.headers = security_headers(config)
         hsts = hsts_value(config)
-        # HTTPS responses get these: HSTS is ignored (and pointless) over plain HTTP.
-        self.secure_headers = (
-            self.headers
-            if hsts is None
-            else [
-                *self.headers,
-                ("Strict-Transport-Security", hsts),
-            ]
-        )
         self._hsts = hsts is not None
+        # RFC 6797 §7.2: HSTS is sent over secure transport only.
+        self.secure_headers = self.headers
+        if hsts is not None:
+            self.secure_headers = [*self.headers, ("Strict-Transport-Security", hsts)]
         self._names = frozenset(name.lower() for name, _ in self.secure_headers)
         self._https_only = bool(config.get("SECURE_SSL_REDIRECT"))
 
