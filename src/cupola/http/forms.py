@@ -177,6 +177,11 @@ class UploadFile:
         )
 
 
+def form_too_large() -> RequestEntityTooLarge:
+    """The 413 for form data over ``MAX_FORM_MEMORY_SIZE``."""
+    return RequestEntityTooLarge("The form data is too large (limit: MAX_FORM_MEMORY_SIZE).")
+
+
 def parse_urlencoded(data: bytes, limits: FormLimits) -> ImmutableMultiDict[str]:
     """Parse an ``application/x-www-form-urlencoded`` body.
 
@@ -193,7 +198,7 @@ def parse_urlencoded(data: bytes, limits: FormLimits) -> ImmutableMultiDict[str]
         BadRequest: A value is not valid UTF-8.
     """
     if limits.max_form_memory_size is not None and len(data) > limits.max_form_memory_size:
-        raise RequestEntityTooLarge("The form data is too large (limit: MAX_FORM_MEMORY_SIZE).")
+        raise form_too_large()
     try:
         return parse_query_string(data, max_parts=limits.max_form_parts)
     except BadRequest:
