@@ -117,3 +117,17 @@ def test_parse_is_fast() -> None:
 )
 def test_urlencode(values: Any, expected: str) -> None:
     assert urlencode(values) == expected
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("a=%5Cx41&b=%26", [("a", "\\x41"), ("b", "&")]),  # backslashes stay literal
+        ("a=\\x41&b=%41", [("a", "\\x41"), ("b", "A")]),
+        ("a=%00&b=%41", [("a", "\0"), ("b", "A")]),  # a decoded NUL keeps fields apart
+        ("a=%zz&b=%41", [("a", "%zz"), ("b", "A")]),  # malformed escapes stay literal
+        ("a=%4&b=%C3%A9", [("a", "%4"), ("b", "é")]),
+    ],
+)
+def test_percent_decoding_edge_cases(query: str, expected: list[tuple[str, str]]) -> None:
+    assert list(parse_query_string(query).items(multi=True)) == expected
