@@ -17,6 +17,7 @@ from cupola.http.response import (
 )
 from cupola.middleware import Middleware
 from cupola.navigation import redirect, url_for
+from cupola.sessions import flash, get_flashed_messages
 from cupola.templating import TemplateResponse, render
 from cupola.views import View
 
@@ -35,7 +36,9 @@ __all__ = [
     "View",
     "abort",
     "current_app",
+    "flash",
     "g",
+    "get_flashed_messages",
     "redirect",
     "render",
     "request",
