@@ -52,6 +52,13 @@ class ASGISource:
         """Header pairs decoded as latin-1."""
         return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
 
+    def content_type(self, scope: Scope) -> str | None:
+        """The first ``content-type`` header."""
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                return value.decode("latin-1")  # type: ignore[no-any-return]  # ASGI bytes
+        return None
+
     def query_string(self, scope: Scope) -> bytes:
         """The raw query string."""
         return scope.get("query_string", b"")  # type: ignore[no-any-return]  # ASGI bytes

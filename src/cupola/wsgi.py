@@ -61,6 +61,10 @@ class WSGISource:
                 pairs.append((name, value))
         return pairs
 
+    def content_type(self, environ: WSGIEnviron) -> str | None:
+        """``CONTENT_TYPE``, ``None`` when absent or empty."""
+        return environ.get("CONTENT_TYPE") or None
+
     def query_string(self, environ: WSGIEnviron) -> str:
         """``QUERY_STRING``."""
         return environ.get("QUERY_STRING", "")  # type: ignore[no-any-return]  # PEP 3333 str

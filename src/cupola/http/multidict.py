@@ -7,7 +7,7 @@ yields each key once, as in Werkzeug.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
-from typing import Any, TypeVar, overload
+from typing import Any, Self, TypeVar, overload
 
 from cupola.exceptions import BadRequestKeyError
 
@@ -44,6 +44,13 @@ class MultiDict(MutableMapping[str, V]):
         if not values:
             raise KeyError(key)
         return values[0]
+
+    @classmethod
+    def from_lists(cls, data: dict[str, list[V]]) -> Self:
+        """Wrap a ``{key: [values]}`` dict without copying it (the caller gives it up)."""
+        multidict = cls.__new__(cls)
+        multidict._data = data
+        return multidict
 
     def __setitem__(self, key: str, value: V) -> None:
         self._data[key] = [value]

@@ -48,6 +48,9 @@ class RequestSource(Protocol):
     def headers(self, raw: Any) -> list[tuple[str, str]]:
         """Header pairs with ``str`` names and values."""
 
+    def content_type(self, raw: Any) -> str | None:
+        """The ``Content-Type`` header, without building every header."""
+
     def query_string(self, raw: Any) -> str | bytes:
         """The raw query string, without ``?``."""
 
@@ -294,7 +297,8 @@ class Request:
     @property
     def content_type(self) -> str | None:
         """The ``Content-Type`` header as sent."""
-        return self.headers.get("content-type")
+        # PERF: forms need only this header; don't build them all for it.
+        return self._source.content_type(self._raw)
 
     @property
     def mimetype(self) -> str:

@@ -42,49 +42,80 @@ def parse_query_string(qs: str | bytes, *, max_parts: int | None = None) -> Immu
         return ImmutableMultiDict()
     try:
         text = qs.decode() if isinstance(qs, bytes) else qs
-        pairs = _parse_pairs(text, max_parts)
+        if max_parts is not None and text.count("&") >= max_parts:
+            _check_parts(text, max_parts)
+        return ImmutableMultiDict.from_lists(_parse(text))
     except UnicodeError:
         raise BadRequest("The query string is not valid UTF-8.") from None
-    return ImmutableMultiDict(pairs)
 
 
-def _parse_pairs(text: str, max_parts: int | None) -> list[tuple[str, str]]:
+def _check_parts(text: str, max_parts: int) -> None:
     fields = text.split("&")
-    if max_parts is not None and len(fields) - fields.count("") > max_parts:
+    if len(fields) - fields.count("") > max_parts:
         raise RequestEntityTooLarge("The form has too many fields (limit: MAX_FORM_PARTS).")
+
+
+# Separators stand-ins while the whole string is decoded in one pass (see _decode_all).
+_FIELD, _EQUALS = "\0", "\1"
+
+
+def _parse(text: str) -> dict[str, list[str]]:
     # PERF: '+' never separates, so one replace serves every field.
     if "+" in text:
-        fields = [field.replace("+", " ") for field in fields]
-    tokens: list[str] = []
-    for field in fields:
-        if field:
-            name, _, value = field.partition("=")
-            tokens += (name, value)
+        text = text.replace("+", " ")
+    sep, equals = "&", "="
     if "%" in text:
-        tokens = _unquote_tokens(tokens)
-    return list(zip(tokens[::2], tokens[1::2], strict=True))
+        decoded = _decode_all(text)
+        if decoded is None:
+            return _parse_fieldwise(text)
+        text, sep, equals = decoded, _FIELD, _EQUALS
+    data: dict[str, list[str]] = {}
+    for field in text.split(sep):
+        if not field:
+            continue
+        name, _, value = field.partition(equals)
+        if equals is _EQUALS and _EQUALS in value:
+            value = value.replace(_EQUALS, "=")
+        if name in data:
+            data[name].append(value)
+        else:
+            data[name] = [value]
+    return data
 
 
-def _unquote_tokens(tokens: list[str]) -> list[str]:
-    """Percent-decode every token to UTF-8 text; malformed escapes stay literal.
+def _decode_all(text: str) -> str | None:
+    r"""Percent-decode the whole string at C speed, separators replaced by stand-ins.
+
+    The raw ``&`` and ``=`` become NUL and SOH first, so escaped ones (``%26``, ``%3D``)
+    decode to plain characters that no longer separate. Backslashes are doubled, then every
+    ``%`` becomes the ``\x`` escape ``codecs.escape_decode`` understands. Returns ``None``
+    when a stand-in could be ambiguous (an escaped or raw control character) or an escape
+    is malformed; the caller then decodes field by field.
 
     Raises:
         UnicodeDecodeError: The decoded bytes are not UTF-8.
     """
-    # PERF: one C-level decode of all tokens joined by NUL (about 3x faster than
-    # unquote_to_bytes per field): backslashes are doubled, then every '%' becomes the
-    # '\x' escape that codecs.escape_decode understands. A malformed escape, or a decoded
-    # NUL that would shift the split, falls back to decoding token by token.
-    joined = "\0".join(tokens).encode().replace(b"\\", b"\\\\").replace(b"%", b"\\x")
+    if "%0" in text or _FIELD in text or _EQUALS in text:
+        return None
+    marked = text.replace("&", _FIELD).replace("=", _EQUALS).encode()
     try:
-        decoded = codecs.escape_decode(joined)[0].decode().split("\0")
-    except ValueError as exc:
-        if isinstance(exc, UnicodeDecodeError):
-            raise
-        decoded = []
-    if len(decoded) == len(tokens):
-        return decoded
-    return [urllib.parse.unquote_to_bytes(token).decode() for token in tokens]
+        raw = codecs.escape_decode(marked.replace(b"\\", b"\\\\").replace(b"%", b"\\x"))[0]
+    except ValueError:  # a malformed escape: kept literally by the field-wise path
+        return None
+    return raw.decode()
+
+
+def _parse_fieldwise(text: str) -> dict[str, list[str]]:
+    """The slow path: fields split first, then each part decoded on its own."""
+    data: dict[str, list[str]] = {}
+    for field in text.split("&"):
+        if not field:
+            continue
+        name, _, value = field.partition("=")
+        name = urllib.parse.unquote_to_bytes(name).decode() if "%" in name else name
+        value = urllib.parse.unquote_to_bytes(value).decode() if "%" in value else value
+        data.setdefault(name, []).append(value)
+    return data
 
 
 def urlencode(values: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> str:
