@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -18,9 +19,10 @@ from cupola.testing import TestClient
 DIRECT = {"remote_addr": "127.0.0.1", "scheme": "http", "host": "localhost"}
 
 
-def serve(app: Cupola, trusted: Any, **config: Any) -> None:
-    app.config.update(TRUSTED_PROXIES=trusted, **config)
-    app.add_middleware(ProxyHeadersMiddleware)
+def serve(
+    app: Cupola, trusted: Any, stack: Sequence[Any] = (ProxyHeadersMiddleware,), **config: Any
+) -> None:
+    app.config.update(TRUSTED_PROXIES=trusted, MIDDLEWARE=list(stack), **config)
 
     @app.get("/")
     def echo(request: Request) -> dict[str, Any]:
@@ -152,24 +154,20 @@ def test_proto_and_host_come_from_the_nearest_proxy(
 
 
 def test_trusted_hosts_check_the_forwarded_host(app: Cupola, client: TestClient) -> None:
-    app.config.update(MIDDLEWARE=list(DEFAULT_MIDDLEWARE), ALLOWED_HOSTS=["shop.example"])
-    serve(app, ["127.0.0.1"])
+    serve(app, ["127.0.0.1"], DEFAULT_MIDDLEWARE, ALLOWED_HOSTS=["shop.example"])
     assert client.get("/", headers={"x-forwarded-host": "shop.example"}).status_code == 200
     assert client.get("/", headers={"x-forwarded-host": "evil.test"}).status_code == 400
     assert client.get("/").status_code == 400  # the proxy's own Host is not served
 
 
 def test_untrusted_forwarded_host_is_not_checked(app: Cupola, client: TestClient) -> None:
-    app.config.update(MIDDLEWARE=list(DEFAULT_MIDDLEWARE), ALLOWED_HOSTS=["shop.example"])
-    serve(app, ["10.0.0.0/8"])
+    serve(app, ["10.0.0.0/8"], DEFAULT_MIDDLEWARE, ALLOWED_HOSTS=["shop.example"])
     assert client.get("/", headers={"x-forwarded-host": "shop.example"}).status_code == 400
 
 
 def test_ssl_redirect_trusts_the_proxy_scheme(app: Cupola, client: TestClient) -> None:
-    app.config.update(
-        MIDDLEWARE=list(DEFAULT_MIDDLEWARE), ALLOWED_HOSTS=["localhost"], SECURE_SSL_REDIRECT=True
-    )
-    serve(app, 1, SECURE_HSTS_SECONDS=600)
+    secure = {"SECURE_SSL_REDIRECT": True, "SECURE_HSTS_SECONDS": 600}
+    serve(app, 1, DEFAULT_MIDDLEWARE, ALLOWED_HOSTS=["localhost"], **secure)
     response = client.get("/", headers={"x-forwarded-proto": "https"})
     assert response.status_code == 200
     assert response.headers["strict-transport-security"] == "max-age=600"
@@ -179,10 +177,8 @@ def test_ssl_redirect_trusts_the_proxy_scheme(app: Cupola, client: TestClient) -
 def test_spoofed_scheme_from_an_untrusted_peer_still_redirects(
     app: Cupola, client: TestClient
 ) -> None:
-    app.config.update(
-        MIDDLEWARE=list(DEFAULT_MIDDLEWARE), ALLOWED_HOSTS=["localhost"], SECURE_SSL_REDIRECT=True
-    )
-    serve(app, ["10.0.0.0/8"])
+    secure = {"SECURE_SSL_REDIRECT": True}
+    serve(app, ["10.0.0.0/8"], DEFAULT_MIDDLEWARE, ALLOWED_HOSTS=["localhost"], **secure)
     assert client.get("/", headers={"x-forwarded-proto": "https"}).status_code == 301
 
 
