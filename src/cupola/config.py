@@ -34,7 +34,10 @@ DEFAULTS: dict[str, Any] = {
     "TEMPLATES_AUTO_RELOAD": None,
     "MIDDLEWARE": [],
     "ASGI_THREADS": 40,
+    # cupola.static; max ages in seconds. STATIC_MAX_AGE None sends no-cache (revalidate).
     "STATIC_MAX_AGE": None,
+    "STATIC_URL_HASH": False,  # url_for("static", …) appends ?v=<content hash>
+    "STATIC_HASHED_MAX_AGE": 31536000,  # sent with "immutable" when ?v= is current
     # cupola.sessions
     "SESSION_BACKEND": "cookie",  # or "memory://", "redis://host:6379/0", a SessionStore
     "SESSION_COOKIE_NAME": "session",
@@ -57,6 +60,12 @@ DEFAULTS: dict[str, Any] = {
     "SECURE_HSTS_PRELOAD": False,
     "SECURE_SSL_REDIRECT": False,
     "CONTENT_SECURITY_POLICY": None,
+    # cupola.csrf; the failure view is view(request, reason) or its dotted path.
+    "CSRF_ENABLED": True,
+    "CSRF_TRUSTED_ORIGINS": [],  # "https://example.com", "https://*.example.com"
+    "CSRF_HEADER_NAME": "X-CSRFToken",
+    "CSRF_FIELD_NAME": "csrf_token",
+    "CSRF_FAILURE_VIEW": None,
 }
 
 
