@@ -30,6 +30,7 @@ from cupola.pipeline import Pipeline
 from cupola.returns import to_response
 from cupola.routing import BaseConverter, Rule
 from cupola.scaffold import Scaffold
+from cupola.static import static_version
 from cupola.templating import create_environment
 from cupola.wsgi import wsgi_app
 
@@ -189,7 +190,9 @@ class Cupola(Scaffold):
             _anchor: A fragment to append.
             _method: Pick the rule that accepts this method.
             _scheme: The scheme of an external URL.
-            **values: Values for the rule's arguments and the query string.
+            **values: Values for the rule's arguments and the query string. With
+                ``STATIC_URL_HASH`` on, a static endpoint also gets ``v``, the file's
+                content version, unless ``v`` is given.
 
         Raises:
             BuildError: When the endpoint is unknown or values are missing.
@@ -198,6 +201,8 @@ class Cupola(Scaffold):
         if endpoint.startswith("."):
             blueprint = request.blueprint if request is not None else None
             endpoint = f"{blueprint}{endpoint}" if blueprint else endpoint[1:]
+        if self.config.get("STATIC_URL_HASH") and "v" not in values:
+            values = self._with_static_version(endpoint, values)
         path = self.pipeline.router.build(endpoint, values, method=_method)
         if request is not None:
             root = request.root_path
@@ -211,6 +216,17 @@ class Cupola(Scaffold):
         if _anchor is not None:
             url += "#" + quote(_anchor, safe="/?:@!$&'()*+,;=-._~")
         return url
+
+    def _with_static_version(self, endpoint: str, values: dict[str, Any]) -> dict[str, Any]:
+        """Add ``v`` for the file a static endpoint's ``filename`` names, if it exists."""
+        blueprint, _, name = endpoint.rpartition(".")
+        chain = self.pipeline.chains.get(blueprint or None) if name == "static" else None
+        folder = chain[-1].static_path if chain is not None else None
+        filename = values.get("filename")
+        if folder is None or not isinstance(filename, str):
+            return values
+        version = static_version(folder, filename)
+        return values if version is None else {**values, "v": version}
 
     def _external_prefix(self, endpoint: str, scheme: str | None) -> str:
         if has_request_context():

@@ -20,7 +20,7 @@ from cupola.middleware import MiddlewareStack, instantiate
 from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
 from cupola.scaffold import RouteSpec, Scaffold
-from cupola.static import static_view
+from cupola.static import CachePolicy, StaticView
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -53,24 +53,24 @@ def join_rule(prefix: str | None, rule: str) -> str:
     return prefix.rstrip("/") + "/" + rule.lstrip("/")
 
 
-def _static_spec(scaffold: Scaffold, max_age: int | None) -> RouteSpec | None:
+def _static_spec(scaffold: Scaffold, policy: CachePolicy) -> RouteSpec | None:
     folder = scaffold.static_path
     if folder is None or scaffold.static_url_path is None or not os.path.isdir(folder):
         return None
     rule = scaffold.static_url_path.rstrip("/") + "/<path:filename>"
-    return RouteSpec(rule, "static", static_view(folder, max_age=max_age), frozenset({"GET"}))
+    return RouteSpec(rule, "static", StaticView(folder, policy), frozenset({"GET"}))
 
 
-def _walk(app: Cupola, max_age: int | None) -> Iterator[_Entry]:
+def _walk(app: Cupola, policy: CachePolicy) -> Iterator[_Entry]:
     chain: list[Scaffold] = [app]
     for spec in app.routes:
         yield spec, spec.rule, spec.endpoint, chain, None
-    static = _static_spec(app, max_age)
+    static = _static_spec(app, policy)
     if static is not None:
         yield static, static.rule, "static", chain, None
     names: set[str] = set()
     for blueprint, options in app.blueprints:
-        yield from _walk_blueprint(blueprint, options, "", "", chain, names, max_age)
+        yield from _walk_blueprint(blueprint, options, "", "", chain, names, policy)
 
 
 def _walk_blueprint(
@@ -80,7 +80,7 @@ def _walk_blueprint(
     parent_name: str,
     parent_chain: list[Scaffold],
     names: set[str],
-    max_age: int | None,
+    policy: CachePolicy,
 ) -> Iterator[_Entry]:
     name = options.get("name", blueprint.name)
     dotted = f"{parent_name}.{name}" if parent_name else name
@@ -94,11 +94,11 @@ def _walk_blueprint(
     chain = [*parent_chain, blueprint]
     for spec in blueprint.routes:
         yield spec, join_rule(prefix, spec.rule), f"{dotted}.{spec.endpoint}", chain, dotted
-    static = _static_spec(blueprint, max_age)
+    static = _static_spec(blueprint, policy)
     if static is not None:
         yield static, join_rule(prefix, static.rule), f"{dotted}.static", chain, dotted
     for child, child_options in blueprint.blueprints:
-        yield from _walk_blueprint(child, child_options, prefix, dotted, chain, names, max_age)
+        yield from _walk_blueprint(child, child_options, prefix, dotted, chain, names, policy)
 
 
 def assemble(app: Cupola) -> Pipeline:
@@ -118,7 +118,7 @@ def assemble(app: Cupola) -> Pipeline:
 
     router = Router(app.url_converters)
     chains: dict[str | None, list[Scaffold]] = {None: [app]}
-    for spec, rule, endpoint, chain, blueprint in _walk(app, config.get("STATIC_MAX_AGE")):
+    for spec, rule, endpoint, chain, blueprint in _walk(app, CachePolicy.from_config(config)):
         chains.setdefault(blueprint, chain)
         route = make_route(endpoint, spec.view_func, chain, blueprint)
         route.rule = Rule(

@@ -1,9 +1,7 @@
-"""Serving files from a directory without letting a request path escape it.
+"""Keeping a client-supplied path inside the folder it names a file of.
 
-:func:`safe_join` is the one gate between a client-supplied path and the file system;
-:func:`send_from_directory` and the view :func:`static_view` builds (what the app mounts
-at ``static_url_path``) both go through it, then answer with a
-:class:`~cupola.http.files.FileResponse`.
+:func:`safe_join` is the one gate between a request path and the file system: every way of
+serving a static file goes through it before the file is opened or even looked at.
 """
 
 from __future__ import annotations
@@ -12,11 +10,7 @@ import ntpath
 import os
 import posixpath
 import re
-from collections.abc import Callable
-from typing import Any
-
-from cupola.exceptions import NotFound
-from cupola.http.files import FileResponse
+import stat
 
 # C0 and C1 controls (NUL included) and DEL; none belongs in a file name we serve.
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -66,42 +60,18 @@ def safe_join(directory: str | os.PathLike[str], *pathnames: str) -> str | None:
     return joined
 
 
-def send_from_directory(
-    directory: str | os.PathLike[str], path: str, **options: Any
-) -> FileResponse:
-    """Send the file at ``path`` below ``directory``.
+def stat_regular(path: str) -> os.stat_result | None:
+    """Stat ``path``, following symlinks, if it is a regular file.
 
     Args:
-        directory: The trusted base directory.
-        path: The untrusted path of the file within it.
-        **options: Keyword arguments for :class:`~cupola.http.files.FileResponse`.
+        path: A path already vetted by :func:`safe_join`.
 
     Returns:
-        A file response for the file.
-
-    Raises:
-        NotFound: When ``path`` is unsafe, missing, or not a regular file.
+        The stat result, or ``None`` when the path is missing, unreadable, a directory or
+        anything else that is not a regular file.
     """
-    full_path = safe_join(directory, path)
-    if full_path is None:
-        raise NotFound()
-    return FileResponse(full_path, **options)
-
-
-def static_view(directory: str, max_age: int | None = None) -> Callable[[str], FileResponse]:
-    """Build the view that serves ``directory``, as the app and blueprints mount it.
-
-    Args:
-        directory: The folder to serve; made absolute once, here.
-        max_age: Seconds clients may cache files; ``None`` sends ``no-cache`` so clients
-            revalidate with the ``ETag`` on each use.
-
-    Returns:
-        A view taking the ``filename`` path parameter.
-    """
-    root = os.path.abspath(directory)
-
-    def static(filename: str) -> FileResponse:
-        return send_from_directory(root, filename, max_age=max_age)
-
-    return static
+    try:
+        result = os.stat(path)
+    except OSError:
+        return None
+    return result if stat.S_ISREG(result.st_mode) else None
