@@ -49,6 +49,19 @@ def root(tmp_path: Path) -> Path:
     return static
 
 
+def test_all_is_pinned() -> None:
+    assert cupola.static.__all__ == [
+        "CachePolicy",
+        "StaticView",
+        "safe_join",
+        "send_file",
+        "send_from_directory",
+        "static_version",
+    ]
+    for name in cupola.static.__all__:
+        assert hasattr(cupola.static, name), name
+
+
 # -- safe_join -----------------------------------------------------------------------------
 
 

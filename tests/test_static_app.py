@@ -176,6 +176,19 @@ def test_url_for_hashes_outside_a_request(app: Cupola) -> None:
         assert url_for("admin.static", filename="admin.css").endswith(f"?v={version_of(b'admin')}")
 
 
+def test_templates_link_to_hashed_urls(app: Cupola, client: TestClient) -> None:
+    app.config["STATIC_URL_HASH"] = True
+
+    @app.get("/page")
+    def page() -> str:
+        template = app.jinja_env.from_string(
+            "<link href=\"{{ url_for('static', filename='site.css') }}\">"
+        )
+        return template.render()
+
+    assert client.get("/page").text == f'<link href="/static/site.css?v={version_of(CSS)}">'
+
+
 @pytest.mark.parametrize("filename", ["missing.css", "css", "../secret.txt", "/etc/passwd"])
 def test_url_for_leaves_out_the_hash_without_a_file(
     app: Cupola, client: TestClient, filename: str
