@@ -1,10 +1,11 @@
 """Jinja2 templates: one environment per app, built once, with app and blueprint loaders.
 
 Templates are looked up in the app's ``templates/`` folder first, then in each blueprint's,
-in registration order. Autoescaping is on for ``.html``, ``.htm`` and ``.xml`` files and for
-template strings. ``url_for``, ``request``, ``g``, ``session``, ``get_flashed_messages`` and
-``config`` are globals; context processors add more. :class:`TemplateResponse` defers
-rendering until the pipeline has run ``process_template_response``.
+in registration order, and Cupola's own (``cupola/forms.html``) last. Autoescaping is on for
+``.html``, ``.htm`` and ``.xml`` files and for template strings. ``url_for``, ``request``,
+``g``, ``session``, ``get_flashed_messages``, ``csrf_token``, ``csrf_input`` and ``config`` are
+globals; context processors add more. :class:`TemplateResponse` defers rendering until the
+pipeline has run ``process_template_response``.
 """
 
 from __future__ import annotations
@@ -12,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, select_autoescape
 
 from cupola.context import current_app, g, get_request, has_request_context, request, session
+from cupola.csrf import csrf_input, csrf_token
 from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
 from cupola.sessions.flash import get_flashed_messages
@@ -28,7 +30,10 @@ def create_environment(app: Cupola) -> Environment:
     folders = [s.template_path for s in app.iter_scaffolds() if s.template_path is not None]
     auto_reload = app.config.get("TEMPLATES_AUTO_RELOAD")
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(folder) for folder in folders]),
+        # Cupola's own templates (cupola/forms.html) come last: an app may override them.
+        loader=ChoiceLoader(
+            [*(FileSystemLoader(folder) for folder in folders), PackageLoader("cupola")]
+        ),
         autoescape=select_autoescape(("html", "htm", "xml"), default_for_string=True),
         auto_reload=app.debug if auto_reload is None else bool(auto_reload),
     )
@@ -38,6 +43,8 @@ def create_environment(app: Cupola) -> Environment:
         g=g,
         session=session,
         get_flashed_messages=get_flashed_messages,
+        csrf_token=csrf_token,
+        csrf_input=csrf_input,
         config=app.config,
     )
     for scaffold in app.iter_scaffolds():
