@@ -202,25 +202,28 @@ class CsrfMiddleware(Middleware):
         if sessions is None or sessions.cookie_name not in request.cookies:
             return None  # no ambient credentials: nothing a forged request could use
         if origin is None and request.is_secure:
-            # NOTE: over HTTPS a browser sends a Referer that a man in the middle cannot
-            # forge, so a missing or foreign one is refused, as in Django.
-            referer = headers.get("referer")
-            if not referer:
-                return REASON_NO_REFERER
-            referer_origin = origin_of(referer)
-            if referer_origin is None or not referer_origin.startswith("https://"):
-                return REASON_BAD_REFERER
-            if not self._is_trusted(request, referer_origin):
-                return REASON_BAD_REFERER
+            reason = self._referer_problem(request, headers.get("referer"))
+            if reason is not None:
+                return reason
         token = headers.get(self.header_name) or request.form.get(self.field_name)
         return _token_problem(request.session, token)
+
+    def _referer_problem(self, request: Request, referer: str | None) -> str | None:
+        # NOTE: as in Django, an HTTPS request from a browser that sent no Origin must come
+        # from an HTTPS page of a trusted origin: a plain-HTTP page, which a man in the
+        # middle can write, must not be able to post here.
+        if not referer:
+            return REASON_NO_REFERER
+        origin = origin_of(referer)
+        if origin is None or not origin.startswith("https://"):
+            return REASON_BAD_REFERER
+        return None if self._is_trusted(request, origin) else REASON_BAD_REFERER
 
     def _is_trusted(self, request: Request, origin: str | None) -> bool:
         if origin is None:  # "null" (sandboxed or privacy-sensitive contexts), or garbage
             return False
-        return origin == origin_of(f"{request.scheme}://{request.host}") or self.trusted.matches(
-            origin
-        )
+        own = origin_of(f"{request.scheme}://{request.host}")
+        return origin == own or self.trusted.matches(origin)
 
 
 class TrustedOrigins:

@@ -116,11 +116,18 @@ class Form(wtforms.Form):
         BadRequest: When a JSON body is not an object.
 
     Example:
-        >>> class SignupForm(Form):
-        ...     email = EmailField("Email", [validators.InputRequired(), validators.Email()])
-        ...     password = PasswordField("Password", [validators.Length(min=12)])
-        >>> # in a view:  form = SignupForm()
-        >>> #             if form.validate_on_submit(): ...
+        A form and the view that shows it, then handles its submission::
+
+            class SignupForm(Form):
+                email = EmailField("Email", [validators.InputRequired()])
+                password = PasswordField("Password", [validators.Length(min=12)])
+
+            @app.route("/signup", methods=["GET", "POST"])
+            def signup():
+                form = SignupForm()
+                if form.validate_on_submit():
+                    return redirect(url_for("welcome"))
+                return render("signup.html", form=form)
     """
 
     Meta = _Meta
