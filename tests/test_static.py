@@ -32,8 +32,8 @@ from cupola.static import (
     static_version,
 )
 from cupola.static.encodings import Sibling, choose_sibling, find_siblings, parse_accept_encoding
-from cupola.static.paths import stat_regular
-from cupola.static.versions import file_version, hash_file
+from cupola.static.paths import lexical_join, resolves_inside, stat_regular
+from cupola.static.versions import hash_file
 
 
 @pytest.fixture
@@ -139,6 +139,14 @@ def test_safe_join_resolves_a_symlinked_directory_itself(root: Path, tmp_path: P
     assert safe_join(tmp_path / "link", "hello.txt") == str(tmp_path / "link" / "hello.txt")
 
 
+def test_lexical_join_does_not_resolve_symlinks(root: Path, tmp_path: Path) -> None:
+    (root / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    assert lexical_join(str(root), "./css//../leak.txt") is None  # ".." is refused as text
+    assert lexical_join(str(root), "./leak.txt") == str(root / "leak.txt")
+    assert not resolves_inside(str(root), str(root / "leak.txt"))
+    assert resolves_inside(str(root), str(root / "css" / "site.css"))
+
+
 # -- send_from_directory -------------------------------------------------------------------
 
 
@@ -197,42 +205,67 @@ def test_hash_file_is_the_start_of_the_sha256(root: Path) -> None:
     assert hash_file(str(root / "hello.txt")) == hashlib.sha256(b"hello").hexdigest()[:12]
 
 
-def test_file_version_hashes_each_state_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def count_hashes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Record each file hashed from now on."""
     calls: list[str] = []
+    real = cupola.static.versions.hash_file
 
     def counting(path: str) -> str:
         calls.append(path)
-        return f"v{len(calls)}"
+        return real(path)
 
     monkeypatch.setattr(cupola.static.versions, "hash_file", counting)
-    path = str(root / "hello.txt")
-    assert file_version(path, os.stat(path)) == "v1"
-    assert file_version(path, os.stat(path)) == "v1"
-    result = os.stat(path)
+    return calls
+
+
+def test_static_version_hashes_each_state_once(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = count_hashes(monkeypatch)
+    path = root / "hello.txt"
+    first = static_version(str(root), "hello.txt")
+    assert first == hashlib.sha256(b"hello").hexdigest()[:12]
+    assert static_version(str(root), "hello.txt") == first
+    assert static_version(f"{root}/../{root.name}/", "./hello.txt") == first  # same folder
+    result = path.stat()
     os.utime(path, ns=(result.st_atime_ns, result.st_mtime_ns + 1))
-    assert file_version(path, os.stat(path)) == "v2"
-    assert calls == [path, path]
+    assert static_version(str(root), "hello.txt") == first  # same bytes, new state
+    assert calls == [str(path), str(path)]
 
 
 def test_the_version_cache_is_bounded() -> None:
-    assert cupola.static.versions._cached_version.cache_info().maxsize == 4096
+    assert cupola.static.versions._version.cache_info().maxsize == 4096
 
 
-def test_file_version_of_a_vanished_file(root: Path) -> None:
-    path = root / "gone.txt"
-    path.write_text("soon gone")
-    result = path.stat()
-    path.unlink()
-    assert file_version(str(path), result) is None
+def test_static_version_of_an_unreadable_file(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def unreadable(path: str) -> str:
+        raise PermissionError(path)
+
+    monkeypatch.setattr(cupola.static.versions, "hash_file", unreadable)
+    assert static_version(str(root), "hello.txt") is None
 
 
 @pytest.mark.parametrize(
     ("filename", "found"),
-    [("css/site.css", True), ("../secret.txt", False), ("missing.css", False), ("css", False)],
+    [
+        ("css/site.css", True),
+        ("../secret.txt", False),
+        ("missing.css", False),
+        ("css", False),
+        ("css\\site.css", False),
+    ],
 )
 def test_static_version(root: Path, filename: str, found: bool) -> None:
     expected = hashlib.sha256(b"body {}").hexdigest()[:12] if found else None
     assert static_version(str(root), filename) == expected
+
+
+def test_static_version_follows_symlinks_only_inside(root: Path, tmp_path: Path) -> None:
+    (root / "alias.txt").symlink_to(root / "hello.txt")
+    (root / "link.txt").symlink_to(root / "hello.txt")
+    assert static_version(str(root), "alias.txt") == hashlib.sha256(b"hello").hexdigest()[:12]
+    assert static_version(str(root), "link.txt") is not None
+    (root / "link.txt").unlink()
+    (root / "link.txt").symlink_to(tmp_path / "secret.txt")
+    assert static_version(str(root), "link.txt") is None
 
 
 # -- encodings -----------------------------------------------------------------------------
@@ -300,7 +333,7 @@ def write_siblings(root: Path) -> os.stat_result:
 
 def test_find_siblings_in_preference_order(root: Path) -> None:
     original = write_siblings(root)
-    found = find_siblings(str(root), "hello.txt", str(root / "hello.txt"), original)
+    found = find_siblings(str(root), str(root / "hello.txt"), original)
     assert [(s.coding, s.path) for s in found] == [
         ("br", str(root / "hello.txt.br")),
         ("gzip", str(root / "hello.txt.gz")),
@@ -312,7 +345,23 @@ def test_find_siblings_skips_stale_and_odd_ones(root: Path) -> None:
     (root / "hello.txt.br").unlink()
     (root / "hello.txt.br").mkdir()
     os.utime(root / "hello.txt.gz", ns=(original.st_atime_ns, original.st_mtime_ns - 1))
-    assert find_siblings(str(root), "hello.txt", str(root / "hello.txt"), original) == []
+    assert find_siblings(str(root), str(root / "hello.txt"), original) == []
+
+
+def test_find_siblings_checks_siblings_of_a_symlink(root: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "page.txt").symlink_to(root / "hello.txt")
+    (outside / "page.txt.gz").write_bytes(b"outside the folder")
+    (root / "out").symlink_to(outside)
+    path = safe_join(root, "out/page.txt")
+    assert path is not None  # the file itself resolves inside
+    original = os.stat(path)
+    assert find_siblings(str(root), path, original) == []
+    (root / "alias.txt").symlink_to(root / "hello.txt")
+    (root / "alias.txt.gz").write_bytes(b"inside")
+    found = find_siblings(str(root), str(root / "alias.txt"), original)
+    assert [s.path for s in found] == [str(root / "alias.txt.gz")]
 
 
 def test_find_siblings_follows_symlinks_only_inside(root: Path, tmp_path: Path) -> None:
@@ -321,7 +370,7 @@ def test_find_siblings_follows_symlinks_only_inside(root: Path, tmp_path: Path) 
     (root / "hello.txt.br").symlink_to(tmp_path / "secret.txt")
     (root / "hello.txt.gz").rename(root / "css" / "hello.gz")
     (root / "hello.txt.gz").symlink_to(root / "css" / "hello.gz")
-    found = find_siblings(str(root), "hello.txt", str(root / "hello.txt"), original)
+    found = find_siblings(str(root), str(root / "hello.txt"), original)
     assert [s.coding for s in found] == ["gzip"]
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Sequence
 from typing import NamedTuple
 
 from cupola.http.files import file_etag
 from cupola.http.mediatypes import parse_options_header
-from cupola.static.paths import safe_join, stat_regular
+from cupola.static.paths import resolves_inside, stat_regular
 
 #: Content codings served from siblings, with their suffix, in the server's preference.
 CODINGS: tuple[tuple[str, str], ...] = (("br", ".br"), ("gzip", ".gz"))
@@ -94,9 +95,7 @@ def choose_sibling(accept_encoding: str | None, siblings: Sequence[Sibling]) -> 
     return best
 
 
-def find_siblings(
-    directory: str, filename: str, path: str, original: os.stat_result
-) -> list[Sibling]:
+def find_siblings(directory: str, path: str, original: os.stat_result) -> list[Sibling]:
     """List the pre-compressed siblings that may be sent instead of a file.
 
     A sibling counts when it is a regular file inside ``directory`` (a symlink leading out
@@ -105,8 +104,7 @@ def find_siblings(
 
     Args:
         directory: The static folder.
-        filename: The original's path within it, already vetted by ``safe_join``.
-        path: The original's full path.
+        path: The original's full path, already vetted by ``safe_join``.
         original: The original's :func:`os.stat` result.
 
     Returns:
@@ -114,12 +112,22 @@ def find_siblings(
     """
     siblings: list[Sibling] = []
     for coding, suffix in CODINGS:
-        # PERF: one stat per coding; only a sibling that exists pays for the symlink check.
-        result = stat_regular(path + suffix)
+        candidate = path + suffix
+        try:
+            link = os.lstat(candidate)
+        except OSError:
+            continue
+        result: os.stat_result | None = link
+        if stat.S_ISLNK(link.st_mode) or os.path.islink(path):
+            # NOTE: through a symlink the sibling may lie outside the folder, so it is
+            # checked like a request path. Otherwise it sits in the original's directory,
+            # which safe_join resolved inside the folder, and resolving again is wasted.
+            inside = resolves_inside(directory, candidate)
+            result = stat_regular(candidate) if inside else None
         if (
             result is not None
+            and stat.S_ISREG(result.st_mode)
             and result.st_mtime_ns >= original.st_mtime_ns
-            and safe_join(directory, filename + suffix) is not None
         ):
-            siblings.append(Sibling(coding, path + suffix, result))
+            siblings.append(Sibling(coding, candidate, result))
     return siblings

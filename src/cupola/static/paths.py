@@ -27,6 +27,25 @@ def _is_safe_part(part: str) -> bool:
     )
 
 
+def lexical_join(directory: str, *pathnames: str) -> str | None:
+    """Join untrusted path pieces onto ``directory`` as text, refusing unsafe pieces.
+
+    The checks of :func:`safe_join` that need no file system: a piece that is absolute,
+    has a ``..`` segment, a backslash, a control character or a Windows drive is refused.
+    Symlinks are not resolved, so the result may still lead out of ``directory``.
+
+    Args:
+        directory: The trusted base directory.
+        *pathnames: Untrusted relative paths, ``/``-separated.
+
+    Returns:
+        The normalized joined path, or ``None`` when a piece is unsafe.
+    """
+    if not all(_is_safe_part(part) for part in pathnames):
+        return None
+    return posixpath.normpath(posixpath.join(directory, *pathnames))
+
+
 def safe_join(directory: str | os.PathLike[str], *pathnames: str) -> str | None:
     """Join untrusted path pieces onto ``directory``, refusing anything that could escape.
 
@@ -49,15 +68,26 @@ def safe_join(directory: str | os.PathLike[str], *pathnames: str) -> str | None:
         True
     """
     base = os.fspath(directory)
-    if not all(_is_safe_part(part) for part in pathnames):
-        return None
-    joined = posixpath.normpath(posixpath.join(base, *pathnames))
-    real_base = os.path.realpath(base)
-    # NOTE: realpath also resolves symlinks inside the directory; one that points outside
-    # it is refused even though the path itself never left the directory.
-    if os.path.commonpath([real_base, os.path.realpath(joined)]) != real_base:
+    joined = lexical_join(base, *pathnames)
+    if joined is None or not resolves_inside(base, joined):
         return None
     return joined
+
+
+def resolves_inside(directory: str, path: str) -> bool:
+    """Whether ``path``, with every symlink resolved, lies within ``directory``'s real path.
+
+    Args:
+        directory: The trusted base directory.
+        path: A path below it, as :func:`lexical_join` returns.
+
+    Returns:
+        ``True`` when the resolved path is the directory or lies below it.
+    """
+    real_base = os.path.realpath(directory)
+    # NOTE: realpath also resolves symlinks inside the directory; one that points outside
+    # it is refused even though the path itself never left the directory.
+    return os.path.commonpath([real_base, os.path.realpath(path)]) == real_base
 
 
 def stat_regular(path: str) -> os.stat_result | None:

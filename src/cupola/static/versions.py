@@ -11,7 +11,7 @@ import functools
 import hashlib
 import os
 
-from cupola.static.paths import safe_join, stat_regular
+from cupola.static.paths import lexical_join, resolves_inside, stat_regular
 
 #: Hex digits kept from the digest: 48 bits, so two states of one file collide with odds
 #: of about one in 2.8e14.
@@ -38,41 +38,39 @@ def hash_file(path: str) -> str:
 
 
 @functools.lru_cache(maxsize=_CACHE_SIZE)
-def _cached_version(path: str, mtime_ns: int, size: int) -> str:
-    # NOTE: mtime and size only key the cache: an edited file gets a new entry (and a new
-    # version) without being hashed on every lookup, and its old entries age out.
-    return hash_file(path)
-
-
-def file_version(path: str, result: os.stat_result) -> str | None:
-    """The version of the file at ``path`` in the state ``result`` describes.
-
-    Args:
-        path: A regular file.
-        result: Its current :func:`os.stat` result.
-
-    Returns:
-        The version, or ``None`` when the file cannot be read.
-    """
-    try:
-        return _cached_version(path, result.st_mtime_ns, result.st_size)
-    except OSError:
-        return None
+def _version(
+    directory: str, path: str, device: int, inode: int, mtime_ns: int, size: int
+) -> str | None:
+    # NOTE: the stat fields only key the cache. An edited or replaced file gets a new entry
+    # and its old ones age out; a hit is the very file (device and inode) already checked,
+    # so the symlink check, which resolves the whole path, runs on misses only.
+    return hash_file(path) if resolves_inside(directory, path) else None
 
 
 def static_version(directory: str, filename: str) -> str | None:
     """The version of ``filename`` within ``directory``, as ``url_for`` appends it.
 
+    Costs one ``stat`` of the file when its version is cached; the file is read only when
+    its path, device, inode, mtime or size is new.
+
     Args:
         directory: The static folder.
-        filename: The file's path within it, as given to ``url_for``.
+        filename: The file's path within it, as given to ``url_for`` or in a URL.
 
     Returns:
         The version, or ``None`` when the path leaves the folder or names no readable
         regular file (the URL is then built without one).
     """
-    path = safe_join(directory, filename)
+    # NOTE: normalized so that url_for and the view, which may spell the folder
+    # differently ("/app/../static"), share cache entries.
+    directory = os.path.abspath(directory)
+    path = lexical_join(directory, filename)
     result = None if path is None else stat_regular(path)
-    if path is None or result is None:
+    if result is None:
         return None
-    return file_version(path, result)
+    try:
+        return _version(
+            directory, path, result.st_dev, result.st_ino, result.st_mtime_ns, result.st_size
+        )
+    except OSError:
+        return None

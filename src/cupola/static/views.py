@@ -17,7 +17,7 @@ from cupola.http.files import FileResponse, guess_content_type
 from cupola.http.request import Request
 from cupola.static.encodings import choose_sibling, find_siblings
 from cupola.static.paths import safe_join, stat_regular
-from cupola.static.versions import file_version
+from cupola.static.versions import static_version
 
 
 def _seconds(config: Mapping[str, Any], key: str) -> int | None:
@@ -112,7 +112,7 @@ class StaticView:
         if path is None or original is None:
             raise NotFound()
         max_age = self.policy.max_age
-        siblings = find_siblings(self.directory, filename, path, original)
+        siblings = find_siblings(self.directory, path, original)
         sibling = choose_sibling(request.headers.get("accept-encoding"), siblings)
         if sibling is None:
             response = FileResponse(path, max_age=max_age, request=request)
@@ -131,13 +131,13 @@ class StaticView:
             # RFC 9110 §12.5.5: caches must key on Accept-Encoding for this file, whichever
             # representation this response carries.
             response.headers.set("Vary", "Accept-Encoding")
-        if self._carries_version(request, path, original):
+        if self._carries_version(request, filename):
             response.headers.set("Cache-Control", self.policy.hashed_cache_control)
         return response
 
-    def _carries_version(self, request: Request, path: str, original: os.stat_result) -> bool:
+    def _carries_version(self, request: Request, filename: str) -> bool:
         """Whether the URL's ``v`` is the file's current version (and versions count)."""
         if self.policy.hashed_max_age is None:
             return False
         version = request.args.get("v")
-        return version is not None and version == file_version(path, original)
+        return version is not None and version == static_version(self.directory, filename)
