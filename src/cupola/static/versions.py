@@ -66,7 +66,7 @@ def static_version(directory: str, filename: str) -> str | None:
     directory = os.path.abspath(directory)
     path = lexical_join(directory, filename)
     result = None if path is None else stat_regular(path)
-    if result is None:
+    if path is None or result is None:
         return None
     try:
         return _version(
