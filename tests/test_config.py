@@ -30,7 +30,13 @@ def test_defaults(app: Cupola) -> None:
     assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
     assert app.config["MAX_FORM_PARTS"] == 1000
     assert app.config["MAX_FORM_FILES"] == 100
-    assert app.config["MIDDLEWARE"] == []
+    assert app.config["MIDDLEWARE"] == [
+        "cupola.security:ProxyHeadersMiddleware",
+        "cupola.security:TrustedHostMiddleware",
+        "cupola.security:SecurityHeadersMiddleware",
+        "cupola.sessions:SessionMiddleware",
+        "cupola.csrf:CsrfMiddleware",
+    ]
     assert app.debug is False
     assert set(DEFAULTS) <= set(app.config)
 
@@ -45,7 +51,7 @@ def test_constructor_config_overrides_defaults() -> None:
 def test_apps_do_not_share_config() -> None:
     first, second = Cupola(__name__), Cupola(__name__)
     first.config["MIDDLEWARE"].append("x.y")
-    assert second.config["MIDDLEWARE"] == []
+    assert "x.y" not in second.config["MIDDLEWARE"]
 
 
 def test_from_object_class_and_dotted_path(app: Cupola) -> None:

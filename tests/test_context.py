@@ -102,6 +102,7 @@ def test_nested_app_contexts_restore(app: Cupola) -> None:
 
 
 def test_session_without_middleware_raises(app: Cupola) -> None:
+    app.config["MIDDLEWARE"] = []
     with app.test_request_context("/"), pytest.raises(RuntimeError, match="session"):
         _ = session["user"]
 

@@ -477,7 +477,7 @@ def test_custom_header_and_field_names(clients: Callable[..., TestClient]) -> No
 def test_without_session_middleware_only_the_origin_layer_applies(
     clients: Callable[..., TestClient],
 ) -> None:
-    app = Cupola(__name__, config={"TESTING": True})
+    app = Cupola(__name__, config={"TESTING": True, "MIDDLEWARE": []})
     app.add_middleware(CsrfMiddleware)
     app.add_url_rule("/submit", view_func=lambda: "done", methods=["POST"])
     client = clients(app)

@@ -160,6 +160,8 @@ def test_invalid_content_length_is_400(app: Cupola, wsgi_call: Callable[..., Any
 
 
 def test_script_name_is_the_root_path(app: Cupola, wsgi_call: Callable[..., Any]) -> None:
+    app.config["ALLOWED_HOSTS"] = ["example.com"]
+
     @app.get("/page")
     def page(request: Request) -> dict[str, str]:
         return {"path": request.path, "url": url_for("page"), "full": request.url}
@@ -268,7 +270,7 @@ def test_shutdown_registered_at_exit(
 def test_host_header_is_checked_on_every_request(
     host: str | None, protocol: str, status: int
 ) -> None:
-    app = Cupola(__name__)
+    app = Cupola(__name__, config={"ALLOWED_HOSTS": ["*"]})  # syntax only, whatever the name
     app.get("/")(lambda: "ok")
     environ = {
         "REQUEST_METHOD": "GET",

@@ -54,10 +54,11 @@ class ASGISource:
 
     def content_type(self, scope: Scope) -> str | None:
         """The first ``content-type`` header."""
-        for name, value in scope["headers"]:
-            if name == b"content-type":
-                return value.decode("latin-1")  # type: ignore[no-any-return]  # ASGI bytes
-        return None
+        return _header(scope, b"content-type")
+
+    def host(self, scope: Scope) -> str | None:
+        """The first ``host`` header."""
+        return _header(scope, b"host")
 
     def query_string(self, scope: Scope) -> bytes:
         """The raw query string."""
@@ -87,6 +88,13 @@ class ASGISource:
 
 
 ASGI_SOURCE = ASGISource()
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")  # type: ignore[no-any-return]  # ASGI bytes
+    return None
 
 
 def check_head(scope: Scope) -> tuple[int | None, bool]:  # one pass

@@ -32,7 +32,14 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_PARTS": 1000,
     "MAX_FORM_FILES": 100,
     "TEMPLATES_AUTO_RELOAD": None,
-    "MIDDLEWARE": [],
+    # The default stack, outermost first; set MIDDLEWARE to replace it.
+    "MIDDLEWARE": [
+        "cupola.security:ProxyHeadersMiddleware",
+        "cupola.security:TrustedHostMiddleware",
+        "cupola.security:SecurityHeadersMiddleware",
+        "cupola.sessions:SessionMiddleware",
+        "cupola.csrf:CsrfMiddleware",
+    ],
     "ASGI_THREADS": 40,
     # cupola.static; max ages in seconds. STATIC_MAX_AGE None sends no-cache (revalidate).
     "STATIC_MAX_AGE": None,

@@ -65,6 +65,10 @@ class WSGISource:
         """``CONTENT_TYPE``, ``None`` when absent or empty."""
         return environ.get("CONTENT_TYPE") or None
 
+    def host(self, environ: WSGIEnviron) -> str | None:
+        """``HTTP_HOST``."""
+        return environ.get("HTTP_HOST")
+
     def query_string(self, environ: WSGIEnviron) -> str:
         """``QUERY_STRING``."""
         return environ.get("QUERY_STRING", "")  # type: ignore[no-any-return]  # PEP 3333 str

@@ -734,12 +734,12 @@ def test_mh_raw_middleware(client_for: Callable[[str], TestClient]) -> None:
     module = load(f"{MH}/raw_middleware.py")
     wsgi = httpx.Client(transport=httpx.WSGITransport(app=module.wsgi_application))
     with wsgi:
-        response = wsgi.get("http://testserver/")
+        response = wsgi.get("http://localhost/")
     assert (response.text, response.headers["x-powered-by"]) == ("hello", "Cupola")
 
     async def over_asgi() -> httpx.Response:
         transport = httpx.ASGITransport(app=module.asgi_application)
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        async with httpx.AsyncClient(transport=transport, base_url="http://localhost") as c:
             return await c.get("/")
 
     response = asyncio.run(over_asgi())

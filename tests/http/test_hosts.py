@@ -11,7 +11,7 @@ from cupola.testing import TestClient
 
 @pytest.fixture
 def app() -> Cupola:
-    app = Cupola(__name__)
+    app = Cupola(__name__, config={"ALLOWED_HOSTS": ["*"]})
     app.get("/")(lambda: "ok")
     return app
 

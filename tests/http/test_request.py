@@ -276,6 +276,8 @@ def test_url_parts(app: Cupola, client: TestClient) -> None:
 
 
 def test_https_and_port(app: Cupola, protocol: str) -> None:
+    app.config["ALLOWED_HOSTS"] = ["example.com"]
+
     @app.get("/")
     def view(request: Request) -> dict[str, Any]:
         return {"secure": request.is_secure, "host": request.host, "url": request.url}

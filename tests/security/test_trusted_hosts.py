@@ -123,14 +123,25 @@ def test_the_test_client_works_with_the_default_stack(app: Cupola, client: TestC
     assert client.get("/").text == "ok"
 
 
-@pytest.mark.parametrize("unset", [None, []])
-def test_unset_allowed_hosts_outside_debug_is_a_configuration_error(
-    app: Cupola, unset: list[str] | None
+def test_unset_allowed_hosts_outside_debug_serves_local_hosts_only(
+    app: Cupola, client: TestClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app.config["ALLOWED_HOSTS"] = unset
+    app.config["ALLOWED_HOSTS"] = None
     app.config["MIDDLEWARE"] = ["cupola.security.TrustedHostMiddleware"]
-    with pytest.raises(ImproperlyConfigured, match=r"ALLOWED_HOSTS is not set.*DEBUG"):
-        app.build()
+    app.get("/")(lambda: "ok")
+    with caplog.at_level("WARNING", logger="cupola.security"):
+        assert client.get("/", headers={"host": "localhost:8000"}).text == "ok"
+    assert "ALLOWED_HOSTS is not set" in caplog.text
+    refused = client.get("/", headers={"host": "example.com"})
+    assert refused.status_code == 400
+    assert "not served here" in refused.text
+
+
+def test_empty_allowed_hosts_serves_nothing(app: Cupola, client: TestClient) -> None:
+    app.config["ALLOWED_HOSTS"] = []
+    app.config["MIDDLEWARE"] = ["cupola.security.TrustedHostMiddleware"]
+    app.get("/")(lambda: "ok")
+    assert client.get("/").status_code == 400
 
 
 @pytest.mark.parametrize(

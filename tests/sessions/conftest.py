@@ -17,7 +17,7 @@ import pytest
 import redis
 
 from cupola import Cupola
-from cupola.sessions import MemoryStore, RedisStore, SessionMiddleware
+from cupola.sessions import MemoryStore, RedisStore
 from cupola.testing import TestClient
 
 REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -66,20 +66,23 @@ def session_backend(request: pytest.FixtureRequest) -> Any:
 
 @pytest.fixture
 def make_app(session_backend: Any) -> Callable[..., Cupola]:
-    """``make_app(**config)``: an app with sessions on the test's backend, more config."""
+    """``make_app(**config)``: an app with sessions on the test's backend, more config.
+
+    Sessions are in the default middleware stack. CSRF checks are off here: these tests
+    post with the session cookie and no token, which tests/test_csrf.py covers.
+    """
 
     def make(**config: Any) -> Cupola:
-        app = Cupola(
+        return Cupola(
             __name__,
             config={
                 "SECRET_KEY": SECRET_KEY,
                 "SESSION_BACKEND": session_backend,
                 "TESTING": True,
+                "CSRF_ENABLED": False,
                 **config,
             },
         )
-        app.add_middleware(SessionMiddleware)
-        return app
 
     return make
 

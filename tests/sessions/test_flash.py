@@ -9,7 +9,7 @@ import pytest
 from markupsafe import Markup
 
 from cupola import Cupola, redirect, request
-from cupola.sessions import SessionMiddleware, flash, get_flashed_messages
+from cupola.sessions import flash, get_flashed_messages
 from cupola.templating import render, render_string
 from cupola.testing import TestClient
 
@@ -142,7 +142,6 @@ def test_flashes_in_a_template_file(tmp_path: Path, protocol: str, session_backe
         template_folder=str(tmp_path),
         config={"SECRET_KEY": "k", "SESSION_BACKEND": session_backend, "TESTING": True},
     )
-    app.add_middleware(SessionMiddleware)
     routes(app)
 
     @app.get("/page")

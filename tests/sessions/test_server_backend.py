@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from cupola import Cupola, request, session
-from cupola.sessions import MemoryStore, ServerBackend, SessionMiddleware, SessionStore
+from cupola.sessions import MemoryStore, ServerBackend, SessionStore
 from cupola.sessions.server import SALT
 from cupola.testing import TestClient
 
@@ -189,8 +189,9 @@ def test_store_url_as_backend(
     request: pytest.FixtureRequest,
 ) -> None:
     url = "memory://" if kind == "memory" else request.getfixturevalue("redis_url")
-    app = Cupola(__name__, config={"SECRET_KEY": "k", "SESSION_BACKEND": url})
-    app.add_middleware(SessionMiddleware)
+    app = Cupola(
+        __name__, config={"SECRET_KEY": "k", "SESSION_BACKEND": url, "CSRF_ENABLED": False}
+    )
     routes(app)
     client = client_for(app)
     client.post("/set", json={"a": 1})
@@ -205,8 +206,10 @@ def test_two_apps_share_sessions_through_redis(
     protocol: str, client_for: Callable[..., TestClient], redis_url: str
 ) -> None:
     def worker() -> TestClient:
-        app = Cupola(__name__, config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url})
-        app.add_middleware(SessionMiddleware)
+        app = Cupola(
+            __name__,
+            config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url, "CSRF_ENABLED": False},
+        )
         routes(app)
         return client_for(app)
 
@@ -225,11 +228,10 @@ WORKER = textwrap.dedent(
     """
     import json, sys
     from cupola import Cupola, session
-    from cupola.sessions import SessionMiddleware
 
     url, cookie, protocol = sys.argv[1:]
-    app = Cupola("worker", config={"SECRET_KEY": "shared", "SESSION_BACKEND": url})
-    app.add_middleware(SessionMiddleware)
+    config = {"SECRET_KEY": "shared", "SESSION_BACKEND": url, "CSRF_ENABLED": False}
+    app = Cupola("worker", config=config)
 
     @app.post("/visit")
     def visit():
@@ -246,8 +248,10 @@ WORKER = textwrap.dedent(
 def test_another_process_sees_and_changes_the_session(
     protocol: str, client_for: Callable[..., TestClient], redis_url: str
 ) -> None:
-    app = Cupola(__name__, config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url})
-    app.add_middleware(SessionMiddleware)
+    app = Cupola(
+        __name__,
+        config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url, "CSRF_ENABLED": False},
+    )
     routes(app)
     client = client_for(app)
     client.post("/set", json={"user": "ada", "visits": 1})

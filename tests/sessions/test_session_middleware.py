@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from cupola import Cupola, Response, request, session
 from cupola.exceptions import ImproperlyConfigured
-from cupola.sessions import MemoryStore, SessionMiddleware, SessionStore
+from cupola.sessions import MemoryStore, SessionStore
 from cupola.testing import TestClient
 
 
@@ -471,7 +471,6 @@ def test_memory_url_store_survives_a_config_change(
     protocol: str, client_for: Callable[..., TestClient]
 ) -> None:
     app = Cupola(__name__, config={"SECRET_KEY": "k", "SESSION_BACKEND": "memory://"})
-    app.add_middleware(SessionMiddleware)
     routes(app)
     client = client_for(app)
     client.post("/set", json={"user": "ada"})
@@ -503,7 +502,6 @@ def test_invalid_cookie_settings_fail_when_the_app_is_built(
     config: dict[str, Any], message: str
 ) -> None:
     app = Cupola(__name__, config={"SECRET_KEY": "k", **config})
-    app.add_middleware(SessionMiddleware)
     with pytest.raises(ImproperlyConfigured, match=message):
         app.build()
 
@@ -513,7 +511,6 @@ def test_unknown_backend_is_refused(
     backend: Any, protocol: str, client_for: Callable[..., TestClient]
 ) -> None:
     app = Cupola(__name__, config={"SECRET_KEY": "k", "SESSION_BACKEND": backend, "TESTING": True})
-    app.add_middleware(SessionMiddleware)
     routes(app)
     with pytest.raises(ImproperlyConfigured, match="SESSION_BACKEND"):
         client_for(app).get("/get")
@@ -531,7 +528,6 @@ def test_lifetime_as_timedelta(client_for: Callable[..., TestClient]) -> None:
             "PERMANENT_SESSION_LIFETIME": timedelta(hours=2),
         },
     )
-    app.add_middleware(SessionMiddleware)
     routes(app)
     header = set_cookie(client_for(app).post("/permanent"))
     assert header is not None

@@ -51,6 +51,9 @@ class RequestSource(Protocol):
     def content_type(self, raw: Any) -> str | None:
         """The ``Content-Type`` header, without building every header."""
 
+    def host(self, raw: Any) -> str | None:
+        """The ``Host`` header, without building every header."""
+
     def query_string(self, raw: Any) -> str | bytes:
         """The raw query string, without ``?``."""
 
@@ -260,7 +263,8 @@ class Request:
         forwarded = self._forwarded
         if forwarded is not None and forwarded.host is not None:
             return forwarded.host
-        host = self.headers.get("host")
+        # PERF: trusted hosts read this on every request; don't build every header for it.
+        host = self._source.host(self._raw)
         if host is None:
             server = self._source.server(self._raw)
             if server is None:

@@ -8,6 +8,7 @@ reuses them to recognise the app's own hosts.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from cupola.app import Cupola
     from cupola.http.request import Request
     from cupola.http.response import Response
+
+logger = logging.getLogger("cupola.security")
 
 #: The hosts a development server answers for when ``ALLOWED_HOSTS`` is unset.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
@@ -76,26 +79,29 @@ class HostPatterns:
 
 
 def allowed_hosts(config: Mapping[str, Any]) -> list[str]:
-    """The ``ALLOWED_HOSTS`` of ``config``, with the local hosts when unset in DEBUG or TESTING.
+    """The ``ALLOWED_HOSTS`` of ``config``; the local hosts when it is unset.
+
+    NOTE: unset, only local hosts are served, in every mode. A deployment behind a real
+    domain therefore answers 400 (naming ALLOWED_HOSTS) until the setting lists it: the
+    setting is required in production without breaking a five-line app on localhost.
 
     Raises:
-        ImproperlyConfigured: When it is unset outside DEBUG and TESTING, or is not a list
-            of host names without ports.
+        ImproperlyConfigured: When it is not a list of host names without ports.
     """
     hosts = config.get("ALLOWED_HOSTS")
-    if hosts:
+    if hosts is not None:
         return _checked(hosts)
     if config.get("TESTING"):
         # NOTE: "testserver" is the host Django's test client sends; tests ported from it
         # keep passing.
         return [*LOCAL_HOSTS, "testserver"]
-    if config.get("DEBUG"):
-        return list(LOCAL_HOSTS)
-    raise ImproperlyConfigured(
-        "ALLOWED_HOSTS is not set: list the host names this app serves, for example "
-        "app.config['ALLOWED_HOSTS'] = ['example.com', '.example.com'] (['*'] accepts any "
-        "host). It may stay unset only with DEBUG or TESTING on."
-    )
+    if not config.get("DEBUG"):
+        logger.warning(
+            "ALLOWED_HOSTS is not set: only requests for %s are served. List the host names "
+            "this app serves, e.g. app.config['ALLOWED_HOSTS'] = ['example.com'].",
+            ", ".join(LOCAL_HOSTS),
+        )
+    return list(LOCAL_HOSTS)
 
 
 def _checked(hosts: Any) -> list[str]:
@@ -131,7 +137,7 @@ class TrustedHostMiddleware(Middleware):
         app: The application; ``ALLOWED_HOSTS`` is read when it is built.
 
     Raises:
-        ImproperlyConfigured: When ``ALLOWED_HOSTS`` is unset outside DEBUG and TESTING.
+        ImproperlyConfigured: When ``ALLOWED_HOSTS`` is not a list of host patterns.
     """
 
     def __init__(self, app: Cupola) -> None:
