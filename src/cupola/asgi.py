@@ -97,8 +97,10 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def check_head(scope: Scope) -> tuple[int | None, bool]:  # one pass
-    """Enforce the head limits; return the declared length and whether a body may follow.
+def check_head(scope: Scope) -> tuple[int | None, bool, str]:
+    """Enforce the head limits: the declared length, whether a body may follow, the host.
+
+    The host is ``""`` when an HTTP/1.0 request has none.
 
     Raises:
         URITooLong: When the request target is over 8 KiB.
@@ -134,7 +136,7 @@ def check_head(scope: Scope) -> tuple[int | None, bool]:  # one pass
         if error is not None:
             raise error
     length = parse_content_length(content_length.decode("latin-1")) if content_length else None
-    return length, chunked or bool(length)
+    return length, chunked or bool(length), hosts[0] if hosts else ""
 
 
 def request_path(scope: Scope) -> str:
@@ -185,7 +187,7 @@ class ASGIAdapter:
             request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
             request._reject = exc
         try:
-            length, has_body = check_head(scope)
+            length, has_body, request._host = check_head(scope)
             if has_body:
                 body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
                 if body is None:  # the client went away
@@ -220,8 +222,22 @@ class ASGIAdapter:
                 return
 
 
+# PERF: most response headers repeat on every response (content types, the security
+# headers); their encoded form is kept. Bounded, so one-off values cannot grow it.
+_ENCODED: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_ENCODED_MAX = 512
+
+
 def _encode(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    return [(name.encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
+    known = _ENCODED.get
+    return [known(pair) or _encode_pair(pair) for pair in pairs]
+
+
+def _encode_pair(pair: tuple[str, str]) -> tuple[bytes, bytes]:
+    raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
+    if len(_ENCODED) < _ENCODED_MAX:
+        _ENCODED[pair] = raw
+    return raw
 
 
 async def send_response(response: Response, method: str, send: Send, app: Cupola) -> None:

@@ -44,6 +44,16 @@ class Middleware:
     def __init__(self, app: Cupola) -> None:
         self.app = app
 
+    def active_hooks(self) -> frozenset[str]:
+        """The hooks this instance needs; the stack calls no others.
+
+        Defaults to the hooks the class overrides. Override it to switch a hook off when
+        the configuration makes it a no-op (it is asked once, when the app is built).
+        """
+        return frozenset(
+            name for name in _HOOKS if getattr(type(self), name) is not getattr(Middleware, name)
+        )
+
     def process_request(self, request: Request) -> Response | None:
         """Run before the view; return a response to skip the view and later middleware."""
         return None
@@ -70,9 +80,10 @@ class Middleware:
 class MiddlewareStack:
     """The installed middleware, compiled into one list per hook.
 
-    Only hooks a class overrides are listed, so a middleware that only adds headers costs
-    nothing in the other phases. Reverse-order phases are stored reversed, with each
-    hook's position so that a short-circuit can skip the middleware it never entered.
+    Only the hooks an instance reports in :meth:`Middleware.active_hooks` are listed, so a
+    middleware that only adds headers costs nothing in the other phases. Reverse-order
+    phases are stored reversed, with each hook's position so that a short-circuit can skip
+    the middleware it never entered.
     """
 
     __slots__ = ("count", "exception", "request", "response", "template_response", "view")
@@ -80,11 +91,13 @@ class MiddlewareStack:
     def __init__(self, instances: Sequence[Middleware]) -> None:
         self.count = len(instances)
 
+        active = [m.active_hooks() for m in instances]
+
         def overriding(name: str) -> list[tuple[int, Callable[..., Any]]]:
             return [
                 (index, getattr(m, name))
                 for index, m in enumerate(instances)
-                if getattr(type(m), name) is not getattr(Middleware, name)
+                if name in active[index]
             ]
 
         self.request = overriding("process_request")

@@ -105,6 +105,7 @@ class Request:
         "_forwarded",
         "_g",
         "_headers",
+        "_host",
         "_json",
         "_raw",
         "_reject",
@@ -140,6 +141,8 @@ class Request:
         self._body: RequestBody | None = None
         self._session: Session | None = None  # loaded by the first ``session`` access
         self._forwarded: Forwarded | None = None
+        # The Host header when the adapter has read it already (it checks every request's).
+        self._host: str | None = None
         self.view_args: dict[str, Any] = _NO_ARGS
 
     def __repr__(self) -> str:
@@ -264,7 +267,7 @@ class Request:
         if forwarded is not None and forwarded.host is not None:
             return forwarded.host
         # PERF: trusted hosts read this on every request; don't build every header for it.
-        host = self._source.host(self._raw)
+        host = self._host or self._source.host(self._raw)
         if host is None:
             server = self._source.server(self._raw)
             if server is None:

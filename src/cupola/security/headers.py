@@ -192,6 +192,11 @@ class SecurityHeadersMiddleware(Middleware):
         self._names = frozenset(name.lower() for name, _ in self.secure_headers)
         self._https_only = bool(config.get("SECURE_SSL_REDIRECT"))
 
+    def active_hooks(self) -> frozenset[str]:
+        """``process_request`` only when ``SECURE_SSL_REDIRECT`` is on."""
+        hooks = super().active_hooks()
+        return hooks if self._https_only else hooks - {"process_request"}
+
     def process_request(self, request: Request) -> Response | None:
         """Redirect a plain HTTP request to HTTPS when ``SECURE_SSL_REDIRECT`` is on."""
         if self._https_only and not request.is_secure:

@@ -155,6 +155,10 @@ class TrustedHostMiddleware(Middleware):
         """
         if self._any:
             return None
+        # PERF: the Host the adapter already read and checked, unless a proxy reported one.
+        host = request._host if request._forwarded is None else None
+        if host and host in self._seen:
+            return None
         host = request.host
         if host in self._seen:  # PERF: one lookup for the hosts the app serves
             return None

@@ -103,6 +103,10 @@ class ProxyHeadersMiddleware(Middleware):
         # Whether each peer address is a trusted proxy; bounded like every per-input cache.
         self._peers: dict[str | None, bool] = {}
 
+    def active_hooks(self) -> frozenset[str]:
+        """No hook at all until ``TRUSTED_PROXIES`` is set."""
+        return super().active_hooks() if self._enabled else frozenset()
+
     def process_request(self, request: Request) -> Response | None:
         """Record what the trusted proxies reported on ``request``."""
         if not self._enabled:  # PERF: the default, a single check
