@@ -1,30 +1,62 @@
-"""The bookshelf site: an index page, a catalogue, an authors page and a JSON API.
+"""The bookshelf site: a catalogue, an authors page, accounts, a reading list and a JSON API.
 
 Serve it with ``cupola run --app examples.showcase.app:app`` (WSGI servers use
-``examples.showcase.app:app``, ASGI servers ``examples.showcase.app:app.asgi``).
+``examples.showcase.app:app``, ASGI servers ``examples.showcase.app:app.asgi``). Set
+``CUPOLA_SECRET_KEY`` to a long random string (``python -c "import secrets;
+print(secrets.token_hex(32))"``) wherever sessions must outlive the process.
 """
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
 from decimal import Decimal
 from typing import Any
 
 from cupola import Cupola, View, current_app, render
+from cupola.csrf import CSRFError
 from cupola.exceptions import HTTPException
+from examples.showcase.accounts import accounts, current_user
 from examples.showcase.api import api
 from examples.showcase.books import store
 from examples.showcase.catalog import books
+from examples.showcase.reading_list import reading_list
+
+logger = logging.getLogger(__name__)
+
+
+def secret_key() -> str:
+    """The key that signs session cookies: ``CUPOLA_SECRET_KEY``, or a development key.
+
+    The development fallback is random and made at startup, so it is never a secret that
+    sits in the source. It lasts as long as the process: a restart logs everyone out, and
+    processes that do not share it (several workers) cannot read each other's cookies.
+    """
+    key = os.environ.get("CUPOLA_SECRET_KEY")
+    if key:
+        return key
+    # DEVELOPMENT ONLY: set CUPOLA_SECRET_KEY in production.
+    logger.warning("CUPOLA_SECRET_KEY is not set: using a random key for this process only.")
+    return secrets.token_hex(32)
+
 
 app = Cupola(
     __name__,
     config={
         "SITE_NAME": "Cupola Books",
+        "SECRET_KEY": secret_key(),
+        # Stylesheet URLs carry a content hash (?v=…), so browsers may cache them for a year;
+        # a request without it is revalidated after an hour.
+        "STATIC_URL_HASH": True,
         "STATIC_MAX_AGE": 3600,
         # The host names the site answers for: add your domain when you deploy it.
-        "ALLOWED_HOSTS": ["localhost", "127.0.0.1", "[::1]"],
+        "ALLOWED_HOSTS": ["localhost", "127.0.0.1"],
     },
 )
 app.register_blueprint(books)
+app.register_blueprint(accounts)
+app.register_blueprint(reading_list)
 app.register_blueprint(api)
 
 
@@ -46,14 +78,20 @@ app.add_url_rule("/authors", view_func=AuthorsView.as_view("authors"))
 
 @app.context_processor
 def site() -> dict[str, Any]:
-    """Make ``site_name`` available to every template."""
-    return {"site_name": current_app.config["SITE_NAME"]}
+    """Make ``site_name`` and the visitor's ``current_user`` available to every template."""
+    return {"site_name": current_app.config["SITE_NAME"], "current_user": current_user()}
 
 
 @app.template_filter("price")
 def format_price(value: Decimal) -> str:
     """Format a price for display: ``Decimal("8.5")`` becomes ``"$8.50"``."""
     return f"${value:,.2f}"
+
+
+@app.errorhandler(CSRFError)
+def csrf_failed(exc: CSRFError) -> tuple[str, int]:
+    """Refused as a possible forgery: say why, inside the base layout."""
+    return render("403.html", reason=exc.reason), 403
 
 
 @app.errorhandler(404)

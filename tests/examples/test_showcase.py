@@ -1,11 +1,21 @@
-"""The bookshelf showcase answers every page and endpoint alike under WSGI and ASGI."""
+"""The bookshelf showcase answers every page and endpoint alike under WSGI and ASGI.
+
+Visitors sign up, log in (forms with CSRF tokens, flash messages, a regenerated session),
+keep a reading list in the session and log out; forged posts and open redirects are refused.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
+import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from cupola.testing import TestClient
@@ -16,18 +26,43 @@ if str(ROOT) not in sys.path:  # `examples` is a package at the repository root
 
 from examples.showcase.app import app  # noqa: E402
 from examples.showcase.books import store  # noqa: E402
+from examples.showcase.users import check_password, hash_password, users  # noqa: E402
 
+CSS = ROOT / "examples" / "showcase" / "static" / "site.css"
+CSS_VERSION = hashlib.sha256(CSS.read_bytes()).hexdigest()[:12]
+PASSWORD = "correct horse battery staple"
 LAYOUT = (
-    '<link rel="stylesheet" href="/static/site.css">',
+    f'<link rel="stylesheet" href="/static/site.css?v={CSS_VERSION}">',
     '<a class="brand" href="/">Cupola Books</a>',
     '<footer class="site-footer">',
 )
+_CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
+_VALUE = re.compile(r'\bvalue="([^"]*)"')
 
 
 @pytest.fixture(params=["wsgi", "asgi"])
-def client(request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    with app.test_client(request.param) as test_client:
+def protocol(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def client(protocol: str) -> Iterator[TestClient]:
+    with app.test_client(protocol) as test_client:  # type: ignore[arg-type]
         yield test_client
+
+
+@pytest.fixture
+def username() -> str:
+    """A user name no other test uses: the accounts live as long as the process."""
+    return f"reader-{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def member(client: TestClient, username: str) -> TestClient:
+    """``client``, logged in as a new account named ``username``."""
+    users.create(username, PASSWORD)
+    login(client, username)
+    return client
 
 
 def assert_page(response, *fragments: str, status: int = 200) -> None:
@@ -35,6 +70,44 @@ def assert_page(response, *fragments: str, status: int = 200) -> None:
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     for fragment in (*LAYOUT, *fragments):
         assert fragment in response.text, fragment
+
+
+def csrf_token(response: httpx.Response) -> str:
+    """The CSRF token of the first form on a page."""
+    found = _CSRF_INPUT.search(response.text)
+    assert found is not None, "no csrf_token input on the page"
+    value = _VALUE.search(found.group())
+    assert value is not None
+    return value.group(1)
+
+
+def flash(message: str, category: str = "success") -> str:
+    return f'<li class="flash flash-{category}" role="status">{message}</li>'
+
+
+def signup(client: TestClient, username: str, password: str = PASSWORD, **fields: str):
+    token = csrf_token(client.get("/accounts/signup"))
+    data = {"username": username, "password": password, "confirm": password, **fields}
+    return client.post("/accounts/signup", data={"csrf_token": token, **data})
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD, query: str = ""):
+    token = csrf_token(client.get(f"/accounts/login{query}"))
+    data = {"csrf_token": token, "username": username, "password": password}
+    return client.post(f"/accounts/login{query}", data=data)
+
+
+def reading_list(client: TestClient) -> list[str]:
+    """The titles on the reading list page, in order."""
+    response = client.get("/reading-list")
+    assert response.status_code == 200
+    section = response.text.partition('<ul class="reading-list">')[2].partition("</ul>")[0]
+    return re.findall(r'<a href="/books/\d+">([^<]+)</a>', section)
+
+
+def add_to_list(client: TestClient, book_id: int):
+    token = csrf_token(client.get(f"/books/{book_id}"))
+    return client.post(f"/reading-list/{book_id}", data={"csrf_token": token})
 
 
 def test_index_extends_the_layout(client: TestClient) -> None:
@@ -119,6 +192,16 @@ def test_static_css(client: TestClient) -> None:
     assert client.get("/static/site.css", headers={"if-none-match": etag}).status_code == 304
 
 
+def test_static_css_with_its_content_hash_is_cached_for_good(client: TestClient) -> None:
+    response = client.get(f"/static/site.css?v={CSS_VERSION}")  # as the layout links it
+    assert response.status_code == 200
+    assert response.headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert response.content == CSS.read_bytes()
+    # A hash of another version of the file is revalidated like a plain URL.
+    stale = client.get("/static/site.css?v=000000000000")
+    assert stale.headers["cache-control"] == "max-age=3600"
+
+
 def test_api_book_list(client: TestClient) -> None:
     response = client.get("/api/books")
     assert response.status_code == 200
@@ -162,6 +245,346 @@ def test_every_route_is_registered() -> None:
         ("/static/<path:filename>", "static"),
         ("/books/", "books.index"),
         ("/books/<int:book_id>", "books.show"),
+        ("/accounts/signup", "accounts.signup"),
+        ("/accounts/login", "accounts.login"),
+        ("/accounts/logout", "accounts.logout"),
+        ("/reading-list", "reading_list.index"),
+        ("/reading-list/<int:book_id>", "reading_list.add"),
+        ("/reading-list/<int:book_id>/remove", "reading_list.remove"),
         ("/api/books", "api.book_list"),
         ("/api/books/<int:book_id>", "api.book_detail"),
     }
+
+
+# -- accounts -----------------------------------------------------------------------------
+
+
+def test_anonymous_visitors_see_login_and_signup_links(client: TestClient) -> None:
+    response = client.get("/")
+    assert_page(response, '<a href="/accounts/login">Log in</a>', '<a href="/accounts/signup">')
+    assert "Log out" not in response.text
+    assert "set-cookie" not in response.headers  # reading an empty session stores nothing
+    assert response.headers["vary"] == "Cookie"
+
+
+def test_signup_page_has_a_form_with_a_csrf_token(client: TestClient) -> None:
+    response = client.get("/accounts/signup")
+    assert_page(
+        response,
+        "<title>Sign up · Cupola Books</title>",
+        '<form class="account" action="/accounts/signup" method="post" novalidate>',
+        '<label for="username">User name</label>',
+        'name="password" required type="password"',
+        'name="confirm" required type="password"',
+    )
+    assert len(csrf_token(response)) == 86
+    cookie = response.headers["set-cookie"]  # the CSRF secret lives in the session
+    assert cookie.startswith("session=")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Path=/" in cookie
+
+
+def test_signup_creates_an_account_and_flashes_once(client: TestClient, username: str) -> None:
+    response = signup(client, username)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/accounts/login"
+    message = flash(f"Welcome, {username}! Your account is ready: log in to start.")
+    assert_page(client.get("/accounts/login"), message)
+    assert message not in client.get("/accounts/login").text  # shown once
+    assert users.authenticate(username, PASSWORD) is not None
+
+
+@pytest.mark.parametrize(
+    ("fields", "error"),
+    [
+        ({"username": "ab"}, "Field must be between 3 and 30 characters long."),
+        ({"username": "<b>x</b>"}, "Use letters, digits, &#39;.&#39;, &#39;_&#39; and &#39;-&#39;"),
+        ({"password": "short", "confirm": "short"}, "Field must be between 12 and 200"),
+        ({"confirm": "something else entirely"}, "The passwords differ."),
+        ({"username": ""}, "This field is required."),
+    ],
+)
+def test_signup_shows_validation_errors(
+    client: TestClient, username: str, fields: dict[str, str], error: str
+) -> None:
+    response = signup(client, **{"username": username, "password": PASSWORD, **fields})
+    assert_page(response, '<div class="field has-errors">', error, 'aria-invalid="true"')
+    assert "<b>x</b>" not in response.text  # the submitted value is escaped
+    assert users.authenticate(fields.get("username", username), PASSWORD) is None
+
+
+def test_signup_refuses_a_taken_user_name_whatever_its_case(
+    client: TestClient, username: str
+) -> None:
+    assert signup(client, username).status_code == 302
+    response = signup(client, username.upper(), password="another long password")
+    assert_page(response, "That user name is taken.")
+    assert users.authenticate(username, "another long password") is None
+
+
+def test_passwords_are_stored_as_salted_scrypt_hashes(username: str) -> None:
+    first = users.create(username, PASSWORD)
+    second = users.create(f"{username}-2", PASSWORD)
+    assert first.password_hash.startswith("scrypt$16384$8$1$")
+    assert PASSWORD not in first.password_hash
+    assert first.password_hash != second.password_hash  # a random salt each
+    assert check_password(PASSWORD, first.password_hash)
+    assert not check_password(PASSWORD + "!", first.password_hash)
+
+
+@pytest.mark.parametrize("encoded", ["", "plain", "md5$1$2$3$00$00", "scrypt$x$8$1$00$00"])
+def test_a_malformed_password_hash_matches_nothing(encoded: str) -> None:
+    assert not check_password(PASSWORD, encoded)
+    assert check_password(PASSWORD, hash_password(PASSWORD))
+
+
+def test_login_flashes_and_shows_the_user(client: TestClient, username: str) -> None:
+    users.create(username, PASSWORD)
+    response = login(client, username)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/"
+    page = client.get("/")
+    assert_page(
+        page,
+        flash(f"Logged in as {username}."),
+        f'<span class="user">{username}</span>',
+        '<form class="logout" action="/accounts/logout" method="post">',
+        '<a href="/reading-list">Reading list</a>',
+    )
+    assert '<a href="/accounts/login">Log in</a>' not in page.text
+
+
+@pytest.mark.parametrize("wrong", ["password", "username"])
+def test_login_with_wrong_credentials_says_so(
+    client: TestClient, username: str, wrong: str
+) -> None:
+    users.create(username, PASSWORD)
+    if wrong == "password":
+        response = login(client, username, "not the password at all")
+    else:
+        response = login(client, f"{username}-unknown")
+    assert_page(response, '<p class="form-error" role="alert">Wrong user name or password.</p>')
+    assert client.get("/reading-list").status_code == 302  # still not logged in
+
+
+def test_login_without_a_session_is_refused_by_the_form(client: TestClient, username: str) -> None:
+    # Login CSRF: a form posted with no session (and so no secret) does not log anyone in.
+    users.create(username, PASSWORD)
+    response = client.post(
+        "/accounts/login", data={"csrf_token": "x" * 86, "username": username, "password": PASSWORD}
+    )
+    assert_page(response, "The form expired: please send it again.")
+    assert "Logged in" not in client.get("/").text
+
+
+def test_login_regenerates_the_session(client: TestClient, username: str) -> None:
+    users.create(username, PASSWORD)
+    before = client.get("/accounts/login")
+    old_token, old_cookie = csrf_token(before), client.cookies["session"]
+    login(client, username)
+    assert client.cookies["session"] != old_cookie
+    # The CSRF secret changed too: a token from before login no longer works.
+    refused = client.post("/reading-list/1", data={"csrf_token": old_token})
+    assert_page(refused, "(CSRF token incorrect)", status=403)
+    assert reading_list(client) == []
+
+
+def test_logout_clears_the_session_and_flashes(member: TestClient) -> None:
+    assert add_to_list(member, 4).status_code == 302
+    token = csrf_token(member.get("/"))
+    response = member.post("/accounts/logout", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["location"] == "/"
+    page = member.get("/")
+    assert_page(page, flash("You have been logged out.", "info"), "Log in</a>")
+    assert "Log out" not in page.text
+    assert member.get("/reading-list").status_code == 302  # the reading list went with it
+
+
+def test_logout_is_a_post_with_a_token(member: TestClient) -> None:
+    assert member.get("/accounts/logout").status_code == 405
+    refused = member.post("/accounts/logout")
+    assert_page(refused, "(CSRF token missing)", status=403)
+    assert member.get("/reading-list").status_code == 200  # still logged in
+
+
+# -- the reading list ---------------------------------------------------------------------
+
+
+def test_reading_list_needs_a_login_and_comes_back_after_it(
+    client: TestClient, username: str
+) -> None:
+    users.create(username, PASSWORD)
+    response = client.get("/reading-list")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/accounts/login?next=%2Freading-list"
+    page = client.get(response.headers["location"])
+    assert_page(
+        page,
+        flash("Please log in first.", "info"),
+        'action="/accounts/login?next=%2Freading-list"',  # the form keeps `next`
+    )
+    after = login(client, username, query="?next=/reading-list")
+    assert after.status_code == 302
+    assert after.headers["location"] == "/reading-list"
+    assert_page(client.get("/reading-list"), "<h1>Your reading list</h1>", "Nothing yet.")
+
+
+def test_anonymous_posts_to_the_reading_list_go_to_login(client: TestClient) -> None:
+    token = csrf_token(client.get("/accounts/login"))
+    response = client.post("/reading-list/1", data={"csrf_token": token})
+    assert response.status_code == 302
+    assert response.headers["location"] == "/accounts/login"  # a POST cannot be replayed
+
+
+def test_book_page_offers_a_login_to_anonymous_visitors(client: TestClient) -> None:
+    response = client.get("/books/2")
+    assert_page(response, '<a href="/accounts/login?next=%2Fbooks%2F2">Log in</a> to keep')
+    assert "Add to reading list" not in response.text
+
+
+def test_add_and_remove_books(member: TestClient) -> None:
+    detail = member.get("/books/3")
+    assert_page(detail, '<form class="reading" action="/reading-list/3" method="post">')
+    assert 'name="csrf_token"' in detail.text
+
+    response = add_to_list(member, 3)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/reading-list"
+    page = member.get("/reading-list")
+    assert_page(page, flash("“Frankenstein” is on your reading list."))
+    add_to_list(member, 1)
+    add_to_list(member, 3)  # already there: listed once
+    assert reading_list(member) == ["Frankenstein", "Pride and Prejudice"]
+
+    detail = member.get("/books/3")
+    assert_page(detail, 'action="/reading-list/3/remove"', "Remove from reading list")
+    response = member.post("/reading-list/3/remove", data={"csrf_token": csrf_token(detail)})
+    assert response.status_code == 302
+    removed = flash("“Frankenstein” is off your reading list.", "info")
+    assert_page(member.get("/reading-list"), removed)
+    assert reading_list(member) == ["Pride and Prejudice"]
+
+
+def test_unknown_books_cannot_be_added(member: TestClient) -> None:
+    token = csrf_token(member.get("/reading-list"))
+    response = member.post("/reading-list/99", data={"csrf_token": token})
+    assert_page(response, "<h1>Page not found</h1>", status=404)
+    assert reading_list(member) == []
+
+
+# -- refused forgeries and redirects ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "token", "reason"),
+    [
+        ({}, None, "CSRF token missing"),
+        ({}, "A" * 86, "CSRF token incorrect"),
+        ({"origin": "http://evil.example"}, "valid", "cross-origin request"),
+        ({"origin": "null"}, "valid", "cross-origin request"),
+        ({"origin": "http://localhost:8080"}, "valid", "cross-origin request"),
+        ({"sec-fetch-site": "cross-site"}, "valid", "cross-origin request"),
+    ],
+)
+def test_forged_posts_are_refused(
+    member: TestClient, headers: dict[str, str], token: str | None, reason: str
+) -> None:
+    valid = csrf_token(member.get("/books/1"))
+    data = {} if token is None else {"csrf_token": valid if token == "valid" else token}
+    response = member.post("/reading-list/1", data=data, headers=headers)
+    assert_page(response, "<h1>Request refused</h1>", f"({reason})", status=403)
+    assert reading_list(member) == []
+
+
+def test_a_token_from_another_session_is_refused(member: TestClient, protocol: str) -> None:
+    with app.test_client(protocol) as other:  # type: ignore[arg-type]
+        foreign = csrf_token(other.get("/accounts/login"))
+    response = member.post("/reading-list/1", data={"csrf_token": foreign})
+    assert_page(response, "(CSRF token incorrect)", status=403)
+    assert reading_list(member) == []
+
+
+def test_a_same_origin_post_with_a_token_is_accepted(member: TestClient) -> None:
+    token = csrf_token(member.get("/books/5"))
+    headers = {"origin": "http://localhost", "sec-fetch-site": "same-origin"}
+    response = member.post("/reading-list/5", data={"csrf_token": token}, headers=headers)
+    assert response.status_code == 302
+    assert reading_list(member) == ["Middlemarch"]
+
+
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("/reading-list", "/reading-list"),
+        ("/books/?q=austen", "/books/?q=austen"),
+        ("http://localhost/authors", "http://localhost/authors"),
+    ],
+)
+def test_login_follows_a_safe_next(
+    client: TestClient, username: str, target: str, location: str
+) -> None:
+    users.create(username, PASSWORD)
+    response = login(client, username, query=f"?{httpx.QueryParams(next=target)}")
+    assert response.status_code == 302
+    assert response.headers["location"] == location
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "//evil.example/",
+        "///evil.example/",
+        "https://evil.example/",
+        "http:///evil.example/",
+        "http:evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        " //evil.example",
+        "/\r\nSet-Cookie: stolen=1",
+        "http://localhost@evil.example/",
+    ],
+)
+def test_login_ignores_an_open_redirect_in_next(
+    client: TestClient, username: str, target: str
+) -> None:
+    users.create(username, PASSWORD)
+    query = f"?{httpx.QueryParams(next=target)}"
+    page = client.get(f"/accounts/login{query}")
+    assert_page(page, '<form class="account" action="/accounts/login" method="post" novalidate>')
+    response = login(client, username, query=query)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/"
+    assert "stolen" not in response.headers.get("set-cookie", "")
+
+
+# -- the secret key -----------------------------------------------------------------------
+
+
+def _secret_key_of_a_fresh_process(env: dict[str, str]) -> str:
+    code = "from examples.showcase.app import app; print(app.config['SECRET_KEY'])"
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    return result.stdout.strip()
+
+
+def test_secret_key_comes_from_the_environment() -> None:
+    env = {**os.environ, "CUPOLA_SECRET_KEY": "from-the-environment-" + "k" * 40}
+    assert _secret_key_of_a_fresh_process(env) == env["CUPOLA_SECRET_KEY"]
+
+
+def test_without_the_variable_each_process_makes_its_own_random_key() -> None:
+    env = {name: value for name, value in os.environ.items() if name != "CUPOLA_SECRET_KEY"}
+    first, second = (_secret_key_of_a_fresh_process(env) for _ in range(2))
+    assert re.fullmatch(r"[0-9a-f]{64}", first)
+    assert first != second
