@@ -176,9 +176,10 @@ class Pipeline:
                 except Exception:
                     logger.exception("Error in a teardown_request hook")
             deactivate(token)
-            request.close()
+            if request._body is not None:  # PERF: nothing to release unless it was read
+                request.close()
 
-    def _respond_sync(
+    def _respond_sync(  # noqa: C901  # PERF: the lifecycle inlined in one place
         self, request: Request, route: Route
     ) -> tuple[Response, BaseException | None]:
         stack = self.middleware
@@ -218,7 +219,9 @@ class Pipeline:
             response, unhandled = self._handle_exception_sync(self.unmatched, exc)
         # NOTE: a TemplateResponse from an error handler outside the view phase is rendered
         # here; it must never go out with an empty body.
-        return _render(response), unhandled
+        if isinstance(response, TemplateResponse):  # PERF: inline, no call per request
+            response.render()
+        return response, unhandled
 
     def _call_view_sync(self, request: Request, route: Route) -> Any:
         if route is not self.unmatched:
@@ -289,7 +292,8 @@ class Pipeline:
                 except Exception:
                     logger.exception("Error in a teardown_request hook")
             deactivate(token)
-            request.close()
+            if request._body is not None:  # PERF: nothing to release unless it was read
+                request.close()
 
     async def _respond_async(  # noqa: C901  # PERF: awaits inlined, see _resolve
         self, request: Request, route: Route
@@ -334,7 +338,9 @@ class Pipeline:
             response, unhandled = await self._handle_exception_async(self.unmatched, exc)
         # NOTE: a TemplateResponse from an error handler outside the view phase is rendered
         # here; it must never go out with an empty body.
-        return _render(response), unhandled
+        if isinstance(response, TemplateResponse):  # PERF: inline, no call per request
+            response.render()
+        return response, unhandled
 
     async def _call_view_async(self, request: Request, route: Route) -> Any:
         if route is not self.unmatched:

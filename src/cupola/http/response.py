@@ -17,6 +17,7 @@ from cupola.http.cookies import dump_cookie
 from cupola.http.headers import Headers, HeadersInput
 
 Body = bytes | str
+_new_headers = object.__new__
 
 
 class Response:
@@ -47,7 +48,11 @@ class Response:
     ) -> None:
         self.body = body.encode() if isinstance(body, str) else body
         self.status = status
-        self.headers = _build_headers(content_type or self.default_content_type, headers)
+        # PERF: our own constant needs no validation; no helper calls for the common case.
+        self.headers = built = _new_headers(Headers)
+        built._list = [("Content-Type", content_type or self.default_content_type)]
+        if headers is not None:
+            built.update(headers)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.status}>"
@@ -135,14 +140,6 @@ class Response:
             httponly=httponly,
             samesite=samesite,
         )
-
-
-def _build_headers(content_type: str, headers: HeadersInput | None) -> Headers:
-    # PERF: the common case (no extra headers) skips validation of our own constant.
-    result = Headers.from_trusted([("Content-Type", content_type)])
-    if headers is not None:
-        result.update(headers)
-    return result
 
 
 class HTMLResponse(Response):
