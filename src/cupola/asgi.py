@@ -26,7 +26,7 @@ from cupola.exceptions import (
 from cupola.http.body import RequestBody, parse_content_length, read_messages
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
-from cupola.http.response import Response, StreamingResponse
+from cupola.http.response import StreamingResponse
 from cupola.wsgi import _NO_BODY_STATUSES, has_content_length
 
 if TYPE_CHECKING:
@@ -177,29 +177,31 @@ class ASGIAdapter:
             elif kind == "websocket":
                 await send({"type": "websocket.close", "code": 1008})
             return
-        # PERF: HTTP is handled inline; one coroutine fewer per request.
+        # PERF: HTTP is handled inline, and a complete response is sent inline: two
+        # coroutines fewer per request.
         app = self.app
         pipeline = app._pipeline or app.build()
-        try:
-            path = request_path(scope)
-            request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
-        except HTTPException as exc:
-            request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
-            request._reject = exc
-        try:
-            length, has_body, request._host = check_head(scope)
-            if has_body:
+        request, length, has_body = make_request(app, scope)
+        if has_body:
+            try:
                 body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
-                if body is None:  # the client went away
-                    return
-                request._body = body
-            else:
-                request._body = RequestBody.EMPTY
-        except HTTPException as exc:
-            request._body = RequestBody.EMPTY
-            request._reject = request._reject or exc
+            except HTTPException as exc:
+                body, request._reject = RequestBody.EMPTY, exc
+            if body is None:  # the client went away
+                return
+            request._body = body
         response = await pipeline.handle_async(request)
-        await send_response(response, scope["method"], send, app)
+        method = scope["method"]
+        if response.is_streaming:
+            await send_stream(cast(StreamingResponse, response), method, send, app)
+            return
+        status, pairs, content = response.status, response.headers._list, response.body
+        if status in _NO_BODY_STATUSES:
+            content = b""
+        elif not has_content_length(pairs):
+            pairs.append(("Content-Length", str(len(content))))
+        await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else content})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         app = self.app
@@ -240,21 +242,31 @@ def _encode_pair(pair: tuple[str, str]) -> tuple[bytes, bytes]:
     return raw
 
 
-async def send_response(response: Response, method: str, send: Send, app: Cupola) -> None:
-    """Send ``response`` as ``http.response.start`` and body messages."""
+def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
+    """The request for an HTTP scope, with its declared length and whether a body follows.
+
+    A path or head the adapter refuses is recorded on the request (``_reject``) so that the
+    pipeline answers it like any other error; its body is then never read.
+    """
+    try:
+        request = Request(app, scope["method"], request_path(scope), scope, ASGI_SOURCE)
+    except HTTPException as exc:
+        request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
+        request._reject = exc
+    request._body = RequestBody.EMPTY
+    try:
+        length, has_body, request._host = check_head(scope)
+    except HTTPException as exc:
+        request._reject = request._reject or exc
+        return request, None, False
+    return request, length, has_body and request._reject is None
+
+
+async def send_stream(response: StreamingResponse, method: str, send: Send, app: Cupola) -> None:
+    """Send a streaming response: the head, then each chunk as it is produced."""
     status = response.status
-    pairs = response.headers.raw()
-    if not response.is_streaming:
-        body = response.body
-        if status in _NO_BODY_STATUSES:
-            body = b""
-        elif not has_content_length(pairs):
-            pairs.append(("Content-Length", str(len(body))))
-        await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
-        return
-    response = cast(StreamingResponse, response)  # is_streaming implies the type
-    await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
+    start = {"type": "http.response.start", "status": status}
+    await send({**start, "headers": _encode(response.headers._list)})
     try:
         if method != "HEAD" and status not in _NO_BODY_STATUSES:
             await _stream(response, send, app)
