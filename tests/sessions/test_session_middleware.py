@@ -547,3 +547,20 @@ def test_emptying_a_session_with_an_invalid_cookie_deletes_it(
     header = set_cookie(response)
     assert header is not None
     assert attributes(header)["max-age"] == "0"
+
+
+def test_a_non_string_secret_key_is_a_configuration_error(protocol: str) -> None:
+    app = Cupola(__name__, config={"SECRET_KEY": 123456, "TESTING": True})
+
+    @app.get("/")
+    def view() -> str:
+        session["a"] = 1
+        return "ok"
+
+    with (
+        app.test_client(protocol) as client,
+        pytest.raises(  # type: ignore[arg-type]
+            ImproperlyConfigured, match="must be strings"
+        ),
+    ):
+        client.get("/")

@@ -151,8 +151,17 @@ class SessionMiddleware(Middleware):
         )
 
 
-def _as_bytes(key: str | bytes) -> bytes:
-    return key.encode() if isinstance(key, str) else key
+def _as_bytes(key: object) -> bytes:
+    if isinstance(key, str):
+        return key.encode()
+    if isinstance(key, bytes):
+        return key
+    # NOTE: from_env parses values as JSON, so an all-digit key arrives as a number.
+    raise ImproperlyConfigured(
+        f"SECRET_KEY and SECRET_KEY_FALLBACKS must be strings, not {type(key).__name__}: "
+        "a key made only of digits read by config.from_env() is parsed as a number; "
+        "use a random key such as secrets.token_hex(32)."
+    )
 
 
 def _samesite(value: Any, secure: bool) -> Literal["Lax", "Strict", "None"] | None:
