@@ -52,13 +52,13 @@ class ASGISource:
         """Header pairs decoded as latin-1."""
         return [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope["headers"]]
 
-    def content_type(self, scope: Scope) -> str | None:
-        """The first ``content-type`` header."""
-        return _header(scope, b"content-type")
-
-    def host(self, scope: Scope) -> str | None:
-        """The first ``host`` header."""
-        return _header(scope, b"host")
+    def header(self, scope: Scope, name: str) -> str | None:
+        """The first value of one header."""
+        wanted = name.encode("latin-1")
+        for key, value in scope["headers"]:
+            if key == wanted:
+                return value.decode("latin-1")  # type: ignore[no-any-return]  # ASGI bytes
+        return None
 
     def query_string(self, scope: Scope) -> bytes:
         """The raw query string."""
@@ -88,13 +88,6 @@ class ASGISource:
 
 
 ASGI_SOURCE = ASGISource()
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")  # type: ignore[no-any-return]  # ASGI bytes
-    return None
 
 
 def check_head(scope: Scope) -> tuple[int | None, bool, str]:

@@ -192,20 +192,20 @@ class CsrfMiddleware(Middleware):
 
     def problem(self, request: Request) -> str | None:
         """Why the unsafe ``request`` must be refused, or ``None`` when it may proceed."""
-        headers = request.headers
-        if headers.get("sec-fetch-site") == "cross-site":
+        # PERF: request.header() reads single headers without parsing them all.
+        if request.header("sec-fetch-site") == "cross-site":
             return REASON_CROSS_ORIGIN
-        origin = headers.get("origin")
+        origin = request.header("origin")
         if origin is not None and not self._is_trusted(request, origin_of(origin)):
             return REASON_CROSS_ORIGIN
         sessions = request.app.extensions.get(SESSIONS_EXTENSION)
         if sessions is None or sessions.cookie_name not in request.cookies:
             return None  # no ambient credentials: nothing a forged request could use
         if origin is None and request.is_secure:
-            reason = self._referer_problem(request, headers.get("referer"))
+            reason = self._referer_problem(request, request.header("referer"))
             if reason is not None:
                 return reason
-        token = headers.get(self.header_name) or request.form.get(self.field_name)
+        token = request.header(self.header_name) or request.form.get(self.field_name)
         return _token_problem(request.session, token)
 
     def _referer_problem(self, request: Request, referer: str | None) -> str | None:

@@ -61,13 +61,14 @@ class WSGISource:
                 pairs.append((name, value))
         return pairs
 
-    def content_type(self, environ: WSGIEnviron) -> str | None:
-        """``CONTENT_TYPE``, ``None`` when absent or empty."""
-        return environ.get("CONTENT_TYPE") or None
-
-    def host(self, environ: WSGIEnviron) -> str | None:
-        """``HTTP_HOST``."""
-        return environ.get("HTTP_HOST")
+    def header(self, environ: WSGIEnviron, name: str) -> str | None:
+        """One header from its environ key (``None`` when absent or empty)."""
+        key = _ENVIRON_KEYS.get(name)
+        if key is None:
+            key = "HTTP_" + name.upper().replace("-", "_")
+            if len(_ENVIRON_KEYS) < 256:
+                _ENVIRON_KEYS[name] = key
+        return environ.get(key) or None
 
     def query_string(self, environ: WSGIEnviron) -> str:
         """``QUERY_STRING``."""
@@ -104,6 +105,8 @@ class WSGISource:
 
 
 WSGI_SOURCE = WSGISource()
+# Header names to environ keys, filled as names are asked for (bounded).
+_ENVIRON_KEYS = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
 
 
 def _decode_path(raw: str) -> str | None:

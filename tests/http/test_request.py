@@ -530,3 +530,26 @@ def test_indexing_a_missing_field_is_400(app: Cupola, client: TestClient) -> Non
     assert response.status_code == 400
     assert "no field named &#x27;title&#x27;" in response.text
     assert client.post("/?page=1", data={"title": "t"}).text == "t1"
+
+
+def test_header_reads_one_header_without_parsing_all(app: Cupola, client: TestClient) -> None:
+    @app.get("/")
+    def view(request: Request) -> dict[str, Any]:
+        before = request.header("X-Custom")
+        parsed = request.headers.get("x-custom")  # parses them all
+        return {
+            "before": before,
+            "after": request.header("x-custom"),
+            "parsed": parsed,
+            "missing": request.header("x-missing"),
+            "type": request.header("content-type"),
+        }
+
+    response = client.get("/", headers={"X-Custom": "a b", "Content-Type": "text/plain"})
+    assert response.json() == {
+        "before": "a b",
+        "after": "a b",
+        "parsed": "a b",
+        "missing": None,
+        "type": "text/plain",
+    }

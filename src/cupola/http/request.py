@@ -48,11 +48,8 @@ class RequestSource(Protocol):
     def headers(self, raw: Any) -> list[tuple[str, str]]:
         """Header pairs with ``str`` names and values."""
 
-    def content_type(self, raw: Any) -> str | None:
-        """The ``Content-Type`` header, without building every header."""
-
-    def host(self, raw: Any) -> str | None:
-        """The ``Host`` header, without building every header."""
+    def header(self, raw: Any, name: str) -> str | None:
+        """The first value of header ``name`` (lower case), without building every header."""
 
     def query_string(self, raw: Any) -> str | bytes:
         """The raw query string, without ``?``."""
@@ -204,6 +201,17 @@ class Request:
             self._headers = Headers.from_trusted(self._source.headers(self._raw))
             return self._headers
 
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name``, or ``None``.
+
+        Cheaper than ``request.headers.get(name)`` when a request needs only a header or
+        two: the other headers are not parsed.
+        """
+        try:
+            return self._headers.get(name)
+        except AttributeError:
+            return self._source.header(self._raw, name.lower())
+
     @property
     def query_string(self) -> bytes:
         """The raw query string, without ``?``."""
@@ -225,7 +233,7 @@ class Request:
         try:
             return self._cookies
         except AttributeError:
-            self._cookies = parse_cookie_header(self.headers.get("cookie"))
+            self._cookies = parse_cookie_header(self.header("cookie"))
             return self._cookies
 
     @property
@@ -267,7 +275,7 @@ class Request:
         if forwarded is not None and forwarded.host is not None:
             return forwarded.host
         # PERF: trusted hosts read this on every request; don't build every header for it.
-        host = self._host or self._source.host(self._raw)
+        host = self._host or self.header("host")
         if host is None:
             server = self._source.server(self._raw)
             if server is None:
@@ -304,8 +312,7 @@ class Request:
     @property
     def content_type(self) -> str | None:
         """The ``Content-Type`` header as sent."""
-        # PERF: forms need only this header; don't build them all for it.
-        return self._source.content_type(self._raw)
+        return self.header("content-type")
 
     @property
     def mimetype(self) -> str:
