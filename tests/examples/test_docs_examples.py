@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import json
+import os
 import re
 import subprocess
 import sys
@@ -102,6 +104,12 @@ def test_every_page_of_the_guide_exists() -> None:
         "configuration",
         "lifecycle",
         "design",
+        "sessions",
+        "csrf",
+        "forms",
+        "static-files",
+        "security",
+        "deployment",
     }
 
 
@@ -1156,3 +1164,674 @@ def test_design_one_app(client_for: Callable[[str], TestClient]) -> None:
     assert client.get("/items/3?q=x").json() == {"id": 3, "q": "x"}
     created = client.post("/items", json={"name": "lamp"})
     assert (created.status_code, created.json()) == (201, {"created": "lamp"})
+
+
+# -- sessions ---------------------------------------------------------------------------
+
+REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+CSRF_FIELD = re.compile(r'name="csrf_token" value="(?P<token>[^"]+)"')
+
+
+def token_in(html: str) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_FIELD.search(html)
+    assert match is not None, "no CSRF token on the page"
+    return match["token"]
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The test Redis; skips the test when none answers (fails it on CI)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = (
+            f"no Redis at {REDIS_URL} ({exc}): start redis-server or set CUPOLA_TEST_REDIS_URL"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        client.close()
+    return REDIS_URL
+
+
+@exercises("sessions/recent.py")
+def test_sessions_recent(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.exceptions import ImproperlyConfigured
+
+    client = client_for("sessions/recent.py")
+    first = client.get("/books/1")
+    assert first.json() == {"title": "Emma"}
+    cookie = first.headers["set-cookie"]
+    assert cookie.startswith("session=")
+    assert cookie.endswith("; Path=/; SameSite=Lax; HttpOnly")  # no Max-Age: not permanent
+    assert (first.headers["vary"], first.headers["cache-control"]) == ("Cookie", "private")
+    for book_id in (2, 1, 3, 4):
+        client.get(f"/books/{book_id}")
+    listed = client.get("/recent")
+    assert listed.json() == {"recent": ["Villette", "Persuasion", "Emma"]}
+    assert "set-cookie" not in listed.headers  # read, not changed: no cookie
+    assert listed.headers["vary"] == "Cookie"
+    assert client.get("/books/9").status_code == 404
+
+    value = client.cookies["session"]
+    forged = ("A" if value[0] != "A" else "B") + value[1:]
+    for bad in (forged, value[:20], "garbage", ""):
+        client.cookies.clear()
+        assert client.get("/recent", cookies={"session": bad}).json() == {"recent": []}
+
+    client.cookies.clear()
+    client.cookies.set("session", value)
+    app = client.app
+    app.config.update(SECRET_KEY="a-new-key", SECRET_KEY_FALLBACKS=["dev-only-secret"])
+    assert len(client.get("/recent").json()["recent"]) == 3  # rotated: still signed in
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    assert client.get("/recent").json() == {"recent": []}  # the old key is gone
+
+    app.config.update(SECRET_KEY=None, TESTING=True)
+    with pytest.raises(ImproperlyConfigured, match="Sessions need a SECRET_KEY"):
+        client.get("/recent")
+
+
+@exercises("sessions/login.py")
+def test_sessions_login(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("sessions/login.py")
+    assert '<a href="/login">Sign in</a>' in client.get("/").text
+    page = client.get("/login")
+    before_login = token_in(page.text)
+    account = {"username": "ada", "password": "correct horse battery staple"}
+
+    refused = client.post("/login", data=account)
+    assert refused.status_code == 403
+    assert "CSRF check failed: CSRF token missing" in refused.text
+
+    wrong = client.post("/login", data={**account, "password": "guess", "csrf_token": before_login})
+    assert wrong.status_code == 200
+    assert '<p class="flash error">Wrong user name or password.</p>' in wrong.text
+
+    anonymous = client.cookies["session"]
+    done = client.post("/login", data={**account, "remember": "on", "csrf_token": before_login})
+    assert (done.status_code, done.headers["location"]) == (302, "/")
+    assert "Max-Age=2678400" in done.headers["set-cookie"]  # permanent: 31 days
+    assert client.cookies["session"] != anonymous
+
+    stale = client.post("/logout", data={"csrf_token": before_login})
+    assert stale.status_code == 403
+    assert "CSRF check failed: CSRF token incorrect" in stale.text
+
+    home = client.get("/")
+    assert '<p class="flash message">Welcome back, ada.</p>' in home.text
+    assert "Signed in as ada." in home.text
+    again = client.get("/")
+    assert "Welcome back" not in again.text  # shown once
+    assert "Max-Age=2678400" in again.headers["set-cookie"]  # refreshed on each request
+
+    out = client.post("/logout", data={"csrf_token": token_in(again.text)})
+    assert (out.status_code, out.headers["location"]) == (302, "/")
+    home = client.get("/")
+    assert '<p class="flash message">You are signed out.</p>' in home.text
+    assert "Sign in</a>" in home.text
+
+
+@exercises("sessions/server_side.py")
+@pytest.mark.parametrize("store", ["memory", "redis"])
+def test_sessions_server_side(
+    store: str, protocol: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cupola.sessions import SessionTooLarge
+
+    url = "memory://" if store == "memory" else request.getfixturevalue("redis_url")
+    monkeypatch.setenv("SESSION_BACKEND", url)
+    module = load("sessions/server_side.py")
+    with module.app.test_client(protocol) as client:
+        token = client.get("/drafts").json()["csrf_token"]
+        headers = {"X-CSRFToken": token}
+        for n in range(10):
+            added = client.post("/drafts", json={"text": f"{n}" * 1000}, headers=headers)
+        assert (added.status_code, added.json()) == (201, {"count": 10})
+        stolen = client.cookies["session"]
+        assert len(stolen) < 100
+
+        # Another process: with Redis it shares the sessions, with memory it has its own.
+        with load("sessions/server_side.py").app.test_client(protocol) as other:
+            seen = other.get("/drafts", cookies={"session": stolen}).json()["drafts"]
+            assert len(seen) == (10 if store == "redis" else 0)
+
+        assert client.post("/logout", headers=headers).json() == {"signed_out": True}
+        if store == "redis":
+            import redis
+
+            with redis.Redis.from_url(url) as server:
+                assert server.get("cupola:session:" + stolen.rpartition(".")[0]) is None
+        client.cookies.set("session", stolen)
+        replayed = client.get("/drafts")
+        assert replayed.json()["drafts"] == []
+        client.post("/logout", headers={"X-CSRFToken": replayed.json()["csrf_token"]})
+
+    module.app.config.update(SESSION_BACKEND="cookie", TESTING=True)
+    with module.app.test_client(protocol) as client:
+        headers = {"X-CSRFToken": client.get("/drafts").json()["csrf_token"]}
+        with pytest.raises(SessionTooLarge, match="SESSION_BACKEND"):
+            for _ in range(10):
+                client.post("/drafts", json={"text": os.urandom(500).hex()}, headers=headers)
+
+
+# -- CSRF -------------------------------------------------------------------------------
+
+
+def csrf_reason(response: Any) -> str:
+    """The reason a CSRF failure gives on the standard 403 page."""
+    assert response.status_code == 403, response.text
+    match = re.search(r"<p>CSRF check failed: (?P<reason>[^<]+)</p>", response.text)
+    assert match is not None, response.text
+    return match["reason"]
+
+
+@exercises("csrf/comments.py")
+def test_csrf_comments(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("csrf/comments.py")
+    page = client.get("/comments").text
+    token = token_in(page)
+    assert f'<input type="hidden" name="csrf_token" value="{token}">' in page
+    assert token_in(client.get("/comments").text) != token  # masked afresh per render
+
+    posted = client.post("/comments", data={"text": "First!", "csrf_token": token})
+    assert (posted.status_code, posted.headers["location"]) == (303, "/comments")
+    assert "<li>First!</li>" in client.get("/comments").text
+
+    assert csrf_reason(client.post("/comments", data={"text": "x"})) == "CSRF token missing"
+    wrong = {"text": "x", "csrf_token": token[:-2] + "AA"}
+    assert csrf_reason(client.post("/comments", data=wrong)) == "CSRF token incorrect"
+    valid = {"text": "x", "csrf_token": token}
+    for headers in (
+        {"Origin": "https://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Origin": "https://localhost"},  # another scheme: another origin
+    ):
+        refused = client.post("/comments", data=valid, headers=headers)
+        assert csrf_reason(refused) == "cross-origin request", headers
+    same = client.post("/comments", data=valid, headers={"Origin": "http://localhost"})
+    assert same.status_code == 303
+
+    # A browser without the cookie (a forged login, say) is refused by the origin check;
+    # a script that sends neither cookie nor Origin needs no token.
+    client.cookies.clear()
+    forged = client.post(
+        "/comments", data={"text": "x"}, headers={"Origin": "https://evil.example"}
+    )
+    assert csrf_reason(forged) == "cross-origin request"
+    assert client.post("/comments", data={"text": "from a script"}).status_code == 303
+    other = client_for("csrf/comments.py")
+    other_token = token_in(other.get("/comments").text)
+    client.get("/comments")
+    stolen = {"text": "x", "csrf_token": other_token}  # another visitor's token
+    assert csrf_reason(client.post("/comments", data=stolen)) == "CSRF token incorrect"
+
+
+@exercises("csrf/javascript.py")
+def test_csrf_javascript(protocol: str) -> None:
+    module = load("csrf/javascript.py")
+    with module.app.test_client(protocol, base_url="https://localhost") as client:
+        page = client.get("/").text
+        token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)[1]  # type: ignore[index]
+        same_page = {"Referer": "https://localhost/"}
+        assert client.post("/likes", headers={"X-CSRFToken": token, **same_page}).json() == {
+            "likes": 1
+        }
+        fetch = {"X-CSRFToken": token, "Origin": "https://localhost"}  # fetch sends Origin
+        assert client.post("/likes", headers=fetch).json() == {"likes": 2}
+        assert csrf_reason(client.post("/likes", headers=same_page)) == "CSRF token missing"
+        # Over HTTPS, a request without Origin must come from an HTTPS page of this site.
+        assert csrf_reason(client.post("/likes", headers={"X-CSRFToken": token})) == (
+            "Referer missing"
+        )
+        for referer in ("http://localhost/", "https://evil.example/"):
+            headers = {"X-CSRFToken": token, "Referer": referer}
+            assert csrf_reason(client.post("/likes", headers=headers)) == "Referer not trusted"
+
+
+@exercises("csrf/exempt.py")
+def test_csrf_exempt(client_for: Callable[[str], TestClient]) -> None:
+    import hashlib
+    import hmac
+
+    client = client_for("csrf/exempt.py")
+    client.cookies.set("session", "a browser that also uses the site's pages")
+    cross_site = {"Origin": "https://elsewhere.example", "Sec-Fetch-Site": "cross-site"}
+    auth = {"Authorization": "Bearer tok-ada"}
+    note = client.post("/api/notes", json={"text": "hi"}, headers={**auth, **cross_site})
+    assert (note.status_code, note.json()) == (201, {"author": "ada", "text": "hi"})
+    assert client.post("/api/notes", json={"text": "hi"}).status_code == 401
+
+    body = b'{"paid": 1200}'
+    signature = hmac.new(b"whsec-from-the-payment-provider", body, hashlib.sha256).hexdigest()
+    hook = client.post("/hooks/payments", content=body, headers={"X-Signature": signature})
+    assert hook.json() == {"received": True}
+    unsigned = client.post("/hooks/payments", content=body, headers={"X-Signature": "forged"})
+    assert unsigned.status_code == 403
+
+
+@exercises("csrf/failures.py")
+def test_csrf_failures(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("csrf/failures.py")
+    form = {"email": "ada@example.com"}
+    for origin in ("https://shop.example.com", "https://example.com"):
+        accepted = client.post("/newsletter", data=form, headers={"Origin": origin})
+        assert accepted.json() == {"subscribed": "ada@example.com"}, origin
+    for origin in ("https://evil.example", "http://shop.example.com", "https://example.com.evil"):
+        refused = client.post("/newsletter", data=form, headers={"Origin": origin})
+        assert refused.status_code == 403, origin
+        assert refused.json() == {"error": "csrf", "reason": "cross-origin request"}
+    client.cookies.set("session", "anything")
+    missing = client.post("/newsletter", data=form)
+    assert missing.json() == {"error": "csrf", "reason": "CSRF token missing"}
+
+
+# -- forms ------------------------------------------------------------------------------
+
+FORM_TOKEN = re.compile(r'name="csrf_token" type="hidden" value="(?P<token>[^"]+)"')
+
+
+def form_token(html: str) -> str:
+    """The token ``{{ form.csrf_token }}`` rendered on a page."""
+    match = FORM_TOKEN.search(html)
+    assert match is not None, "no CSRF field on the page"
+    return match["token"]
+
+
+def errors_on(html: str) -> list[str]:
+    return re.findall(r"<li>(.*?)</li>", html)
+
+
+@exercises("forms/signup.py")
+def test_forms_signup(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("forms/signup.py")
+    page = client.get("/signup").text
+    token = form_token(page)
+    assert '<input id="csrf_token" name="csrf_token" type="hidden"' in page
+    assert '<label for="username">User name</label>' in page
+    assert '<p class="help" id="password-help">At least 12 characters.</p>' in page
+    assert '<input class="primary" id="submit" name="submit" type="submit" value="Sign up">' in page
+
+    wrong = {"username": "Ada", "email": "ada@example.com", "password": "short"}
+    shown = client.post("/signup", data={**wrong, "confirm": "other", "csrf_token": token})
+    assert shown.status_code == 200
+    documented = re.search(r"for a taken name:\n\n```html\n(.*?)\n```", DOC_FORMS, re.S)
+    assert documented is not None and documented[1] in shown.text
+    assert errors_on(shown.text) == [
+        "That name is taken.",
+        "Field must be at least 12 characters long.",
+        "The passwords differ.",
+        "This field is required.",
+    ]
+    assert 'value="short"' not in shown.text  # passwords are not sent back
+
+    refused = client.post("/signup", data=wrong)  # the browser has the cookie, no token
+    assert csrf_reason(refused) == "CSRF token missing"
+
+    good = {"username": "grace", "email": "grace@example.com", "password": "x" * 12}
+    done = client.post(
+        "/signup", data={**good, "confirm": "x" * 12, "terms": "y", "csrf_token": token}
+    )
+    assert (done.status_code, done.headers["location"]) == (302, "/welcome")
+    assert client.get("/welcome").text.strip() == "<p>Welcome, grace!</p>"
+    assert client.get("/welcome").text.strip() == ""
+
+    client.cookies.clear()  # no session cookie: the middleware lets it by, the form does not
+    tokenless = client.post(
+        "/signup", data={**good, "username": "hopper", "confirm": "x" * 12, "terms": "y"}
+    )
+    assert tokenless.status_code == 200
+    assert 'id="username"' in tokenless.text and errors_on(tokenless.text) == []
+
+
+DOC_FORMS = (DOCS / "forms.md").read_text()
+
+
+@exercises("forms/avatar.py")
+def test_forms_avatar(client_for: Callable[[str], TestClient], tmp_path: Path) -> None:
+    client = client_for("forms/avatar.py")
+    client.app.config["UPLOAD_FOLDER"] = str(tmp_path)
+    page = client.get("/avatar").text
+    assert '<form method="post" enctype="multipart/form-data">' in page
+    assert 'accept="image/png, image/jpeg" id="image" name="image" required type="file"' in page
+    token = {"csrf_token": form_token(page)}
+
+    def upload(name: str, content: bytes) -> Any:
+        return client.post("/avatar", data=token, files={"image": (name, content, "image/png")})
+
+    saved = upload("../../me.png", b"\x89PNG\r\n")
+    assert (saved.status_code, saved.headers["location"]) == (303, "/avatar")
+    (stored,) = tmp_path.iterdir()
+    assert re.fullmatch(r"[0-9a-f]{16}-me\.png", stored.name)
+    assert stored.read_bytes() == b"\x89PNG\r\n"
+    assert errors_on(upload("me.exe", b"MZ").text) == ["File type not allowed: use jpeg, jpg, png."]
+    too_big = upload("me.png", b"x" * (1024 * 1024 + 1))
+    assert errors_on(too_big.text) == ["File size must be between 0 and 1048576 bytes."]
+    assert errors_on(upload("", b"").text) == ["This field is required."]
+    not_multipart = client.post("/avatar", data={**token, "image": "me.png"})
+    assert errors_on(not_multipart.text) == ["This field is required."]
+    assert len(list(tmp_path.iterdir())) == 1
+
+
+@exercises("forms/api.py")
+def test_forms_api(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("forms/api.py")
+    created = client.post("/api/books", json={"title": "Emma", "year": 1815})
+    assert (created.status_code, created.json()) == (201, {"id": 1, "title": "Emma", "year": 1815})
+    invalid = client.post("/api/books", json={"title": ""})
+    assert (invalid.status_code, invalid.json()) == (
+        422,
+        {"errors": {"title": ["This field is required."]}},
+    )
+    extra = client.post("/api/books", json={"title": "Persuasion", "id": 99, "admin": True})
+    assert extra.json() == {"id": 2, "title": "Persuasion", "year": None}
+    not_an_object = client.post("/api/books", json=["Emma"])
+    assert not_an_object.status_code == 400
+    assert "A form&#x27;s JSON body must be an object." in not_an_object.text
+    assert client.post("/api/books", json={"title": "Emma", "year": 1200}).status_code == 422
+    form = client.post("/api/books", data={"title": "Villette", "year": "1853"})
+    assert form.json() == {"id": 3, "title": "Villette", "year": 1853}
+    assert "set-cookie" not in form.headers  # no CSRF field: no session started
+
+
+# -- security ---------------------------------------------------------------------------
+
+DOC_SECURITY = (DOCS / "security.md").read_text()
+
+
+@exercises("security/headers.py")
+def test_security_headers(protocol: str) -> None:
+    module = load("security/headers.py")
+    documented = re.search(r"carries:\n\n```http\n(.*?)\n```", DOC_SECURITY, re.S)
+    assert documented is not None
+    expected = dict(line.split(": ", 1) for line in documented[1].splitlines())
+    with module.app.test_client(protocol, base_url="http://books.example.com") as client:
+        for path in ("/", "/missing"):  # error pages too
+            response = client.get(path)
+            for name, value in expected.items():
+                assert response.headers[name] == value, (path, name)
+            assert "strict-transport-security" not in response.headers  # plain HTTP
+        widget = client.get("/basket-widget")
+        assert widget.headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+        for host in ("books.example.com:8443", "books.example.org", "shop.books.example.org"):
+            assert client.get("/", headers={"Host": host}).status_code == 200, host
+        for host in ("evil.example", "example.com", "books.example.com.evil.example"):
+            refused = client.get("/", headers={"Host": host})
+            assert refused.status_code == 400, host
+            assert f"The host &#x27;{host}&#x27; is not served here." in refused.text
+    with module.app.test_client(protocol, base_url="https://books.example.com") as client:
+        assert client.get("/").headers["strict-transport-security"] == "max-age=3600"
+
+
+@exercises("security/proxy.py")
+def test_security_proxy(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("security/proxy.py")  # the test client's peer is 127.0.0.1
+    documented = re.search(r"the view answers:\n\n```json\n(.*?)\n```", DOC_SECURITY, re.S)
+    assert documented is not None
+    forwarded = {
+        "Host": "127.0.0.1:8000",
+        "X-Forwarded-For": "203.0.113.7",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "books.example.com",
+    }
+    answer = client.get("/whoami", headers=forwarded)
+    assert answer.json() == json.loads(documented[1])
+    spoofed = {**forwarded, "X-Forwarded-For": "198.51.100.1, 203.0.113.7, 127.0.0.1"}
+    assert client.get("/whoami", headers=spoofed).json()["client"] == "203.0.113.7"
+    plain = client.get("/whoami", headers={**forwarded, "X-Forwarded-Proto": "http"})
+    assert (plain.status_code, plain.headers["location"]) == (
+        301,
+        "https://books.example.com/whoami",
+    )
+    assert client.get("/whoami", headers={"Host": "127.0.0.1:8000"}).status_code == 400
+
+    client.app.config["TRUSTED_PROXIES"] = []  # the same headers from an untrusted peer
+    ignored = client.get("/whoami", headers={**forwarded, "Host": "books.example.com"})
+    assert (ignored.status_code, ignored.headers["location"]) == (
+        301,
+        "https://books.example.com/whoami",
+    )
+
+
+@exercises("security/redirects.py")
+def test_security_redirects(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.security import is_safe_redirect
+
+    client = client_for("security/redirects.py")
+    safe = ["/books?page=2", "books", "#top", "http://localhost/books", "https://localhost/x"]
+    unsafe = [
+        "//evil.example/",
+        "///evil.example",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "/ok\r\nSet-Cookie: x=1",
+        "/ok\tx",
+        " /books",
+        "http:evil.example",
+        "http:///evil.example",
+        "https://user@localhost/",
+        "javascript:alert(1)",
+        "data:text/html,hi",
+        "https://evil.example/",
+        "",
+    ]
+    for target in safe + unsafe:
+        response = client.post("/language", data={"language": "fr", "next": target})
+        expected = target if target in safe else "/"
+        assert (response.status_code, response.headers["location"]) == (303, expected), target
+    assert client.get("/").json() == {"language": "fr"}
+    kept = client.post("/language", data={"language": "xx", "next": "/"})
+    assert "set-cookie" not in kept.headers
+    assert client.get("/").json() == {"language": "fr"}
+    forged = client.post(
+        "/language", data={"language": "de"}, headers={"Origin": "https://evil.example"}
+    )
+    assert forged.status_code == 403  # a cross-site form: refused before the view
+
+    assert is_safe_redirect("https://shop.example.com/", allowed_hosts=[".example.com"])
+    assert not is_safe_redirect("https://shop.example.com/", allowed_hosts=["*"])
+    assert not is_safe_redirect(None)  # type: ignore[arg-type]  # never raises
+
+    from cupola import Cupola, redirect, request
+
+    unchecked = Cupola(__name__)  # redirect() itself refuses a line break
+
+    @unchecked.get("/go")
+    def go() -> Any:
+        return redirect(request.args["to"])
+
+    with unchecked.test_client(client.protocol) as other:  # type: ignore[arg-type]
+        refused = other.get("/go", query={"to": "/a\r\nSet-Cookie: x=1"})
+        assert refused.status_code == 400
+        assert "Header &#x27;Location&#x27; has a value with a forbidden character." in refused.text
+        assert "set-cookie" not in refused.headers
+
+
+# -- static files -----------------------------------------------------------------------
+
+DOC_STATIC = (DOCS / "static-files.md").read_text()
+
+
+@exercises("static-files/assets.py")
+def test_static_files_assets(protocol: str, tmp_path: Path) -> None:
+    import gzip
+    import shutil
+
+    from cupola.static import static_version
+
+    module = load("static-files/assets.py")
+    folder = EXAMPLES / "static-files" / "static"
+    with module.app.test_client(protocol) as client:
+        page = client.get("/").text
+        css = f"/static/site.css?v={static_version(str(folder), 'site.css')}"
+        logo = f"/static/img/logo.svg?v={static_version(str(folder), 'img/logo.svg')}"
+        assert f'href="{css}"' in page and f'src="{logo}"' in page
+        assert f"The page links `{css}` and `{logo}`." in DOC_STATIC
+
+        hashed = client.get(css)
+        assert hashed.text == (folder / "site.css").read_text()
+        assert hashed.headers["content-type"] == "text/css; charset=utf-8"
+        assert hashed.headers["cache-control"] == "public, max-age=31536000, immutable"
+        assert hashed.headers["x-content-type-options"] == "nosniff"
+        for plain in ("/static/site.css", "/static/site.css?v=0123456789ab"):
+            assert client.get(plain).headers["cache-control"] == "no-cache", plain
+        head = client.head(css)
+        assert (head.content, head.headers["content-length"]) == (
+            b"",
+            hashed.headers["content-length"],
+        )
+        etag, modified = hashed.headers["etag"], hashed.headers["last-modified"]
+        assert client.get(css, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(css, headers={"If-Modified-Since": modified}).status_code == 304
+        assert client.get(css, headers={"If-Match": '"other"'}).status_code == 412
+        part = client.get(css, headers={"Range": "bytes=0-3"})
+        assert (part.status_code, part.text) == (206, "body")
+        assert client.get(css, headers={"Range": "bytes=9999-"}).status_code == 416
+        assert client.post("/static/site.css").status_code == 405
+        for path in (
+            "/static/%2e%2e/assets.py",
+            "/static/%252e%252e/assets.py",
+            "/static/..%5cassets.py",
+            "/static/img%5c..%5c..%5cassets.py",
+            "/static/%2fetc/passwd",
+            "/static/site.css%00.txt",
+            "/static/img",
+            "/static/nope.css",
+        ):
+            assert client.get(path).status_code == 404, path
+
+    # Pre-compressed siblings, on a copy of the example so the docs folder stays as it is.
+    copy = tmp_path / "static-files"
+    shutil.copytree(EXAMPLES / "static-files", copy)
+    source = (copy / "static" / "site.css").read_bytes()
+    (copy / "static" / "site.css.gz").write_bytes(gzip.compress(source))
+    spec = importlib.util.spec_from_file_location("docs_static_copy", copy / "assets.py")
+    assert spec is not None and spec.loader is not None
+    copied = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = copied
+    spec.loader.exec_module(copied)
+    with copied.app.test_client(protocol) as client:
+        url = f"/static/site.css?v={static_version(str(copy / 'static'), 'site.css')}"
+        assert url == css  # the hash is the original's
+        zipped = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert zipped.headers["content-encoding"] == "gzip"
+        assert zipped.headers["content-type"] == "text/css; charset=utf-8"
+        assert zipped.headers["vary"] == "Accept-Encoding"
+        assert zipped.content == source  # httpx decoded it
+        identity = client.get(url, headers={"Accept-Encoding": "identity"})
+        assert "content-encoding" not in identity.headers
+        assert identity.headers["vary"] == "Accept-Encoding"
+        assert identity.headers["etag"] != zipped.headers["etag"]
+    del sys.modules[spec.name]
+
+
+@exercises("static-files/downloads.py")
+def test_static_files_downloads(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("static-files/downloads.py")
+    spring = client.get("/catalogues/spring.txt")
+    assert spring.text == (EXAMPLES / "static-files" / "catalogues" / "spring.txt").read_text()
+    assert spring.headers["content-disposition"] == 'attachment; filename="spring.txt"'
+    part = client.get("/catalogues/spring.txt", headers={"Range": "bytes=0-5"})
+    assert (part.status_code, part.text) == (206, "Spring")
+    for path in ("%2e%2e/downloads.py", "..%5cdownloads.py", "missing.txt", "%2fetc%2fpasswd"):
+        assert client.get(f"/catalogues/{path}").status_code == 404, path
+    export = client.get("/export.csv")
+    assert export.text == "title,year\r\nEmma,1815\r\nMiddlemarch,1871\r\n"
+    assert export.headers["content-type"] == "text/csv; charset=utf-8"
+    assert export.headers["content-disposition"] == 'attachment; filename="books.csv"'
+    assert export.headers["content-length"] == str(len(export.content))
+    assert client.get("/export.csv", headers={"Range": "bytes=0-4"}).text == "title"
+
+
+# -- deployment -------------------------------------------------------------------------
+
+
+@exercises("deployment/bookshop.py")
+def test_deployment_bookshop(
+    protocol: str, redis_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import redis
+
+    from cupola.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("BOOKSHOP_SECRET_KEY", "first-production-key")
+    monkeypatch.setenv("BOOKSHOP_REDIS_URL", redis_url)
+    # Two worker processes: two imports of the module, each with its own app and pool.
+    workers = [load("deployment/bookshop.py").app for _ in range(2)]
+    via_nginx = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    base = "http://books.example.com"  # nginx forwards over plain HTTP
+    sids: list[str] = []
+    try:
+        with workers[0].test_client(protocol, base_url=base) as first:
+            home = first.get("/", headers=via_nginx)
+            assert "<p>Visit number 1.</p>" in home.text
+            assert re.search(r'href="/static/site\.css\?v=[0-9a-f]{12}"', home.text)
+            assert home.headers["strict-transport-security"] == "max-age=3600"
+            cookie = home.headers["set-cookie"]
+            assert "; Secure" in cookie and "; HttpOnly" in cookie and "SameSite=Lax" in cookie
+            value = cookie.partition(";")[0].partition("=")[2]
+            sids.append(value.rpartition(".")[0])
+            css = re.search(r'href="([^"]+)"', home.text)[1]  # type: ignore[index]
+            cached = first.get(css, headers=via_nginx).headers["cache-control"]
+            assert cached == "public, max-age=31536000, immutable"
+
+            plain = first.get("/")  # not through HTTPS
+            assert (plain.status_code, plain.headers["location"]) == (
+                301,
+                "https://books.example.com/",
+            )
+            forged = first.get("/", headers={**via_nginx, "Host": "evil.example"})
+            assert forged.status_code == 400
+
+        session_cookie = {"Cookie": f"session={value}"}  # Secure: sent by hand over http://
+        with workers[1].test_client(protocol, base_url=base) as second:
+            again = second.get("/", headers={**via_nginx, **session_cookie})
+            assert "<p>Visit number 2.</p>" in again.text  # the other worker's session
+
+        monkeypatch.setenv("BOOKSHOP_SECRET_KEY", "second-production-key")
+        monkeypatch.setenv("BOOKSHOP_OLD_SECRET_KEYS", "first-production-key")
+        rotated = load("deployment/bookshop.py").app
+        with rotated.test_client(protocol, base_url=base) as third:
+            after = third.get("/", headers={**via_nginx, **session_cookie})
+            assert "<p>Visit number 3.</p>" in after.text  # still signed in after rotation
+
+        monkeypatch.delenv("BOOKSHOP_SECRET_KEY")
+        keyless = load("deployment/bookshop.py").app
+        keyless.config["TESTING"] = True
+        with (
+            keyless.test_client(protocol, base_url=base) as fourth,
+            pytest.raises(ImproperlyConfigured, match="Sessions need a SECRET_KEY"),
+        ):
+            fourth.get("/", headers=via_nginx)
+    finally:
+        with redis.Redis.from_url(redis_url) as server:
+            for sid in sids:
+                server.delete("cupola:session:" + sid)
+
+
+BAD_SETTINGS = [
+    ("security.md", {"ALLOWED_HOSTS": ["example.com:8000"]}),
+    ("security.md", {"ALLOWED_HOSTS": "example.com"}),
+    ("security.md", {"TRUSTED_PROXIES": ["nginx"]}),
+    ("security.md", {"SECURE_HSTS_SECONDS": "1 year"}),
+    ("security.md", {"X_FRAME_OPTIONS": "ALLOW"}),
+    ("sessions.md", {"SESSION_COOKIE_SAMESITE": "None"}),
+]
+
+
+@pytest.mark.parametrize(("page", "settings"), BAD_SETTINGS, ids=repr)
+def test_documented_configuration_errors(page: str, settings: dict[str, Any]) -> None:
+    from cupola import Cupola
+    from cupola.exceptions import ImproperlyConfigured
+
+    app = Cupola(__name__, config=settings)
+    with pytest.raises(ImproperlyConfigured) as raised:
+        app.build()
+    text = " ".join((DOCS / page).read_text().split())
+    assert str(raised.value) in text  # the page quotes the message as it is
