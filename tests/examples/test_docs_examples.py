@@ -1835,3 +1835,25 @@ def test_documented_configuration_errors(page: str, settings: dict[str, Any]) ->
         app.build()
     text = " ".join((DOCS / page).read_text().split())
     assert str(raised.value) in text  # the page quotes the message as it is
+
+
+def test_documented_session_errors(protocol: str) -> None:
+    from cupola import Cupola, session
+
+    text = " ".join((DOCS / "sessions.md").read_text().split())
+    app = Cupola(__name__, config={"SECRET_KEY": "k", "TESTING": True})
+
+    @app.get("/tags")
+    def tags() -> str:
+        session["tags"] = {"poetry"}
+        return "saved"
+
+    with app.test_client(protocol) as client, pytest.raises(TypeError) as raised:
+        client.get("/tags")
+    assert f"TypeError: {raised.value}" in text
+
+    bare = Cupola(__name__, config={"MIDDLEWARE": ["cupola.csrf:CsrfMiddleware"], "TESTING": True})
+    bare.add_url_rule("/tags", "tags", tags)
+    with bare.test_client(protocol) as client, pytest.raises(RuntimeError) as missing:
+        client.get("/tags")
+    assert f"RuntimeError: {missing.value}" in text
