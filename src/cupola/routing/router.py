@@ -289,6 +289,8 @@ class Router:
         )
         if found is not None:
             rule, values = found
+            if rule._single_name is not None:
+                return rule, {rule._single_name: values[0]}
             return rule, rule.make_values(values)
         seen: set[str] = set()  # PERF: gathered only once the fast walk has failed
         table.walk(path, _ANY_METHOD, seen)
