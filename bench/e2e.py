@@ -10,7 +10,10 @@ One server worker pinned to core 0 (`taskset -c 0`), wrk pinned to core 1
 - uvicorn (ASGI): 1 process, uvloop + httptools when installed, access log off.
 
 Every server gets a free port chosen at run time, its response to each scenario is
-checked once before wrk runs, and it is stopped by PID in a finally block.
+checked once before wrk runs, and it is stopped by PID in a finally block. A scenario that
+needs a session gets its cookie (and CSRF token) from one GET /login to the same server
+first, and wrk sends them with every request. A framework whose session and CSRF scenarios
+live in another app of its module gets a second server for them.
 """
 
 from __future__ import annotations
@@ -29,7 +32,18 @@ import time
 from pathlib import Path
 from typing import Any
 
-from scenarios import APPS_DIR, BY_NAME, REPO_DIR, Framework, Scenario, check_response
+from scenarios import (
+    APPS_DIR,
+    BY_NAME,
+    REPO_DIR,
+    SETUP,
+    Framework,
+    Scenario,
+    check_refused,
+    check_response,
+    prepare,
+    without_token,
+)
 
 HOST = "127.0.0.1"
 SERVERS = {"wsgi": ("gunicorn", "granian"), "asgi": ("uvicorn", "granian")}
@@ -45,8 +59,10 @@ def has_module(name: str) -> bool:
     return importlib.util.find_spec(name) is not None
 
 
-def server_command(server: str, framework: Framework, port: int, bin_dir: Path) -> list[str]:
-    target = f"{framework.module}:{framework.attr}"
+def server_command(
+    server: str, framework: Framework, attr: str, port: int, bin_dir: Path
+) -> list[str]:
+    target = f"{framework.module}:{attr}"
     if server == "gunicorn":
         return [
             str(bin_dir / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", "1",
@@ -107,15 +123,24 @@ class Server:
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-2000:]
 
-    def request(self, scenario: Scenario, timeout: float = 5.0) -> tuple[int, str, bytes]:
+    def exchange(
+        self, scenario: Scenario, timeout: float = 5.0
+    ) -> tuple[int, list[tuple[str, str]], bytes]:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=timeout)
         try:
-            headers = {"Content-Type": scenario.content_type} if scenario.body else {}
+            headers = dict(scenario.headers)
+            if scenario.body:
+                headers["Content-Type"] = scenario.content_type or ""
             conn.request(scenario.method, scenario.path, body=scenario.body, headers=headers)
             response = conn.getresponse()
-            return response.status, response.getheader("Content-Type", ""), response.read()
+            return response.status, response.getheaders(), response.read()
         finally:
             conn.close()
+
+    def request(self, scenario: Scenario, timeout: float = 5.0) -> tuple[int, str, bytes]:
+        status, headers, body = self.exchange(scenario, timeout)
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        return status, content_type, body
 
     def wait_ready(self, scenario: Scenario, deadline: float = 30.0) -> None:
         end = time.monotonic() + deadline
@@ -130,16 +155,22 @@ class Server:
         raise RuntimeError(f"server not ready after {deadline:.0f}s:\n{self.log_tail()}")
 
 
+def lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def lua_script(scenario: Scenario, directory: Path) -> Path | None:
-    if scenario.body is None:
+    headers = list(scenario.headers)
+    if scenario.body is not None:
+        headers.append(("Content-Type", scenario.content_type or ""))
+    if scenario.body is None and not headers:
         return None
+    lines = [f"wrk.method = {lua_string(scenario.method)}"]
+    if scenario.body is not None:
+        lines.append(f"wrk.body = {lua_string(scenario.body.decode())}")
+    lines += [f"wrk.headers[{lua_string(k)}] = {lua_string(v)}" for k, v in headers]
     path = directory / f"{scenario.name}.lua"
-    body = scenario.body.decode()
-    path.write_text(
-        f'wrk.method = "{scenario.method}"\n'
-        f'wrk.body = "{body}"\n'
-        f'wrk.headers["Content-Type"] = "{scenario.content_type}"\n'
-    )
+    path.write_text("\n".join(lines) + "\n")
     return path
 
 
@@ -168,10 +199,15 @@ def bench_server(
     server: Server, names: list[str], seconds: float, warmup: float, tmp: Path
 ) -> dict[str, Any]:
     results: dict[str, Any] = {}
-    server.wait_ready(BY_NAME[names[0]])
+    first = BY_NAME[names[0]]
+    server.wait_ready(SETUP if first.login else first)
     for name in names:
         scenario = BY_NAME[name]
         try:
+            if scenario.login:
+                scenario = prepare(scenario, *server.exchange(SETUP))
+            if scenario.csrf:
+                check_refused(name, server.request(without_token(scenario))[0])
             check_response(name, *server.request(scenario))
         except Exception as exc:
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
@@ -193,17 +229,22 @@ def run_e2e(
         tmp = Path(tmp_name)
         for framework in frameworks:
             wanted = [n for n in names if n in framework.scenarios]
+            by_app: dict[str, list[str]] = {}
+            for name in wanted:
+                by_app.setdefault(framework.attr_for(name), []).append(name)
             for server_name in SERVERS[framework.kind]:
-                if (servers and server_name not in servers) or not wanted:
+                if servers and server_name not in servers:
                     continue
                 label = f"{framework.name}@{server_name}"
-                port = free_port()
-                command = server_command(server_name, framework, port, bin_dir)
-                log(f"e2e {label} on {HOST}:{port}")
-                try:
-                    with Server(command, port, tmp / f"{label}.log") as server:
-                        results[label] = bench_server(server, wanted, seconds, warmup, tmp)
-                except RuntimeError as exc:
-                    log(f"  {label} failed: {exc}")
-                    results[label] = {n: {"error": str(exc).splitlines()[0]} for n in wanted}
+                for attr, group in by_app.items():
+                    port = free_port()
+                    command = server_command(server_name, framework, attr, port, bin_dir)
+                    log(f"e2e {label} ({attr}) on {HOST}:{port}")
+                    try:
+                        with Server(command, port, tmp / f"{label}-{attr}.log") as server:
+                            found = bench_server(server, group, seconds, warmup, tmp)
+                    except RuntimeError as exc:
+                        log(f"  {label} failed: {exc}")
+                        found = {n: {"error": str(exc).splitlines()[0]} for n in group}
+                    results.setdefault(label, {}).update(found)
     return results

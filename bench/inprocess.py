@@ -7,7 +7,9 @@ imports never interfere:
 
 Per scenario it checks the response once, warms up by doubling the iteration count until
 one batch takes 0.1 s, then times ROUNDS batches sized to about ROUND seconds each with
-time.perf_counter and keeps the best. It writes a JSON report to OUT.json.
+time.perf_counter and keeps the best. It writes a JSON report to OUT.json. A scenario that
+needs a session first gets its cookie (and CSRF token) from one GET /login to the same
+app; a CSRF scenario is also checked to be refused without its token.
 
 WSGI: the environ is built once and copied per call (`dict(base)`); a POST gets a fresh
 io.BytesIO; the response iterable is consumed and closed. ASGI: everything runs inside one
@@ -62,7 +64,7 @@ def wsgi_environ(scenario: Scenario) -> dict[str, Any]:
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
     }
-    for name, value in COMMON_HEADERS:
+    for name, value in [*COMMON_HEADERS, *scenario.headers]:
         environ["HTTP_" + name.upper().replace("-", "_")] = value
     if scenario.body is not None:
         environ["CONTENT_TYPE"] = scenario.content_type
@@ -71,7 +73,7 @@ def wsgi_environ(scenario: Scenario) -> dict[str, Any]:
 
 
 def asgi_scope(scenario: Scenario, state: dict[str, Any]) -> dict[str, Any]:
-    headers = [(k.encode(), v.encode()) for k, v in COMMON_HEADERS]
+    headers = [(k.encode(), v.encode()) for k, v in [*COMMON_HEADERS, *scenario.headers]]
     if scenario.body is not None:
         headers.append((b"content-type", scenario.content_type.encode()))
         headers.append((b"content-length", str(len(scenario.body)).encode()))
@@ -107,6 +109,11 @@ class WSGIDriver:
         self.body = scenario.body
 
     def once(self) -> tuple[int, str, bytes]:
+        status, headers, body = self.exchange()
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        return status, content_type, body
+
+    def exchange(self) -> tuple[int, list[tuple[str, str]], bytes]:
         got: dict[str, Any] = {}
 
         def start_response(status: str, headers: Any, exc_info: Any = None) -> Any:
@@ -121,8 +128,7 @@ class WSGIDriver:
         finally:
             if hasattr(result, "close"):
                 result.close()
-        content_type = next((v for k, v in got["headers"] if k.lower() == "content-type"), "")
-        return int(got["status"].split()[0]), content_type, body
+        return int(got["status"].split()[0]), list(got["headers"]), body
 
     def run(self, n: int) -> float:
         app, base, body = self.app, self.base, self.body
@@ -178,16 +184,21 @@ class ASGIDriver:
         self.body = scenario.body or b""
         self.runner = runner
 
-    async def _once(self) -> tuple[int, str, bytes]:
+    async def _exchange(self) -> tuple[int, list[tuple[str, str]], bytes]:
         channel = Channel(self.body)
         await self.app(dict(self.base), channel.receive, channel.send)
         start = next(m for m in channel.messages if m["type"] == "http.response.start")
         body = b"".join(m.get("body", b"") for m in channel.messages[1:])
-        headers = {k.decode().lower(): v.decode() for k, v in start.get("headers", [])}
-        return start["status"], headers.get("content-type", ""), body
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in start["headers"]]
+        return start["status"], headers, body
+
+    def exchange(self) -> tuple[int, list[tuple[str, str]], bytes]:
+        return self.runner.run(self._exchange())
 
     def once(self) -> tuple[int, str, bytes]:
-        return self.runner.run(self._once())
+        status, headers, body = self.exchange()
+        content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+        return status, content_type, body
 
     async def _run(self, n: int) -> float:
         app, base, body, channel_class = self.app, self.base, self.body, Channel
@@ -263,12 +274,26 @@ def new_runner(loop: str) -> tuple[asyncio.Runner, str]:
     return asyncio.Runner(), "asyncio"
 
 
-def bench_scenarios(make_driver: Callable[[Scenario], Any], names: list[str], args: Any) -> dict:
+def checked_driver(make_driver: Callable[[Scenario], Any], name: str) -> Any:
+    """The driver of scenario `name`, after its setup and checks."""
+    scenario = scenarios.BY_NAME[name]
+    if scenario.login:
+        scenario = scenarios.prepare(scenario, *make_driver(scenarios.SETUP).exchange())
+    if scenario.csrf:
+        status = make_driver(scenarios.without_token(scenario)).once()[0]
+        scenarios.check_refused(name, status)
+    driver = make_driver(scenario)
+    scenarios.check_response(name, *driver.once())
+    return driver
+
+
+def bench_scenarios(
+    make_driver: Callable[[Scenario, str], Any], names: list[str], args: Any
+) -> dict[str, Any]:
     results: dict[str, Any] = {}
     for name in names:
         try:
-            driver = make_driver(scenarios.BY_NAME[name])
-            scenarios.check_response(name, *driver.once())
+            driver = checked_driver(lambda s, name=name: make_driver(s, name), name)
         except Exception as exc:
             results[name] = {"error": f"{type(exc).__name__}: {exc}"}
             traceback.print_exc()
@@ -279,24 +304,29 @@ def bench_scenarios(make_driver: Callable[[Scenario], Any], names: list[str], ar
 
 def run_framework(args: argparse.Namespace) -> dict[str, Any]:
     framework = FRAMEWORK_BY_NAME[args.framework]
+    names = [n for n in args.scenarios.split(",") if n in framework.scenarios]
     try:
         module = importlib.import_module(framework.module)
-        app = getattr(module, framework.attr)
+        apps = {n: getattr(module, framework.attr_for(n)) for n in names}
     except Exception as exc:
         return {"skipped": f"import failed: {type(exc).__name__}: {exc}"}
-    names = [n for n in args.scenarios.split(",") if n in framework.scenarios]
     if framework.kind == "wsgi":
-        return {"results": bench_scenarios(lambda s: WSGIDriver(app, s), names, args)}
+        return {"results": bench_scenarios(lambda s, n: WSGIDriver(apps[n], s), names, args)}
     runner, loop_name = new_runner(args.loop)
     with runner:
-        lifespan = Lifespan(app, runner)
-        lifespan.startup()
+        lifespans = {id(app): Lifespan(app, runner) for app in apps.values()}
         try:
-            results = bench_scenarios(
-                lambda s: ASGIDriver(app, s, runner, lifespan.state), names, args
-            )
+            for lifespan in lifespans.values():
+                lifespan.startup()
+
+            def make_driver(scenario: Scenario, name: str) -> ASGIDriver:
+                app = apps[name]
+                return ASGIDriver(app, scenario, runner, lifespans[id(app)].state)
+
+            results = bench_scenarios(make_driver, names, args)
         finally:
-            lifespan.shutdown()
+            for lifespan in lifespans.values():
+                lifespan.shutdown()
     return {"results": results, "loop": loop_name}
 
 

@@ -28,9 +28,9 @@ from scenarios import APPS_DIR, BENCH_DIR, FRAMEWORKS, REPO_DIR, SCENARIO_NAMES,
 
 RESULTS_DIR = BENCH_DIR / "results"
 PACKAGES = [
-    "cupola", "flask", "werkzeug", "django", "djangorestframework", "falcon", "bottle",
-    "starlette", "fastapi", "pydantic", "litestar", "jinja2", "orjson", "uvicorn", "uvloop",
-    "httptools", "gunicorn", "granian",
+    "cupola", "flask", "flask-wtf", "wtforms", "itsdangerous", "werkzeug", "django",
+    "djangorestframework", "falcon", "bottle", "starlette", "fastapi", "pydantic", "litestar",
+    "jinja2", "orjson", "uvicorn", "uvloop", "httptools", "gunicorn", "granian",
 ]  # fmt: skip
 
 

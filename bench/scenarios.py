@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from html import escape
 from pathlib import Path
 from urllib.parse import urlencode
@@ -18,11 +19,12 @@ APPS_DIR = BENCH_DIR / "apps"
 REPO_DIR = BENCH_DIR.parent
 
 sys.path.insert(0, str(APPS_DIR))
-from common import FORM_FIELDS, MESSAGE, PLAINTEXT, ROWS  # noqa: E402
+from common import FORM_FIELDS, MESSAGE, PLAINTEXT, ROWS, USER, session_text  # noqa: E402
 
 FORM_VALUES = {name: f"value {i} & more" for i, name in enumerate(FORM_FIELDS)}
 FORM_BODY = urlencode(FORM_VALUES).encode()
 FORM_TYPE = "application/x-www-form-urlencoded"
+SETUP_PATH = "/login"  # signs a user in; answers {"field": ..., "token": ...} (CSRF)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,11 @@ class Scenario:
     path: str
     body: bytes | None = None
     content_type: str | None = None
+    headers: tuple[tuple[str, str], ...] = ()  # sent besides the common ones
+    # Before the check and the timing, GET SETUP_PATH once: the cookies it sets go with
+    # every request; with csrf, the token it returns goes into the form body too.
+    login: bool = False
+    csrf: bool = False
 
 
 SCENARIOS = [
@@ -40,9 +47,14 @@ SCENARIOS = [
     Scenario("routing", "GET", "/r99/12345"),
     Scenario("template", "GET", "/template"),
     Scenario("form", "POST", "/form", FORM_BODY, FORM_TYPE),
+    Scenario("session", "GET", "/session", login=True),
+    Scenario("form_csrf", "POST", "/form_csrf", FORM_BODY, FORM_TYPE, login=True, csrf=True),
 ]
 SCENARIO_NAMES = [s.name for s in SCENARIOS]
 BY_NAME = {s.name: s for s in SCENARIOS}
+CORE = ("plaintext", "json", "routing", "template", "form")
+WEB = ("session", "form_csrf")  # sessions and CSRF: Cupola, Flask (+Flask-WTF), Django
+SETUP = Scenario("setup", "GET", SETUP_PATH)
 
 
 @dataclass(frozen=True)
@@ -52,21 +64,26 @@ class Framework:
     attr: str  # attribute of that module holding the callable
     kind: str  # "wsgi" or "asgi"
     note: str
-    scenarios: tuple[str, ...] = tuple(SCENARIO_NAMES)
+    scenarios: tuple[str, ...] = CORE
+    web_attr: str | None = None  # attribute serving the WEB scenarios, when not attr
+
+    def attr_for(self, scenario: str) -> str:
+        return self.web_attr if self.web_attr and scenario in WEB else self.attr
 
 
 JSON_ONLY = ("json", "routing", "form")
+ALL = CORE + WEB
 
 FRAMEWORKS = [
-    Framework("cupola", "cupola_sync", "wsgi", "wsgi", "Cupola, WSGI, sync views"),
-    Framework("flask", "flask_app", "wsgi", "wsgi", "Flask"),
-    Framework("django", "django_app", "wsgi", "wsgi", "Django, no DB, 4 default middleware"),
+    Framework("cupola", "cupola_sync", "wsgi", "wsgi", "Cupola, WSGI, sync views", ALL),
+    Framework("flask", "flask_app", "wsgi", "wsgi", "Flask (+Flask-WTF)", ALL, "web_wsgi"),
+    Framework("django", "django_app", "wsgi", "wsgi", "Django, no DB, 5 default middleware", ALL),
     Framework("drf", "drf_app", "wsgi", "wsgi", "Django REST framework", JSON_ONLY),
     Framework("falcon", "falcon_app", "wsgi", "wsgi", "Falcon"),
     Framework("bottle", "bottle_app", "wsgi", "wsgi", "Bottle"),
     Framework("bare-wsgi", "bare_wsgi", "wsgi", "wsgi", "hand-written WSGI callable (floor)"),
-    Framework("cupola-asgi", "cupola_async", "asgi", "asgi", "Cupola, ASGI, async views"),
-    Framework("cupola-asgi-sync", "cupola_sync", "asgi", "asgi", "Cupola, ASGI, sync views"),
+    Framework("cupola-asgi", "cupola_async", "asgi", "asgi", "Cupola, ASGI, async views", ALL),
+    Framework("cupola-asgi-sync", "cupola_sync", "asgi", "asgi", "Cupola, ASGI, sync views", ALL),
     Framework("starlette", "starlette_app", "asgi", "asgi", "Starlette, async endpoints"),
     Framework("fastapi", "fastapi_app", "asgi", "asgi", "FastAPI, async endpoints"),
     Framework("litestar", "litestar_app", "asgi", "asgi", "Litestar, async handlers"),
@@ -104,8 +121,10 @@ EXPECTED_JSON = {
     "json": MESSAGE,
     "routing": {"route": 99, "id": 12345},
     "form": FORM_VALUES,
+    "form_csrf": FORM_VALUES,
 }
-EXPECTED_TYPE = {"plaintext": "text/plain", "template": "text/html"}
+EXPECTED_TYPE = {"plaintext": "text/plain", "template": "text/html", "session": "text/plain"}
+SESSION_BODY = session_text(USER).encode()
 
 
 def check_response(scenario: str, status: int, content_type: str, body: bytes) -> None:
@@ -115,10 +134,45 @@ def check_response(scenario: str, status: int, content_type: str, body: bytes) -
     expected_type = EXPECTED_TYPE.get(scenario, "application/json")
     if not content_type.lower().startswith(expected_type):
         raise WrongResponse(f"content-type {content_type!r}, expected {expected_type}")
-    if scenario == "plaintext":
-        if body != PLAINTEXT.encode():
-            raise WrongResponse(f"body {body[:200]!r}")
+    if scenario in ("plaintext", "session"):
+        expected = PLAINTEXT.encode() if scenario == "plaintext" else SESSION_BODY
+        if body != expected:
+            raise WrongResponse(f"body {body[:200]!r}, expected {expected!r}")
     elif scenario == "template":
         _check_template(body)
     elif _json(body) != EXPECTED_JSON[scenario]:
         raise WrongResponse(f"body {body[:300]!r}, expected {EXPECTED_JSON[scenario]!r}")
+
+
+def prepare(
+    scenario: Scenario, status: int, headers: Iterable[tuple[str, str]], body: bytes
+) -> Scenario:
+    """The scenario's request, completed from the answer to SETUP (GET /login).
+
+    The cookies set by the answer become a Cookie header; for a CSRF scenario, the
+    answer's {"field": ..., "token": ...} becomes the first field of the form body.
+    """
+    if status != 200:
+        raise WrongResponse(f"setup GET {SETUP_PATH}: status {status}, body {body[:300]!r}")
+    cookies = [v.split(";", 1)[0].strip() for k, v in headers if k.lower() == "set-cookie"]
+    if not cookies:
+        raise WrongResponse(f"setup GET {SETUP_PATH} set no cookie")
+    extra = (*scenario.headers, ("cookie", "; ".join(cookies)))
+    request_body = scenario.body
+    if scenario.csrf:
+        answer = _json(body)
+        if not isinstance(answer, dict) or not {"field", "token"} <= answer.keys():
+            raise WrongResponse(f"setup GET {SETUP_PATH}: body {body[:300]!r}")
+        request_body = urlencode({answer["field"]: answer["token"], **FORM_VALUES}).encode()
+    return replace(scenario, headers=extra, body=request_body, login=False)
+
+
+def without_token(scenario: Scenario) -> Scenario:
+    """A prepared CSRF scenario's request with the cookie but no token: it must be refused."""
+    return replace(scenario, body=FORM_BODY)
+
+
+def check_refused(scenario: str, status: int) -> None:
+    """Raise WrongResponse unless a request without its CSRF token was refused (400/403)."""
+    if status not in (400, 403):
+        raise WrongResponse(f"{scenario} without a CSRF token: status {status}, not 400/403")

@@ -1,10 +1,23 @@
 """Cupola with async views, served as ASGI (`app.asgi`)."""
 
-from common import FORM_FIELDS, MESSAGE, PLAINTEXT, ROUTE_COUNT, ROWS
+from common import (
+    ALLOWED_HOSTS,
+    FORM_FIELDS,
+    MESSAGE,
+    PLAINTEXT,
+    ROUTE_COUNT,
+    ROWS,
+    SECRET_KEY,
+    USER,
+    session_text,
+)
 
-from cupola import Cupola, Response, render
+from cupola import Cupola, Response, render, session
+from cupola.csrf import csrf_token
 
-app = Cupola(__name__)
+# The default configuration, middleware stack included (proxy headers, trusted hosts,
+# security headers, sessions, CSRF), plus the two settings a deployment must give.
+app = Cupola(__name__, config={"SECRET_KEY": SECRET_KEY, "ALLOWED_HOSTS": ALLOWED_HOSTS})
 
 
 @app.get("/plaintext")
@@ -36,6 +49,24 @@ async def template():
 
 @app.post("/form")
 async def form(request):
+    data = request.form
+    return {name: data.get(name) for name in FORM_FIELDS}
+
+
+@app.get("/login")
+async def login():
+    session["user"] = USER
+    return {"field": app.config["CSRF_FIELD_NAME"], "token": csrf_token()}
+
+
+@app.get("/session")
+async def session_view():
+    return Response(session_text(session["user"]).encode(), content_type="text/plain")
+
+
+@app.post("/form_csrf")
+async def form_csrf(request):
+    # The CSRF middleware has checked the token against the session before the view runs.
     data = request.form
     return {name: data.get(name) for name in FORM_FIELDS}
 

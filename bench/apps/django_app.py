@@ -1,25 +1,40 @@
 """Django anchor (WSGI): one module holding settings, views and URLconf.
 
 Configuration: no database, DEBUG off, Django templates, and the default middleware
-of a new project minus the three that need a database or installed apps (sessions,
-auth, messages): SecurityMiddleware, CommonMiddleware, CsrfViewMiddleware,
-XFrameOptionsMiddleware. The form view is csrf_exempt, as an API endpoint would be.
+of a new project minus the two that need a database or installed apps (auth, messages):
+SecurityMiddleware, SessionMiddleware, CommonMiddleware, CsrfViewMiddleware,
+XFrameOptionsMiddleware. Sessions use the signed_cookies backend (no database); the CSRF
+secret stays in Django's default place, the csrftoken cookie. The form view is
+csrf_exempt, as an API endpoint would be; form_csrf is checked by CsrfViewMiddleware.
 """
 
 import django
-from common import DJANGO_DIR, FORM_FIELDS, MESSAGE, PLAINTEXT, ROUTE_COUNT, ROWS
+from common import (
+    ALLOWED_HOSTS,
+    DJANGO_DIR,
+    FORM_FIELDS,
+    MESSAGE,
+    PLAINTEXT,
+    ROUTE_COUNT,
+    ROWS,
+    SECRET_KEY,
+    USER,
+    session_text,
+)
 from django.conf import settings
 
 settings.configure(
     DEBUG=False,
-    SECRET_KEY="bench-only-not-secret",
-    ALLOWED_HOSTS=["127.0.0.1", "localhost"],
+    SECRET_KEY=SECRET_KEY,
+    ALLOWED_HOSTS=ALLOWED_HOSTS,
     ROOT_URLCONF=__name__,
     INSTALLED_APPS=[],
     DATABASES={},
     USE_TZ=True,
+    SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
     MIDDLEWARE=[
         "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -36,6 +51,7 @@ django.setup()
 
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.http import HttpResponse, JsonResponse  # noqa: E402
+from django.middleware.csrf import get_token  # noqa: E402
 from django.shortcuts import render  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
@@ -69,12 +85,33 @@ def form(request):
     return JsonResponse({name: data.get(name) for name in FORM_FIELDS})
 
 
+@require_GET
+def login(request):
+    request.session["user"] = USER
+    return JsonResponse({"field": "csrfmiddlewaretoken", "token": get_token(request)})
+
+
+@require_GET
+def session_view(request):
+    return HttpResponse(session_text(request.session["user"]), content_type="text/plain")
+
+
+@require_POST
+def form_csrf(request):
+    # CsrfViewMiddleware has checked the token against the csrftoken cookie before the view.
+    data = request.POST
+    return JsonResponse({name: data.get(name) for name in FORM_FIELDS})
+
+
 urlpatterns = [
     path("plaintext", plaintext),
     path("json", json),
     *(path(f"r{i}/<int:item_id>", route, {"route": i}) for i in range(ROUTE_COUNT)),
     path("template", template),
     path("form", form),
+    path("login", login),
+    path("session", session_view),
+    path("form_csrf", form_csrf),
 ]
 
 wsgi = get_wsgi_application()

@@ -16,8 +16,10 @@ settings.configure(
     INSTALLED_APPS=["rest_framework"],
     DATABASES={},
     USE_TZ=True,
+    SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
     MIDDLEWARE=[
         "django.middleware.security.SecurityMiddleware",
+        "django.contrib.sessions.middleware.SessionMiddleware",
         "django.middleware.common.CommonMiddleware",
         "django.middleware.csrf.CsrfViewMiddleware",
         "django.middleware.clickjacking.XFrameOptionsMiddleware",
