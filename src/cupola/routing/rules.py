@@ -135,7 +135,7 @@ class Rule:
             )
         # PERF: the name of a rule's only variable when it has no defaults (the common
         # dynamic rule), so the router builds its values without a call.
-        self.single_name = self._names[0] if len(self._names) == 1 and not self.defaults else None
+        self._single_name = self._names[0] if len(self._names) == 1 and not self.defaults else None
         self._required = tuple(sorted(self.arguments.difference(self.defaults)))
         # Defaults that are not URL variables: building requires values equal to them.
         self._fixed = tuple((k, v) for k, v in self.defaults.items() if k not in self.arguments)
