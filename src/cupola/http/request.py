@@ -116,11 +116,8 @@ class Request:
     )
 
     _args: ImmutableMultiDict[str]
-    _cookies: dict[str, str]
     _files: ImmutableMultiDict[UploadFile]
-    _form: ImmutableMultiDict[str]
     _g: AppGlobals
-    _headers: Headers
     _json: Any
 
     def __init__(
@@ -136,6 +133,10 @@ class Request:
         self._reject: HTTPException | None = None
         self._route: Route | None = None
         self._body: RequestBody | None = None
+        # PERF: None rather than unset: a miss on an unset slot raises AttributeError.
+        self._headers: Headers | None = None
+        self._cookies: dict[str, str] | None = None
+        self._form: ImmutableMultiDict[str] | None = None
         self._session: Session | None = None  # loaded by the first ``session`` access
         self._forwarded: Forwarded | None = None
         # The Host header when the adapter has read it already (it checks every request's).
@@ -195,11 +196,9 @@ class Request:
     @property
     def headers(self) -> Headers:
         """The request headers (case-insensitive, read-only by convention)."""
-        try:
-            return self._headers
-        except AttributeError:
+        if self._headers is None:
             self._headers = Headers.from_trusted(self._source.headers(self._raw))
-            return self._headers
+        return self._headers
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name``, or ``None``.
@@ -207,10 +206,9 @@ class Request:
         Cheaper than ``request.headers.get(name)`` when a request needs only a header or
         two: the other headers are not parsed.
         """
-        try:
-            return self._headers.get(name)
-        except AttributeError:
+        if self._headers is None:
             return self._source.header(self._raw, name.lower())
+        return self._headers.get(name)
 
     @property
     def query_string(self) -> bytes:
@@ -230,11 +228,9 @@ class Request:
     @property
     def cookies(self) -> dict[str, str]:
         """Cookies sent by the client (the first value of a repeated name)."""
-        try:
-            return self._cookies
-        except AttributeError:
+        if self._cookies is None:
             self._cookies = parse_cookie_header(self.header("cookie"))
-            return self._cookies
+        return self._cookies
 
     @property
     def scheme(self) -> str:
@@ -415,20 +411,16 @@ class Request:
     @property
     def form(self) -> ImmutableMultiDict[str]:
         """Fields of an urlencoded or multipart body (empty for other bodies)."""
-        try:
-            return self._form
-        except AttributeError:
+        if self._form is None:
             self._load_form()
-            return self._form
+        return self._form  # type: ignore[return-value]  # set by _load_form
 
     @property
     def files(self) -> ImmutableMultiDict[UploadFile]:
         """Uploaded files of a multipart body."""
-        try:
-            return self._files
-        except AttributeError:
+        if self._form is None:
             self._load_form()
-            return self._files
+        return self._files
 
     @property
     def values(self) -> ImmutableMultiDict[str]:
@@ -442,11 +434,9 @@ class Request:
         if body is None or body is RequestBody.EMPTY:
             return  # PERF: nothing was read, nothing to release
         body.close()
-        try:
-            files = self._files
-        except AttributeError:
+        if self._form is None:
             return
-        for _, upload in files.items(multi=True):
+        for _, upload in self._files.items(multi=True):
             upload.close()
 
 
