@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.exceptions import ImproperlyConfigured
 from cupola.hooks import compose
 from cupola.http.forms import FormLimits
-from cupola.middleware import MiddlewareStack, instantiate
+from cupola.middleware import Middleware, MiddlewareStack, instantiate
 from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
 from cupola.scaffold import RouteSpec, Scaffold
@@ -104,6 +104,10 @@ def _walk_blueprint(
 def assemble(app: Cupola) -> Pipeline:
     """Build the pipeline of ``app`` from its current registrations."""
     config = app.config
+    # Middleware of the previous build that registered itself as an extension (sessions)
+    # must not outlive a rebuild that no longer installs it.
+    for key in [key for key, value in app.extensions.items() if isinstance(value, Middleware)]:
+        del app.extensions[key]
     stack = MiddlewareStack(instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware]))
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
 

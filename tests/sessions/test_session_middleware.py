@@ -564,3 +564,18 @@ def test_a_non_string_secret_key_is_a_configuration_error(protocol: str) -> None
         ),
     ):
         client.get("/")
+
+
+def test_removing_the_session_middleware_after_a_build_removes_sessions() -> None:
+    app = Cupola(__name__, config={"SECRET_KEY": "k", "TESTING": True})
+
+    @app.get("/set")
+    def set_value() -> str:
+        session["n"] = 1
+        return "set"
+
+    client = app.test_client()
+    assert "session=" in client.get("/set").headers["set-cookie"]
+    app.config["MIDDLEWARE"] = ["cupola.csrf:CsrfMiddleware"]
+    with pytest.raises(RuntimeError, match="session is not available"):
+        client.get("/set")
