@@ -597,3 +597,27 @@ def test_match_never_fails_unexpectedly(path: str) -> None:
     for candidate in (path, "/" + path):
         with contextlib.suppress(NotFound, MethodNotAllowed, RequestRedirect):
             _ROUND_TRIP.match(candidate, "GET")
+
+
+def test_last_variable_shortcut_agrees_with_the_walk() -> None:
+    router = Router()
+    router.add(Rule("/items/<int:item_id>", endpoint="by_id"))
+    router.add(Rule("/items/<slug>", endpoint="by_slug"))
+    router.add(Rule("/items/new", endpoint="new"))
+    router.add(Rule("/items/<int:item_id>/edit", endpoint="edit"))
+    router.add(Rule("/<name>/<int:n>", endpoint="generic"))
+    router.add(Rule("/pages/<int:n>", endpoint="pages", methods=["POST"]))
+    router.add(Rule("/dated/<int:n>", endpoint="dated", defaults={"v": 1}))
+    assert router.match("/items/3", "GET")[0].endpoint == "by_id"
+    assert router.match("/items/three", "GET")[0].endpoint == "by_slug"
+    assert router.match("/items/new", "GET")[0].endpoint == "new"
+    assert router.match("/items/3/edit", "GET")[0].endpoint == "edit"
+    assert router.match("/other/4", "GET")[0].endpoint == "generic"
+    # A variable that fails its converter falls back to the other branches.
+    assert router.match("/items/4", "GET")[1] == {"item_id": 4}
+    assert router.match("/pages/5", "POST")[0].endpoint == "pages"
+    with pytest.raises(NotFound):
+        router.match("/pages/x", "GET")
+    with pytest.raises(MethodNotAllowed):
+        router.match("/pages/5", "GET")
+    assert router.match("/dated/5", "GET")[1] == {"n": 5, "v": 1}
