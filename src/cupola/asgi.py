@@ -83,7 +83,7 @@ class ASGISource:
         return scope.get("root_path", "")  # type: ignore[no-any-return]  # ASGI str
 
     def body(self, scope: Scope, limit: int | None) -> RequestBody:
-        """The adapter reads the body before the pipeline runs; this is never reached."""
+        """An empty body: the adapter reads every other body before the pipeline runs."""
         return RequestBody.EMPTY
 
 
@@ -193,7 +193,9 @@ class ASGIAdapter:
             content = b""
         elif not has_content_length(pairs):
             pairs.append(("Content-Length", str(len(content))))
-        await send({"type": "http.response.start", "status": status, "headers": _encode(pairs)})
+        known = _ENCODED.get  # PERF: _encode() inlined
+        headers = [known(pair) or _encode_pair(pair) for pair in pairs]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else content})
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
@@ -246,7 +248,6 @@ def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
     except HTTPException as exc:
         request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
         request._reject = exc
-    request._body = RequestBody.EMPTY
     try:
         length, has_body, request._host = check_head(scope)
     except HTTPException as exc:
