@@ -157,8 +157,9 @@ class Pipeline:
 
     # -- the lifecycle, sync ----------------------------------------------------------------
     # NOTE: the lifecycle is written twice, once plain and once with awaits, in the same
-    # shape. Stepping one coroutine for sync routes cost about 2 µs a request (a third of
-    # the budget); Django's handler makes the same trade.
+    # shape. Driving the async one for sync routes would step a coroutine per layer and per
+    # hook, each about 0.26 µs more than a plain call here (a plaintext request is about
+    # 3.5 µs in all); Django's handler makes the same trade.
 
     def run_sync(self, request: Request, route: Route) -> Response:
         """Run the lifecycle of a route whose callables are all sync."""
