@@ -46,6 +46,18 @@ def test_autoescape_in_html_not_in_txt(app: Cupola, client: TestClient, template
     assert client.get("/txt").text == "Hi <script>&"
 
 
+def test_a_text_file_included_from_html_is_escaped_like_its_parent(
+    app: Cupola, client: TestClient, templates: Path
+) -> None:
+    write(templates, "page.html", "<p>{% include 'part.txt' %}</p>")
+    write(templates, "part.txt", "{{ value }}")
+    write(templates, "mail.txt", "{% include 'part.txt' %}")
+    app.get("/html")(lambda: render("page.html", value="<b>"))
+    app.get("/txt")(lambda: render("mail.txt", value="<b>"))
+    assert client.get("/html").text == "<p>&lt;b&gt;</p>"
+    assert client.get("/txt").text == "<b>"
+
+
 def test_template_strings_are_escaped(app: Cupola) -> None:
     with app.app_context():
         assert render_string("{{ v }}", v="<b>") == "&lt;b&gt;"
