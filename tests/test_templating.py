@@ -52,8 +52,8 @@ def test_a_text_file_included_from_html_is_escaped_like_its_parent(
     write(templates, "page.html", "<p>{% include 'part.txt' %}</p>")
     write(templates, "part.txt", "{{ value }}")
     write(templates, "mail.txt", "{% include 'part.txt' %}")
-    app.get("/html")(lambda: render("page.html", value="<b>"))
-    app.get("/txt")(lambda: render("mail.txt", value="<b>"))
+    app.get("/html", endpoint="html")(lambda: render("page.html", value="<b>"))
+    app.get("/txt", endpoint="txt")(lambda: render("mail.txt", value="<b>"))
     assert client.get("/html").text == "<p>&lt;b&gt;</p>"
     assert client.get("/txt").text == "<b>"
 
