@@ -11,7 +11,7 @@ import re
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, formatdate
-from typing import Literal
+from typing import Literal, TypedDict
 
 # RFC 6265 §4.1.1: cookie-name is an RFC 2616 token.
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
@@ -117,6 +117,19 @@ def _normalize_samesite(samesite: str, secure: bool) -> str:
         # Browsers reject SameSite=None without Secure.
         raise ValueError("SameSite='None' requires secure=True.")
     return normalized
+
+
+class CookieOptions(TypedDict, total=False):
+    """The cookie attributes of :func:`dump_cookie`, for APIs that forward them."""
+
+    max_age: int | timedelta | None
+    expires: datetime | float | int | str | None
+    path: str | None
+    domain: str | None
+    secure: bool
+    httponly: bool
+    samesite: Literal["Lax", "Strict", "None"] | None
+    partitioned: bool
 
 
 def dump_cookie(

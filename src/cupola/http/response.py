@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
-from datetime import datetime, timedelta
-from typing import Any, ClassVar, Literal
+from typing import Any, ClassVar, Unpack
 
 from cupola.http import json as jsonlib
-from cupola.http.cookies import dump_cookie
+from cupola.http.cookies import CookieOptions, dump_cookie
 from cupola.http.headers import Headers, HeadersInput
 
 Body = bytes | str
@@ -72,74 +71,25 @@ class Response:
         """The body decoded as UTF-8."""
         return self.body.decode("utf-8", "replace")
 
-    def set_cookie(
-        self,
-        key: str,
-        value: str = "",
-        *,
-        max_age: int | timedelta | None = None,
-        expires: datetime | float | int | str | None = None,
-        path: str | None = "/",
-        domain: str | None = None,
-        secure: bool = False,
-        httponly: bool = False,
-        samesite: Literal["Lax", "Strict", "None"] | None = None,
-        partitioned: bool = False,
-    ) -> None:
+    def set_cookie(self, key: str, value: str = "", **options: Unpack[CookieOptions]) -> None:
         """Add a ``Set-Cookie`` header.
 
         Args:
             key: The cookie name.
             value: The cookie value.
-            max_age: Lifetime in seconds (also sets ``Expires``).
-            expires: An absolute expiry time.
-            path: The path the cookie is sent for.
-            domain: The domain the cookie is sent to; ``None`` means this host only.
-            secure: Send only over HTTPS.
-            httponly: Hide the cookie from JavaScript.
-            samesite: ``"Lax"``, ``"Strict"`` or ``"None"`` (the latter needs ``secure``).
-            partitioned: Add ``Partitioned`` (CHIPS).
+            **options: ``max_age``, ``expires``, ``path`` (default ``"/"``), ``domain``,
+                ``secure``, ``httponly``, ``samesite``, ``partitioned``; see
+                :func:`~cupola.http.cookies.dump_cookie`.
 
         Raises:
             ValueError: For an invalid name, value or attribute combination.
         """
-        self.headers.add(
-            "Set-Cookie",
-            dump_cookie(
-                key,
-                value,
-                max_age=max_age,
-                expires=expires,
-                path=path,
-                domain=domain,
-                secure=secure,
-                httponly=httponly,
-                samesite=samesite,
-                partitioned=partitioned,
-            ),
-        )
+        self.headers.add("Set-Cookie", dump_cookie(key, value, **options))
 
-    def delete_cookie(
-        self,
-        key: str,
-        *,
-        path: str | None = "/",
-        domain: str | None = None,
-        secure: bool = False,
-        httponly: bool = False,
-        samesite: Literal["Lax", "Strict", "None"] | None = None,
-    ) -> None:
-        """Expire a cookie in the client (same ``path``/``domain`` as when it was set)."""
-        self.set_cookie(
-            key,
-            max_age=0,
-            expires=0,
-            path=path,
-            domain=domain,
-            secure=secure,
-            httponly=httponly,
-            samesite=samesite,
-        )
+    def delete_cookie(self, key: str, **options: Unpack[CookieOptions]) -> None:
+        """Expire a cookie in the client; pass the ``path``/``domain`` it was set with."""
+        expired: CookieOptions = {**options, "max_age": 0, "expires": 0}
+        self.set_cookie(key, **expired)
 
 
 class HTMLResponse(Response):
