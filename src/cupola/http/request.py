@@ -19,9 +19,7 @@ from cupola.http.cookies import parse_cookie_header
 from cupola.http.forms import (
     FormLimits,
     UploadFile,
-    form_too_large,
-    parse_multipart,
-    parse_urlencoded,
+    parse_form,
 )
 from cupola.http.headers import Headers
 from cupola.http.hosts import is_valid_host
@@ -37,9 +35,6 @@ if TYPE_CHECKING:
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
-# Shared by requests without a form: immutable, so sharing is safe.
-_NO_FIELDS: ImmutableMultiDict[str] = ImmutableMultiDict()
-_NO_FILES: ImmutableMultiDict[UploadFile] = ImmutableMultiDict()
 
 
 class RequestSource(Protocol):
@@ -395,18 +390,9 @@ class Request:
         return self._json
 
     def _load_form(self) -> None:
-        mimetype, params = parse_options_header(self.content_type)
-        limits = self.app.form_limits
-        if mimetype == "application/x-www-form-urlencoded":
-            body = self._load_body()
-            if limits.max_form_memory_size is not None and body.size > limits.max_form_memory_size:
-                raise form_too_large()
-            # PERF: the body's own bytes, with no stream or copy in between.
-            self._form, self._files = parse_urlencoded(body.read(), limits), _NO_FILES
-        elif mimetype == "multipart/form-data":
-            self._form, self._files = parse_multipart(self.stream, params.get("boundary"), limits)
-        else:  # PERF: a body that holds no form is never read
-            self._form, self._files = _NO_FIELDS, _NO_FILES
+        self._form, self._files = parse_form(
+            self.content_type, self._load_body(), self.app.form_limits
+        )
 
     @property
     def form(self) -> ImmutableMultiDict[str]:
