@@ -430,3 +430,77 @@ def test_host_without_host_header(
     status, body = expected
     assert sent[0]["status"] == status
     assert body in sent[1]["body"]
+
+
+def test_repeated_header_names_with_one_host(app: Cupola, asgi_call: AsgiCall) -> None:
+    @app.get("/")
+    def view(request: Request) -> str:
+        return ",".join(request.headers.getlist("accept"))
+
+    headers = [("accept", "text/html"), ("accept", "application/json")]
+    response = run(asgi_call("GET", b"/", headers=headers))
+    assert response.status == 200
+    assert response.text == "text/html,application/json"
+
+
+def test_second_host_among_repeated_names_is_400(app: Cupola, asgi_call: AsgiCall) -> None:
+    @app.get("/")
+    def view() -> str:
+        return "reached"
+
+    headers = [("accept", "a"), ("accept", "b"), ("host", "other.example")]
+    response = run(asgi_call("GET", b"/", headers=headers))
+    assert response.status == 400
+    assert "more than one Host" in response.text
+
+
+def test_large_head_of_small_headers_is_accepted(app: Cupola, asgi_call: AsgiCall) -> None:
+    @app.get("/")
+    def view(request: Request) -> str:
+        return str(len(request.headers))
+
+    headers = [(f"x-h{n}", "v" * 4000) for n in range(15)]  # 60 KB, each under 8 KiB
+    response = run(asgi_call("GET", b"/", headers=headers))
+    assert response.status == 200
+    assert response.text == "16"
+
+
+def test_repeated_heads_get_their_own_length_and_values(app: Cupola, asgi_call: AsgiCall) -> None:
+    @app.get("/<int:size>")
+    def view(size: int) -> Response:
+        return Response("x" * size, headers={"X-Size": str(size % 2)})
+
+    for size in (1, 3, 4, 10, 11):
+        response = run(asgi_call("GET", f"/{size}".encode()))
+        assert response.headers["Content-Length"] == str(size)
+        assert response.headers["X-Size"] == str(size % 2)
+        assert response.body == b"x" * size
+
+
+def test_a_view_sets_its_own_content_length_once(app: Cupola, asgi_call: AsgiCall) -> None:
+    sent: list[dict[str, Any]] = []
+
+    @app.get("/")
+    def view() -> Response:
+        return Response(b"abc", headers={"Content-Length": "3"})
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "http_version": "1.1",
+        "scheme": "http",
+        "path": "/",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost")],
+    }
+    for _ in range(3):  # the head is cached from the second response on
+        sent.clear()
+        run(app.asgi(scope, receive, send))
+        names = [name.lower() for name, _ in sent[0]["headers"]]
+        assert names.count(b"content-length") == 1

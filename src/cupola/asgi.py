@@ -13,6 +13,7 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
+from itertools import chain
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import unquote_to_bytes
@@ -107,29 +108,30 @@ def check_head(scope: Scope) -> tuple[int | None, bool, str]:
     headers = scope["headers"]
     if len(headers) > MAX_HEADER_COUNT:
         raise RequestHeaderFieldsTooLarge(f"The request has more than {MAX_HEADER_COUNT} headers.")
-    total = 0
-    content_length: bytes | None = None
-    chunked = False
-    hosts: list[str] = []
-    for name, value in headers:
-        size = len(name) + len(value)
-        if size > MAX_HEADER:
-            raise RequestHeaderFieldsTooLarge(f"A request header exceeds {MAX_HEADER} bytes.")
-        total += size
-        if name == b"content-length":
-            content_length = value
-        elif name == b"transfer-encoding":
-            chunked = True
-        elif name == b"host":
-            hosts.append(value.decode("latin-1"))
-    if total > MAX_HEADERS_TOTAL:
-        raise RequestHeaderFieldsTooLarge(f"The request headers exceed {MAX_HEADERS_TOTAL} bytes.")
-    if len(hosts) != 1 or hosts[0] not in VALID_HOSTS:
+    # PERF: sizes are summed and fields looked up in C; per-header work only when needed.
+    total = sum(map(len, chain.from_iterable(headers)))
+    if total > MAX_HEADER:
+        _check_header_sizes(headers, total)
+    fields = dict(headers)
+    raw_host = fields.get(b"host")
+    host = "" if raw_host is None else raw_host.decode("latin-1")
+    if len(fields) != len(headers) or host not in VALID_HOSTS:  # repeated names, new host
+        hosts = [value.decode("latin-1") for name, value in headers if name == b"host"]
         error = host_error(hosts, scope.get("http_version"))
         if error is not None:
             raise error
+    content_length = fields.get(b"content-length")
+    chunked = b"transfer-encoding" in fields
     length = parse_content_length(content_length.decode("latin-1")) if content_length else None
-    return length, chunked or bool(length), hosts[0] if hosts else ""
+    return length, chunked or bool(length), host
+
+
+def _check_header_sizes(headers: list[tuple[bytes, bytes]], total: int) -> None:
+    for name, value in headers:
+        if len(name) + len(value) > MAX_HEADER:
+            raise RequestHeaderFieldsTooLarge(f"A request header exceeds {MAX_HEADER} bytes.")
+    if total > MAX_HEADERS_TOTAL:
+        raise RequestHeaderFieldsTooLarge(f"The request headers exceed {MAX_HEADERS_TOTAL} bytes.")
 
 
 def request_path(scope: Scope) -> str:
@@ -188,13 +190,13 @@ class ASGIAdapter:
         if response.is_streaming:
             await send_stream(cast(StreamingResponse, response), method, send, app)
             return
-        status, pairs, content = response.status, response.headers._list, response.body
+        status, content = response.status, response.body
+        key = tuple(response.headers._list)
+        headers, sized = _HEADS.get(key) or _encode_head(key)
         if status in _NO_BODY_STATUSES:
             content = b""
-        elif not has_content_length(pairs):
-            pairs.append(("Content-Length", str(len(content))))
-        known = _ENCODED.get  # PERF: _encode() inlined
-        headers = [known(pair) or _encode_pair(pair) for pair in pairs]
+        elif not sized:
+            headers = (*headers, (b"Content-Length", b"%d" % len(content)))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else content})
 
@@ -219,22 +221,34 @@ class ASGIAdapter:
                 return
 
 
-# PERF: most response headers repeat on every response (content types, the security
-# headers); their encoded form is kept. Bounded, so one-off values cannot grow it.
-_ENCODED: dict[tuple[str, str], tuple[bytes, bytes]] = {}
-_ENCODED_MAX = 512
+EncodedHeaders = tuple[tuple[bytes, bytes], ...]
+
+# PERF: most response heads repeat exactly (content type, the security headers) and most
+# header pairs repeat; their encoded forms are kept. A head is kept once every pair in it
+# has been seen before, so heads with one-off values (cookies, ETags) do not fill the
+# cache. Both are bounded, so random values cannot grow them.
+_HEADS: dict[tuple[tuple[str, str], ...], tuple[EncodedHeaders, bool]] = {}
+_HEADS_MAX = 256
+_PAIRS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_PAIRS_MAX = 512
 
 
-def _encode(pairs: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
-    known = _ENCODED.get
-    return [known(pair) or _encode_pair(pair) for pair in pairs]
-
-
-def _encode_pair(pair: tuple[str, str]) -> tuple[bytes, bytes]:
-    raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
-    if len(_ENCODED) < _ENCODED_MAX:
-        _ENCODED[pair] = raw
-    return raw
+def _encode_head(pairs: tuple[tuple[str, str], ...]) -> tuple[EncodedHeaders, bool]:
+    """The header pairs encoded as latin-1, and whether one is ``Content-Length``."""
+    seen = True
+    encoded = []
+    for pair in pairs:
+        raw = _PAIRS.get(pair)
+        if raw is None:
+            seen = False
+            raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
+            if len(_PAIRS) < _PAIRS_MAX:
+                _PAIRS[pair] = raw
+        encoded.append(raw)
+    head = (tuple(encoded), has_content_length(pairs))
+    if seen and len(_HEADS) < _HEADS_MAX:
+        _HEADS[pairs] = head
+    return head
 
 
 def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
@@ -260,7 +274,7 @@ async def send_stream(response: StreamingResponse, method: str, send: Send, app:
     """Send a streaming response: the head, then each chunk as it is produced."""
     status = response.status
     start = {"type": "http.response.start", "status": status}
-    await send({**start, "headers": _encode(response.headers._list)})
+    await send({**start, "headers": _encode_head(tuple(response.headers._list))[0]})
     try:
         if method != "HEAD" and status not in _NO_BODY_STATUSES:
             await _stream(response, send, app)

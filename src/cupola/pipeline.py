@@ -282,96 +282,106 @@ class Pipeline:
 
     # -- the lifecycle, async ---------------------------------------------------------------
 
-    async def run_async(self, request: Request, route: Route) -> Response:
-        """Run the lifecycle of a route with ``async def`` parts, on the event loop."""
+    async def run_async(  # noqa: C901  # PERF: the lifecycle inlined in one coroutine
+        self, request: Request, route: Route
+    ) -> Response:
+        """Run the lifecycle of a route with ``async def`` parts, on the event loop.
+
+        The same steps as :meth:`run_sync`, with each callable's result awaited when it is a
+        coroutine.
+        """
+        # PERF: one coroutine for the whole lifecycle: each nested coroutine would add a
+        # frame, a creation and a StopIteration per request.
         token = activate(request)
+        stack = self.middleware
+        response: Response | None = None
         unhandled: BaseException | None = None
+        entered = stack.count  # middleware below this index see process_response
         try:
-            response, unhandled = await self._respond_async(request, route)
+            try:
+                for index, hook in stack.request:
+                    entered = index  # should the hook raise, it was not entered
+                    result = hook(request)
+                    if type(result) is CoroutineType:  # PERF: no helper coroutine per hook
+                        result = await result
+                    if result is not None:
+                        response, entered = _render(to_response(result)), index + 1
+                        break
+                else:
+                    entered = stack.count
+            except Exception as exc:
+                # Outside the view phase only the app's own handlers apply.
+                response, unhandled = await self._handle_exception_async(self.unmatched, exc)
+            if response is None:
+                try:
+                    result = None
+                    if route is not self.unmatched:
+                        for view_hook in stack.view:
+                            result = view_hook(request, route.view, request.view_args)
+                            if type(result) is CoroutineType:
+                                result = await result
+                            if result is not None:
+                                break
+                    if result is None:
+                        for before in route.hooks.before:
+                            result = before()
+                            if type(result) is CoroutineType:
+                                result = await result
+                            if result is not None:
+                                break
+                        else:
+                            if route is self.unmatched:
+                                raise request._reject  # type: ignore[misc]  # set when unmatched
+                            result = await self._call_view(request, route)
+                    response = to_response(result)
+                except Exception as exc:
+                    response, unhandled = await self._exception_phase_async(request, route, exc)
+                try:
+                    if isinstance(response, TemplateResponse):
+                        response, failed = await self._render_async(request, route, response)
+                        unhandled = unhandled or failed
+                    for after in route.hooks.after:
+                        response = await _resolve(after(response))
+                except Exception as exc:
+                    response, unhandled = await self._handle_exception_async(route, exc)
+            try:
+                for index, hook in stack.response:
+                    if index < entered:
+                        response = hook(request, response)
+                        if type(response) is CoroutineType:
+                            response = await response
+            except Exception as exc:
+                response, unhandled = await self._handle_exception_async(self.unmatched, exc)
+            # NOTE: a TemplateResponse from an error handler outside the view phase is
+            # rendered here; it must never go out with an empty body.
+            if isinstance(response, TemplateResponse):
+                response.render()
             return response
         except BaseException as exc:
             unhandled = exc
             raise
         finally:
-            for hook in route.hooks.teardown:
+            for teardown in route.hooks.teardown:
                 try:
-                    await _resolve(hook(unhandled))
+                    await _resolve(teardown(unhandled))
                 except Exception:
                     logger.exception("Error in a teardown_request hook")
             deactivate(token)
             if request._body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
-    async def _respond_async(  # noqa: C901  # PERF: awaits inlined, see _resolve
-        self, request: Request, route: Route
-    ) -> tuple[Response, BaseException | None]:
-        stack = self.middleware
-        response: Response | None = None
-        unhandled: BaseException | None = None
-        entered = stack.count
-        try:
-            for index, hook in stack.request:
-                entered = index
-                result = hook(request)
-                if type(result) is CoroutineType:  # PERF: no helper coroutine per hook
-                    result = await result
-                if result is not None:
-                    response, entered = _render(to_response(result)), index + 1
-                    break
-            else:
-                entered = stack.count
-        except Exception as exc:
-            response, unhandled = await self._handle_exception_async(self.unmatched, exc)
-        if response is None:
-            try:
-                response = to_response(await self._call_view_async(request, route))
-            except Exception as exc:
-                response, unhandled = await self._exception_phase_async(request, route, exc)
-            try:
-                if isinstance(response, TemplateResponse):
-                    response, failed = await self._render_async(request, route, response)
-                    unhandled = unhandled or failed
-                for after in route.hooks.after:
-                    response = await _resolve(after(response))
-            except Exception as exc:
-                response, unhandled = await self._handle_exception_async(route, exc)
-        try:
-            for index, hook in stack.response:
-                if index < entered:
-                    response = hook(request, response)
-                    if type(response) is CoroutineType:
-                        response = await response
-        except Exception as exc:
-            response, unhandled = await self._handle_exception_async(self.unmatched, exc)
-        # NOTE: a TemplateResponse from an error handler outside the view phase is rendered
-        # here; it must never go out with an empty body.
-        if isinstance(response, TemplateResponse):  # PERF: inline, no call per request
-            response.render()
-        return response, unhandled
+    def _call_view(self, request: Request, route: Route) -> Awaitable[Any]:
+        """The view's awaitable result; a sync view runs in a worker thread.
 
-    async def _call_view_async(self, request: Request, route: Route) -> Any:
-        if route is not self.unmatched:
-            for hook in self.middleware.view:
-                result = hook(request, route.view, request.view_args)
-                if type(result) is CoroutineType:
-                    result = await result
-                if result is not None:
-                    return result
-        for before in route.hooks.before:
-            result = await _resolve(before())
-            if result is not None:
-                return result
-        if route is self.unmatched:
-            raise request._reject  # type: ignore[misc]  # set whenever route is unmatched
+        A sync view never blocks the loop, even in a route made async by its hooks.
+        """
         kwargs = request.view_args
         if route.pass_request:
             kwargs = {"request": request, **kwargs}
-        if not route.view_is_async:
-            # A sync view never blocks the loop, even in a route made async by its hooks.
-            loop = asyncio.get_running_loop()
-            call = partial(contextvars.copy_context().run, partial(route.view, **kwargs))
-            return await loop.run_in_executor(self.executor, call)
-        return await route.view(**kwargs)
+        if route.view_is_async:
+            return route.view(**kwargs)  # type: ignore[no-any-return]  # a coroutine
+        call = partial(contextvars.copy_context().run, partial(route.view, **kwargs))
+        return asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     async def _render_async(
         self, request: Request, route: Route, response: Response

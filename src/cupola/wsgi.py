@@ -36,7 +36,7 @@ def status_line(code: int) -> str:
     return STATUS_LINES.get(code) or f"{code} Unknown"
 
 
-def has_content_length(pairs: list[tuple[str, str]]) -> bool:
+def has_content_length(pairs: Iterable[tuple[str, str]]) -> bool:
     """Whether ``pairs`` already carry a ``Content-Length`` header."""
     # PERF: a plain loop (not any() over a generator); the length test skips lower().
     for name, _ in pairs:  # noqa: SIM110
