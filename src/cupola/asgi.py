@@ -25,10 +25,11 @@ from cupola.exceptions import (
     URITooLong,
 )
 from cupola.http.body import RequestBody, parse_content_length, read_messages
+from cupola.http.heads import HEADS, work_out
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
 from cupola.http.response import StreamingResponse
-from cupola.wsgi import _NO_BODY_STATUSES, has_content_length
+from cupola.wsgi import _NO_BODY_STATUSES
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -192,7 +193,7 @@ class ASGIAdapter:
             return
         status, content = response.status, response.body
         key = tuple(response.headers._list)
-        headers, sized = _HEADS.get(key) or _encode_head(key)
+        headers, sized = HEADS.get(key) or work_out(key)
         if status in _NO_BODY_STATUSES:
             content = b""
         elif not sized:
@@ -221,44 +222,18 @@ class ASGIAdapter:
                 return
 
 
-EncodedHeaders = tuple[tuple[bytes, bytes], ...]
-
-# PERF: most response heads repeat exactly (content type, the security headers) and most
-# header pairs repeat; their encoded forms are kept. A head is kept once every pair in it
-# has been seen before, so heads with one-off values (cookies, ETags) do not fill the
-# cache. Both are bounded, so random values cannot grow them.
-_HEADS: dict[tuple[tuple[str, str], ...], tuple[EncodedHeaders, bool]] = {}
-_HEADS_MAX = 256
-_PAIRS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
-_PAIRS_MAX = 512
-
-
-def _encode_head(pairs: tuple[tuple[str, str], ...]) -> tuple[EncodedHeaders, bool]:
-    """The header pairs encoded as latin-1, and whether one is ``Content-Length``."""
-    seen = True
-    encoded = []
-    for pair in pairs:
-        raw = _PAIRS.get(pair)
-        if raw is None:
-            seen = False
-            raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
-            if len(_PAIRS) < _PAIRS_MAX:
-                _PAIRS[pair] = raw
-        encoded.append(raw)
-    head = (tuple(encoded), has_content_length(pairs))
-    if seen and len(_HEADS) < _HEADS_MAX:
-        _HEADS[pairs] = head
-    return head
-
-
 def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
     """The request for an HTTP scope, with its declared length and whether a body follows.
 
     A path or head the adapter refuses is recorded on the request (``_reject``) so that the
     pipeline answers it like any other error; its body is then never read.
     """
+    path = scope["path"]
+    raw = scope.get("raw_path")
     try:
-        request = Request(app, scope["method"], request_path(scope), scope, ASGI_SOURCE)
+        if (raw and b"%" in raw) or scope.get("root_path"):  # PERF: else the path is as given
+            path = request_path(scope)
+        request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
     except HTTPException as exc:
         request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
         request._reject = exc
@@ -274,7 +249,7 @@ async def send_stream(response: StreamingResponse, method: str, send: Send, app:
     """Send a streaming response: the head, then each chunk as it is produced."""
     status = response.status
     start = {"type": "http.response.start", "status": status}
-    await send({**start, "headers": _encode_head(tuple(response.headers._list))[0]})
+    await send({**start, "headers": work_out(tuple(response.headers._list))[0]})
     try:
         if method != "HEAD" and status not in _NO_BODY_STATUSES:
             await _stream(response, send, app)

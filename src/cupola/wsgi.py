@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.concurrency import run_coroutine
 from cupola.exceptions import BadRequest
 from cupola.http.body import RequestBody, parse_content_length, read_stream
+from cupola.http.heads import HEADS, work_out
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
 from cupola.http.response import Response, StreamingResponse
@@ -34,15 +35,6 @@ _NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 def status_line(code: int) -> str:
     """The status line for ``code``, e.g. ``"404 Not Found"``."""
     return STATUS_LINES.get(code) or f"{code} Unknown"
-
-
-def has_content_length(pairs: Iterable[tuple[str, str]]) -> bool:
-    """Whether ``pairs`` already carry a ``Content-Length`` header."""
-    # PERF: a plain loop (not any() over a generator); the length test skips lower().
-    for name, _ in pairs:  # noqa: SIM110
-        if len(name) == 14 and name.lower() == "content-length":
-            return True
-    return False
 
 
 class WSGISource:
@@ -155,11 +147,8 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
     if status in _NO_BODY_STATUSES:
         body = b""
     else:
-        # PERF: has_content_length() inlined; the length test skips nearly every lower().
-        for name, _ in headers:
-            if len(name) == 14 and name.lower() == "content-length":
-                break
-        else:
+        key = tuple(headers)
+        if not (HEADS.get(key) or work_out(key))[1]:
             headers.append(("Content-Length", str(len(body))))
     start_response(STATUS_LINES.get(status) or status_line(status), headers)
     return () if method == "HEAD" else (body,)

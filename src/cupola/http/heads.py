@@ -1,0 +1,50 @@
+"""Response heads as the adapters send them, worked out once for heads that repeat.
+
+Most responses of an app repeat their head exactly (the content type, the security
+headers); only ``Content-Length`` differs, and the adapters add it. A head's latin-1
+encoding (for ASGI) and whether it already names a ``Content-Length`` are kept in
+:data:`HEADS`, keyed by the head's pairs as a tuple. A head is kept once each of its pairs
+has been seen before, so heads with one-off values (cookies, ETags) do not fill it, and
+both caches are bounded, so random values cannot grow them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+Pairs = tuple[tuple[str, str], ...]
+EncodedPairs = tuple[tuple[bytes, bytes], ...]
+Head = tuple[EncodedPairs, bool]
+
+#: Heads seen repeatedly: their encoded pairs and whether one is ``Content-Length``.
+HEADS: dict[Pairs, Head] = {}
+_HEADS_MAX = 256
+_PAIRS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
+_PAIRS_MAX = 512
+
+
+def has_content_length(pairs: Iterable[tuple[str, str]]) -> bool:
+    """Whether ``pairs`` already carry a ``Content-Length`` header."""
+    # PERF: a plain loop (not any() over a generator); the length test skips lower().
+    for name, _ in pairs:  # noqa: SIM110
+        if len(name) == 14 and name.lower() == "content-length":
+            return True
+    return False
+
+
+def work_out(pairs: Pairs) -> Head:
+    """Encode a head and note its ``Content-Length``; look in :data:`HEADS` first."""
+    seen = True
+    encoded = []
+    for pair in pairs:
+        raw = _PAIRS.get(pair)
+        if raw is None:
+            seen = False
+            raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
+            if len(_PAIRS) < _PAIRS_MAX:
+                _PAIRS[pair] = raw
+        encoded.append(raw)
+    head = (tuple(encoded), has_content_length(pairs))
+    if seen and len(HEADS) < _HEADS_MAX:
+        HEADS[pairs] = head
+    return head
