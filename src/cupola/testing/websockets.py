@@ -143,8 +143,9 @@ class WebSocketTestSession:
         """
         message = self._get()
         if message["type"] == "websocket.close":
-            self._closed = True
-            raise WebSocketDisconnect(message.get("code", 1000), message.get("reason") or "")
+            code, reason = message.get("code", 1000), message.get("reason") or ""
+            self.close(code, reason)  # answer the closing handshake, as a browser does
+            raise WebSocketDisconnect(code, reason)
         return message
 
     def receive_text(self) -> str:
