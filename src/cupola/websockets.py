@@ -190,6 +190,13 @@ class WebSocket:
             self._user = auth.user_for_session(self.session)
         return self._user
 
+    @property
+    def close_code(self) -> int | None:
+        """The code the connection closed with, or ``None`` while it is open."""
+        if WebSocketState.DISCONNECTED in (self.client_state, self.application_state):
+            return self._closed[0]
+        return None
+
     # -- opening and closing --------------------------------------------------------------
 
     async def accept(

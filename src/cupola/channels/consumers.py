@@ -170,9 +170,10 @@ class WebSocketConsumer:
             for group in self.groups:
                 await self.group_add(group)
             await self.connect()
-            code = NORMAL_CLOSURE
             if ws.application_state is WebSocketState.CONNECTED:
                 code = await self._dispatch()
+            else:  # refused, or closed in connect()
+                code = ws.close_code or NORMAL_CLOSURE
         except WebSocketDisconnect as exc:
             code = exc.code
         finally:
