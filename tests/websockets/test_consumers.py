@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -240,3 +241,66 @@ def test_the_handler_keeps_the_consumer_name(app: Cupola) -> None:
     (rule,) = list(app.iter_rules())
     assert rule.endpoint == "Chat"
     assert rule.target.view.consumer_class is Chat
+
+
+def test_leaving_groups_explicitly_and_reading_the_user(
+    app: Cupola, client: TestClient, layer: RecordingLayer
+) -> None:
+    class Auth:
+        def user_for_session(self, current: Any) -> str:
+            return "ada"
+
+    app.extensions["cupola.auth"] = Auth()
+
+    class Visitor(JsonWebSocketConsumer):
+        groups = ("a", "b")
+
+        async def receive_json(self, content: Any) -> None:
+            await self.group_discard("a")
+            await self.send_json({"user": self.user, "a": sorted(layer.members["a"])})
+
+    app.add_websocket_route("/visit", Visitor)
+    with client.websocket_connect("/visit") as ws:
+        ws.send_json("leave a")
+        assert ws.receive_json() == {"user": "ada", "a": []}
+    assert layer.members == {"a": set(), "b": set()}
+
+
+def test_a_failing_group_discard_is_logged_and_the_rest_still_leave(
+    app: Cupola, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Flaky(RecordingLayer):
+        async def group_discard(self, group: str, channel: str) -> None:
+            if group == "a":
+                raise ConnectionError("layer down")
+            await super().group_discard(group, channel)
+
+    app.config["CHANNEL_LAYER"] = flaky = Flaky()
+
+    class Member(WebSocketConsumer):
+        groups = ("a", "b")
+
+    app.add_websocket_route("/member", Member)
+    with caplog.at_level(logging.ERROR), client.websocket_connect("/member"):
+        pass
+    assert "Could not leave the group 'a'" in caplog.text
+    assert flaky.members == {"a": {next(iter(flaky.members["a"]))}, "b": set()}
+
+
+def test_a_client_gone_during_connect_is_a_disconnect(app: Cupola, client: TestClient) -> None:
+    codes: list[int] = []
+
+    class Greeter(WebSocketConsumer):
+        async def connect(self) -> None:
+            await self.accept()
+            while True:  # the client leaves; sending then raises WebSocketDisconnect
+                await self.send(text="hello")
+                await asyncio.sleep(0.005)
+
+        async def disconnect(self, code: int) -> None:
+            codes.append(code)
+
+    app.add_websocket_route("/greeter", Greeter)
+    with client.websocket_connect("/greeter") as ws:
+        assert ws.receive_text() == "hello"
+    assert codes == [1006]

@@ -216,3 +216,20 @@ def test_user_comes_from_the_auth_extension_once(
     with client.websocket_connect("/user") as ws:
         assert ws.receive_json() == ["ada", "ada"]
     assert len(looked_up) == 1
+
+
+def test_a_default_port_in_the_host_matches_an_origin_without_it(client: TestClient) -> None:
+    assert status_of(client, Host="localhost:80", Origin="http://localhost") == 101
+    assert status_of(client, Host="localhost:443", Origin="https://localhost") == 101
+    assert status_of(client, Host="localhost:8000", Origin="http://localhost:8000") == 101
+
+
+def test_a_handshake_error_is_logged_and_refused_with_500(
+    app: Cupola, client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.config.update(SECRET_KEY=None, SESSION_BACKEND="memory://")
+    client.cookies.set("session", "some-id")
+    with caplog.at_level("ERROR", logger="cupola.websockets"):
+        assert status_of(client) == 500
+    assert "Error during the WebSocket handshake for '/ws'" in caplog.text
+    assert "Sessions need a SECRET_KEY" in caplog.text

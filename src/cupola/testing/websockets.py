@@ -75,7 +75,8 @@ class WebSocketTestSession:
         self.accept_headers: list[tuple[bytes, bytes]] = []
         self._loop = client._event_loop()
         self._scope = _scope(client, path, headers, subprotocols)
-        self._to_app: asyncio.Queue[dict[str, Any]] | None = None
+        # NOTE: an asyncio.Queue binds to a loop on first use, not here (Python 3.10+).
+        self._to_app: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
         self._from_app: queue.Queue[dict[str, Any]] = queue.Queue()
         self._task: Future[None] | None = None
         self._app = client.app.asgi
@@ -92,11 +93,12 @@ class WebSocketTestSession:
             self.accept_headers = list(message.get("headers") or [])
             return self
         self._closed = True
+        body = self._denial_body() if message["type"] == "websocket.http.response.start" else b""
         self._finish()
         if message["type"] == "websocket.close":
             raise WebSocketRejected(403)
         if message["type"] == "websocket.http.response.start":
-            raise WebSocketRejected(message["status"], self._denial_body())
+            raise WebSocketRejected(message["status"], body)
         raise RuntimeError(f"The app answered the handshake with {message['type']!r}.")
 
     def __exit__(
@@ -183,7 +185,6 @@ class WebSocketTestSession:
     # -- the app's side ---------------------------------------------------------------------
 
     async def _serve(self) -> None:
-        self._to_app = asyncio.Queue()
         try:
             await self._app(self._scope, self._to_app.get, self._send)
         finally:
@@ -197,12 +198,7 @@ class WebSocketTestSession:
         self._from_app.put(dict(message))
 
     def _put(self, message: dict[str, Any]) -> None:
-        async def put() -> None:
-            while self._to_app is None:  # the app task has not started yet
-                await asyncio.sleep(0)
-            await self._to_app.put(message)
-
-        asyncio.run_coroutine_threadsafe(put(), self._loop).result(self.timeout)
+        self._loop.call_soon_threadsafe(self._to_app.put_nowait, message)
 
     def _get(self) -> dict[str, Any]:
         try:
@@ -212,16 +208,14 @@ class WebSocketTestSession:
                 f"The app sent nothing within {self.timeout} s (websocket_connect(timeout=…))."
             ) from None
         if message["type"] == "cupola.test.finished":
-            self._raise_app_error()
+            self._finish()  # re-raises what escaped the app
             raise RuntimeError("The app ended the connection without closing it.")
         return message
 
     def _denial_body(self) -> bytes:
         body = b""
         while True:
-            message = self._from_app.get(timeout=self.timeout)
-            if message["type"] != "websocket.http.response.body":
-                return body
+            message = self._get()  # websocket.http.response.body
             body += bytes(message.get("body", b""))
             if not message.get("more_body"):
                 return body
@@ -237,10 +231,6 @@ class WebSocketTestSession:
             raise TimeoutError(
                 f"The WebSocket handler did not end within {self.timeout} s of the close."
             ) from None
-
-    def _raise_app_error(self) -> None:
-        if self._task is not None and self._task.done():
-            self._task.result()
 
 
 def _scope(
