@@ -10,6 +10,7 @@ session from its cookie, then runs the handler with a :class:`WebSocket`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -223,7 +224,9 @@ class WebSocket:
             )
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
-        await self._send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": raw})
+        await self._transmit(
+            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": raw}
+        )
         self.application_state = WebSocketState.CONNECTED
         self.accepted_subprotocol = subprotocol
 
@@ -236,7 +239,8 @@ class WebSocket:
             return
         self.application_state = WebSocketState.DISCONNECTED
         self._closed = (code, reason)
-        await self._send({"type": "websocket.close", "code": code, "reason": reason})
+        with contextlib.suppress(WebSocketDisconnect):  # the client is gone already
+            await self._transmit({"type": "websocket.close", "code": code, "reason": reason})
 
     # -- receiving ------------------------------------------------------------------------
 
@@ -298,6 +302,7 @@ class WebSocket:
         try:
             return jsonlib.loads(data if data is not None else message.get("bytes") or b"")
         except BadRequest as exc:
+            # NOTE: the JSON decoder speaks of "the JSON body"; here it is a message.
             await self._refuse(INVALID_PAYLOAD, exc.description.replace("body", "message"))
 
     def iter_text(self) -> AsyncIterator[str]:
@@ -353,6 +358,9 @@ class WebSocket:
             raise RuntimeError("Call await ws.accept() before sending messages.")
         if state is WebSocketState.DISCONNECTED:
             raise WebSocketDisconnect(*self._closed)
+        await self._transmit(message)
+
+    async def _transmit(self, message: dict[str, Any]) -> None:
         try:
             await self._send(message)
         except OSError as exc:  # servers report a vanished client this way (ASGI 2.4)
@@ -513,6 +521,11 @@ async def _run(ws: WebSocket, route: Route) -> None:
 
 
 async def _deny(scope: Scope, send: Send, status: int, text: str) -> None:
+    with contextlib.suppress(OSError):  # a client gone before the answer needs none
+        await _send_denial(scope, send, status, text)
+
+
+async def _send_denial(scope: Scope, send: Send, status: int, text: str) -> None:
     if _DENIAL not in (scope.get("extensions") or {}):
         await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": ""})
         return
