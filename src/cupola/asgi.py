@@ -162,13 +162,15 @@ class ASGIAdapter:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Handle one ASGI connection (HTTP request or lifespan)."""
+        """Handle one ASGI connection (HTTP request, WebSocket or lifespan)."""
         kind = scope["type"]
         if kind != "http":
             if kind == "lifespan":
                 await self._lifespan(receive, send)
             elif kind == "websocket":
-                await send({"type": "websocket.close", "code": 1008})
+                from cupola.websockets import serve_websocket  # it imports this module
+
+                await serve_websocket(self.app, scope, receive, send)
             return
         # PERF: HTTP is handled inline, and a complete response is sent inline: two
         # coroutines fewer per request.

@@ -1858,3 +1858,88 @@ def test_documented_session_errors(protocol: str) -> None:
     with bare.test_client(protocol) as client, pytest.raises(RuntimeError) as missing:
         client.get("/tags")
     assert f"RuntimeError: {missing.value}" in text
+
+
+# -- websockets ---------------------------------------------------------------------------
+
+
+@exercises("websockets/echo.py")
+def test_websockets_echo(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("websockets/echo.py")
+    with client.websocket_connect("/ws/echo") as ws:
+        ws.send_text("hello")
+        assert ws.receive_text() == "hello"
+    with client.websocket_connect("/ws/sum") as ws:
+        ws.send_json([1, 2])
+        assert ws.receive_json() == {"total": 3}
+        ws.send_json([10])
+        assert ws.receive_json() == {"total": 13}
+    assert client.get("/ws/echo").status_code == 426
+
+
+@exercises("websockets/rooms.py")
+def test_websockets_rooms(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.websockets import WebSocketDisconnect
+
+    client = client_for("websockets/rooms.py")
+    assert client.get("/books/7").json() == {"feed": "ws://localhost/live/books/7"}
+    with client.websocket_connect("/live/books/7?format=long", subprotocols=["feed.v1"]) as ws:
+        assert ws.accepted_subprotocol == "feed.v1"
+        assert ws.receive_json() == {"book": 7, "format": "long"}
+        ws.send_text("next")
+        assert ws.receive_json() == {"book": 7, "command": "next"}
+        ws.send_text("stop")
+        with pytest.raises(WebSocketDisconnect) as info:
+            ws.receive_json()
+    assert (info.value.code, info.value.reason) == (4000, "stopped by the client")
+    with client.websocket_connect("/live/books/8") as ws:
+        assert ws.receive_json() == {"book": 8, "format": "short"}
+
+
+@exercises("websockets/chat.py")
+def test_websockets_chat(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("websockets/chat.py")
+    with (
+        client.websocket_connect("/ws/chat/lobby") as alice,
+        client.websocket_connect("/ws/chat/lobby") as bob,
+        client.websocket_connect("/ws/chat/other", timeout=0.2) as carol,
+    ):
+        alice.send_json({"text": "hi"})
+        assert alice.receive_json() == bob.receive_json() == {"text": "hi"}
+        bob.send_json({"text": "x" * 600})
+        assert len(alice.receive_json()["text"]) == 500
+        with pytest.raises(TimeoutError):
+            carol.receive_json()
+
+
+@exercises("websockets/security.py")
+def test_websockets_security(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.testing import WebSocketRejected
+
+    client = client_for("websockets/security.py", base_url="https://books.example.com")
+    own, trusted = "https://books.example.com", "https://www.example.com"
+    with client.websocket_connect("/ws/whoami", headers={"Origin": own}) as ws:
+        assert ws.receive_json() == {"reader": None}
+    response = client.post("/login", data={"name": "ada"}, headers={"Origin": own})
+    assert response.json() == {"reader": "ada"}
+    for origin in (own, trusted):
+        with client.websocket_connect("/ws/whoami", headers={"Origin": origin}) as ws:
+            assert ws.receive_json() == {"reader": "ada"}
+    with pytest.raises(WebSocketRejected) as info:
+        client.websocket_connect(
+            "/ws/whoami", headers={"Origin": "https://evil.example"}
+        ).__enter__()
+    assert info.value.status == 403
+    with pytest.raises(WebSocketRejected) as info:
+        client.websocket_connect("/ws/whoami", headers={"Host": "other.example"}).__enter__()
+    assert info.value.status == 400
+
+
+@exercises("websockets/testing.py")
+def test_websockets_testing(client_for: Callable[[str], TestClient]) -> None:
+    module = load("websockets/testing.py")
+    with module.app.test_client() as client:
+        module.test_echo(client)
+        module.test_the_app_closes(client)
+        module.test_a_foreign_page_is_refused(client)
+    client_for("websockets/testing.py")  # and its app runs under both protocols
