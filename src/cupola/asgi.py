@@ -206,6 +206,10 @@ class ASGIAdapter:
             message = await receive()
             phase = message["type"].rpartition(".")[2]  # "startup" or "shutdown"
             funcs = app.startup_funcs if phase == "startup" else app.shutdown_funcs
+            if phase == "startup":
+                # NOTE: broadcast() from a sync view (a worker thread) hands its message to
+                # this loop; recorded once here, never per request.
+                app.extensions["cupola.event_loop"] = asyncio.get_running_loop()
             try:
                 with app.app_context():  # current_app and g work in these functions
                     for func in funcs:

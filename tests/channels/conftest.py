@@ -56,7 +56,7 @@ def redis_prefix(redis_url: str) -> Any:
     client.close()
 
 
-@pytest.fixture(params=["memory"])
+@pytest.fixture(params=["memory", "redis"])
 def backend(request: pytest.FixtureRequest) -> str:
     """The layer backend of the test."""
     return str(request.param)

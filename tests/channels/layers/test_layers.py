@@ -117,11 +117,15 @@ def test_full_channel_drops_the_oldest(
     run_layer: RunLayer, caplog: pytest.LogCaptureFixture
 ) -> None:
     async def main(layer: ChannelLayer) -> list[int]:
-        channel = await layer.new_channel()
+        channel, marker = await layer.new_channel(), await layer.new_channel()
         await layer.group_add("room", channel)
         for n in range(5):
             await layer.group_send("room", {"type": "n", "n": n})
         await layer.send(channel, {"type": "n", "n": 5})
+        # Both channels are served by one inbox, in order: once the marker is here, every
+        # message above has reached the full channel.
+        await layer.send(marker, {"type": "marker"})
+        await receive_soon(layer, marker)
         got = [(await receive_soon(layer, channel))["n"] for _ in range(3)]
         assert await nothing_on(layer, channel)
         return got
