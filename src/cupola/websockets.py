@@ -24,6 +24,7 @@ from cupola.exceptions import BadRequest, Forbidden, HTTPException, NotFound
 from cupola.http import json as jsonlib
 from cupola.http.request import Request
 from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
+from cupola.security.proxies import ProxyHeadersMiddleware
 from cupola.sessions.cookie import CookieBackend
 
 if TYPE_CHECKING:
@@ -396,9 +397,16 @@ class HandshakePolicy:
     Args:
         config: The app's configuration (``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``,
             ``WEBSOCKET_MAX_MESSAGE_SIZE``).
+        pipeline: The built pipeline; its proxy headers middleware, when installed and
+            ``TRUSTED_PROXIES`` is set, also reads the handshake's ``X-Forwarded-*``.
     """
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], pipeline: Pipeline) -> None:
+        self.proxies = [
+            hook
+            for _, hook in pipeline.middleware.request
+            if isinstance(getattr(hook, "__self__", None), ProxyHeadersMiddleware)
+        ]
         self.hosts = HostPatterns(allowed_hosts(config))
         self.origins = TrustedOrigins(config.get("CSRF_TRUSTED_ORIGINS") or ())
         limit = config.get("WEBSOCKET_MAX_MESSAGE_SIZE")
@@ -416,6 +424,8 @@ class HandshakePolicy:
             BadRequest: When the host is not in ``ALLOWED_HOSTS``, as over HTTP.
             Forbidden: When the origin is opaque (``null``), foreign, or malformed.
         """
+        for read_forwarded in self.proxies:
+            read_forwarded(request)
         host = request.host
         name = host_name(host)
         if not self.hosts.matches(name):
@@ -461,7 +471,7 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
     policy = _POLICIES.get(pipeline)
     try:
         if policy is None:
-            policy = _POLICIES[pipeline] = HandshakePolicy(app.config)
+            policy = _POLICIES[pipeline] = HandshakePolicy(app.config, pipeline)
         request, route = _handshake(app, pipeline, scope)
         policy.check(request)
         await _load_session(request, pipeline)
