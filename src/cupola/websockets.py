@@ -48,6 +48,7 @@ INVALID_PAYLOAD = 1007
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 INTERNAL_ERROR = 1011
+MAX_REASON = 123  # bytes of close reason a close frame holds (RFC 6455 §5.5)
 
 _DENIAL = "websocket.http.response"  # the ASGI extension for an HTTP answer to a handshake
 _UNSET: Any = object()
@@ -234,10 +235,12 @@ class WebSocket:
     async def close(self, code: int = NORMAL_CLOSURE, reason: str = "") -> None:
         """Close the connection; a no-op once it is closed.
 
-        Before :meth:`accept`, this refuses the handshake (the client gets 403).
+        Before :meth:`accept`, this refuses the handshake (the client gets 403). A reason
+        longer than the 123 bytes a close frame holds (RFC 6455 §5.5) is shortened.
         """
         if self.application_state is WebSocketState.DISCONNECTED:
             return
+        reason = reason.encode()[:MAX_REASON].decode("utf-8", "ignore")
         self.application_state = WebSocketState.DISCONNECTED
         self._closed = (code, reason)
         with contextlib.suppress(WebSocketDisconnect):  # the client is gone already
