@@ -297,6 +297,10 @@ class RedisChannelLayer(ChannelLayer):
             elif loop.is_running():
                 future = asyncio.run_coroutine_threadsafe(self._close_state(state), loop)
                 await asyncio.wrap_future(future)
+            elif not loop.is_closed():
+                # An idle loop, e.g. the one that runs async views under WSGI between
+                # requests: run it in a worker thread just long enough to close its pool.
+                await asyncio.to_thread(loop.run_until_complete, self._close_state(state))
 
     async def _close_state(self, state: _LoopState) -> None:
         reader = state.reader
