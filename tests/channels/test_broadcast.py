@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from cupola import Cupola
-from cupola.http.request import Request
 from cupola.channels import (
     InMemoryChannelLayer,
     JsonWebSocketConsumer,
@@ -18,6 +17,7 @@ from cupola.channels import (
     broadcast,
     get_channel_layer,
 )
+from cupola.http.request import Request
 from cupola.testing import TestClient
 
 
