@@ -10,6 +10,7 @@ session from its cookie, then runs the handler with a :class:`WebSocket`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
@@ -23,6 +24,7 @@ from cupola.exceptions import BadRequest, Forbidden, HTTPException, NotFound
 from cupola.http import json as jsonlib
 from cupola.http.request import Request
 from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
+from cupola.security.proxies import ProxyHeadersMiddleware
 from cupola.sessions.cookie import CookieBackend
 
 if TYPE_CHECKING:
@@ -46,6 +48,7 @@ INVALID_PAYLOAD = 1007
 POLICY_VIOLATION = 1008
 MESSAGE_TOO_BIG = 1009
 INTERNAL_ERROR = 1011
+MAX_REASON = 123  # bytes of close reason a close frame holds (RFC 6455 §5.5)
 
 _DENIAL = "websocket.http.response"  # the ASGI extension for an HTTP answer to a handshake
 _UNSET: Any = object()
@@ -223,20 +226,25 @@ class WebSocket:
             )
         pairs = list(headers.items()) if isinstance(headers, Mapping) else list(headers or ())
         raw = [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in pairs]
-        await self._send({"type": "websocket.accept", "subprotocol": subprotocol, "headers": raw})
+        await self._transmit(
+            {"type": "websocket.accept", "subprotocol": subprotocol, "headers": raw}
+        )
         self.application_state = WebSocketState.CONNECTED
         self.accepted_subprotocol = subprotocol
 
     async def close(self, code: int = NORMAL_CLOSURE, reason: str = "") -> None:
         """Close the connection; a no-op once it is closed.
 
-        Before :meth:`accept`, this refuses the handshake (the client gets 403).
+        Before :meth:`accept`, this refuses the handshake (the client gets 403). A reason
+        longer than the 123 bytes a close frame holds (RFC 6455 §5.5) is shortened.
         """
         if self.application_state is WebSocketState.DISCONNECTED:
             return
+        reason = reason.encode()[:MAX_REASON].decode("utf-8", "ignore")
         self.application_state = WebSocketState.DISCONNECTED
         self._closed = (code, reason)
-        await self._send({"type": "websocket.close", "code": code, "reason": reason})
+        with contextlib.suppress(WebSocketDisconnect):  # the client is gone already
+            await self._transmit({"type": "websocket.close", "code": code, "reason": reason})
 
     # -- receiving ------------------------------------------------------------------------
 
@@ -298,6 +306,7 @@ class WebSocket:
         try:
             return jsonlib.loads(data if data is not None else message.get("bytes") or b"")
         except BadRequest as exc:
+            # NOTE: the JSON decoder speaks of "the JSON body"; here it is a message.
             await self._refuse(INVALID_PAYLOAD, exc.description.replace("body", "message"))
 
     def iter_text(self) -> AsyncIterator[str]:
@@ -353,6 +362,9 @@ class WebSocket:
             raise RuntimeError("Call await ws.accept() before sending messages.")
         if state is WebSocketState.DISCONNECTED:
             raise WebSocketDisconnect(*self._closed)
+        await self._transmit(message)
+
+    async def _transmit(self, message: dict[str, Any]) -> None:
         try:
             await self._send(message)
         except OSError as exc:  # servers report a vanished client this way (ASGI 2.4)
@@ -388,9 +400,16 @@ class HandshakePolicy:
     Args:
         config: The app's configuration (``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``,
             ``WEBSOCKET_MAX_MESSAGE_SIZE``).
+        pipeline: The built pipeline; its proxy headers middleware, when installed and
+            ``TRUSTED_PROXIES`` is set, also reads the handshake's ``X-Forwarded-*``.
     """
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
+    def __init__(self, config: Mapping[str, Any], pipeline: Pipeline) -> None:
+        self.proxies = [
+            hook
+            for _, hook in pipeline.middleware.request
+            if isinstance(getattr(hook, "__self__", None), ProxyHeadersMiddleware)
+        ]
         self.hosts = HostPatterns(allowed_hosts(config))
         self.origins = TrustedOrigins(config.get("CSRF_TRUSTED_ORIGINS") or ())
         limit = config.get("WEBSOCKET_MAX_MESSAGE_SIZE")
@@ -408,6 +427,8 @@ class HandshakePolicy:
             BadRequest: When the host is not in ``ALLOWED_HOSTS``, as over HTTP.
             Forbidden: When the origin is opaque (``null``), foreign, or malformed.
         """
+        for read_forwarded in self.proxies:
+            read_forwarded(request)
         host = request.host
         name = host_name(host)
         if not self.hosts.matches(name):
@@ -453,7 +474,7 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
     policy = _POLICIES.get(pipeline)
     try:
         if policy is None:
-            policy = _POLICIES[pipeline] = HandshakePolicy(app.config)
+            policy = _POLICIES[pipeline] = HandshakePolicy(app.config, pipeline)
         request, route = _handshake(app, pipeline, scope)
         policy.check(request)
         await _load_session(request, pipeline)
@@ -513,6 +534,11 @@ async def _run(ws: WebSocket, route: Route) -> None:
 
 
 async def _deny(scope: Scope, send: Send, status: int, text: str) -> None:
+    with contextlib.suppress(OSError):  # a client gone before the answer needs none
+        await _send_denial(scope, send, status, text)
+
+
+async def _send_denial(scope: Scope, send: Send, status: int, text: str) -> None:
     if _DENIAL not in (scope.get("extensions") or {}):
         await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": ""})
         return

@@ -360,3 +360,14 @@ def test_repr(app: Cupola, client: TestClient) -> None:
 
     with client.websocket_connect("/ws") as ws:
         assert ws.receive_text() == "<WebSocket '/ws' CONNECTED>"
+
+
+def test_a_long_close_reason_is_shortened_to_fit_a_frame(app: Cupola, client: TestClient) -> None:
+    @app.websocket("/ws")
+    async def handler(ws: WebSocket) -> None:
+        await ws.accept()
+        await ws.close(4000, "é" * 100)  # 200 bytes
+
+    with client.websocket_connect("/ws") as ws, pytest.raises(WebSocketDisconnect) as info:
+        ws.receive()
+    assert info.value.reason == "é" * 61  # 122 bytes: a character is never cut in half

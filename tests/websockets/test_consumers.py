@@ -304,3 +304,18 @@ def test_a_client_gone_during_connect_is_a_disconnect(app: Cupola, client: TestC
     with client.websocket_connect("/greeter") as ws:
         assert ws.receive_text() == "hello"
     assert codes == [1006]
+
+
+def test_groups_work_on_every_layer(app: Cupola, client: TestClient, channel_layer: str) -> None:
+    app.add_websocket_route("/chat/<room>", Chat)
+    with (
+        client.websocket_connect("/chat/books") as alice,
+        client.websocket_connect("/chat/books") as bob,
+        client.websocket_connect("/chat/films", timeout=0.3) as carol,
+    ):
+        for text in ("one", "two", "three"):
+            alice.send_json({"text": text})
+        assert [bob.receive_json()["text"] for _ in range(3)] == ["one", "two", "three"]
+        assert [alice.receive_json()["text"] for _ in range(3)] == ["one", "two", "three"]
+        with pytest.raises(TimeoutError):
+            carol.receive_json()

@@ -233,3 +233,29 @@ def test_a_handshake_error_is_logged_and_refused_with_500(
         assert status_of(client) == 500
     assert "Error during the WebSocket handshake for '/ws'" in caplog.text
     assert "Sessions need a SECRET_KEY" in caplog.text
+
+
+def test_trusted_proxies_report_the_host_scheme_and_client(app: Cupola, client: TestClient) -> None:
+    app.config.update(TRUSTED_PROXIES=1, ALLOWED_HOSTS=["books.example"])
+
+    @app.websocket("/proxied")
+    async def proxied(ws: WebSocket) -> None:
+        await ws.accept()
+        request = ws.request
+        await ws.send_json([request.host, request.scheme, request.remote_addr])
+
+    forwarded = {
+        "Host": "10.0.0.5:8000",
+        "X-Forwarded-Host": "books.example",
+        "X-Forwarded-Proto": "https",
+        "X-Forwarded-For": "203.0.113.9",
+        "Origin": "https://books.example",
+    }
+    with client.websocket_connect("/proxied", headers=forwarded) as ws:
+        assert ws.receive_json() == ["books.example", "https", "203.0.113.9"]
+    assert status_of(client, **{**forwarded, "X-Forwarded-Host": "evil.example"}) == 400
+
+
+def test_proxy_headers_are_ignored_without_trusted_proxies(app: Cupola, client: TestClient) -> None:
+    headers = {"X-Forwarded-Host": "evil.example", "Origin": "http://evil.example"}
+    assert status_of(client, **headers) == 403

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from cupola.app import Cupola
 
 T = TypeVar("T")
+_CLOSE_TIMEOUT = 5  # seconds the tasks still running get to end when the client closes
 
 
 class _LoopThread:
@@ -46,6 +47,15 @@ class _LoopThread:
         return future.result()
 
     def close(self) -> None:
+        """Cancel what still runs on the loop (an open WebSocket…), then stop the thread."""
+
+        async def cancel_pending() -> None:
+            tasks = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(cancel_pending(), self.loop).result(_CLOSE_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join()
         self.loop.close()

@@ -8,6 +8,7 @@ instead of hanging it.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import queue
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future
@@ -193,7 +194,7 @@ class WebSocketTestSession:
             self._from_app.put({"type": "cupola.test.finished"})
 
     async def _send(self, message: Mapping[str, Any]) -> None:
-        if self._closed and message["type"] == "websocket.send":
+        if self._closed:  # as a server does once the client is gone
             raise OSError("The test client closed the connection.")
         self._from_app.put(dict(message))
 
@@ -220,6 +221,12 @@ class WebSocketTestSession:
             if not message.get("more_body"):
                 return body
 
+    def _drain(self) -> None:
+        """Wait until the app task has ended (it sends a last message as it does)."""
+        with contextlib.suppress(queue.Empty):
+            while self._from_app.get(timeout=self.timeout)["type"] != "cupola.test.finished":
+                pass
+
     def _finish(self) -> None:
         """Wait for the app task to end; re-raise what escaped it."""
         if self._task is None:
@@ -228,6 +235,7 @@ class WebSocketTestSession:
             self._task.result(self.timeout)
         except TimeoutError:
             self._task.cancel()
+            self._drain()
             raise TimeoutError(
                 f"The WebSocket handler did not end within {self.timeout} s of the close."
             ) from None
