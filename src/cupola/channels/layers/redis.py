@@ -35,7 +35,7 @@ from typing import Any, cast
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -109,6 +109,12 @@ class _LoopState:
             layer.url,
             retry=Retry(ExponentialBackoff(cap=1.0, base=0.05), 3),
             retry_on_error=[RedisConnectionError, RedisTimeoutError],
+        )
+        # NOTE: the reader has a connection of its own without retries, so that a lost
+        # connection reaches it (and it re-adds the memberships a restarted Redis forgot)
+        # instead of being silently re-opened by redis-py.
+        self.reader_client: aioredis.Redis = aioredis.Redis.from_url(
+            layer.url, retry=Retry(NoBackoff(), 0)
         )
         self.inbox = secrets.token_hex(6)
         self.inbox_key = f"{layer.prefix}inbox:{self.inbox}"
@@ -297,6 +303,10 @@ class RedisChannelLayer(ChannelLayer):
             elif loop.is_running():
                 future = asyncio.run_coroutine_threadsafe(self._close_state(state), loop)
                 await asyncio.wrap_future(future)
+            elif not loop.is_closed():
+                # An idle loop, e.g. the one that runs async views under WSGI between
+                # requests: run it in a worker thread just long enough to close its pool.
+                await asyncio.to_thread(loop.run_until_complete, self._close_state(state))
 
     async def _close_state(self, state: _LoopState) -> None:
         reader = state.reader
@@ -305,6 +315,7 @@ class RedisChannelLayer(ChannelLayer):
         while reader is not None and not reader.done():
             reader.cancel()
             await asyncio.wait([reader], timeout=0.05)
+        await state.reader_client.aclose()
         await state.client.aclose()
 
     # -- the reader ----------------------------------------------------------------------
@@ -319,10 +330,11 @@ class RedisChannelLayer(ChannelLayer):
                     await self._readd_groups(state)
                     logger.warning("Channel layer reconnected to Redis at %s.", self.url)
                     delay, lost = 0.1, False
-                item = await state.client.blpop([state.inbox_key], timeout=_BLOCK_SECONDS)
+                reader = state.reader_client
+                item = await reader.blpop([state.inbox_key], timeout=_BLOCK_SECONDS)
                 if item is not None:
                     entries = [cast(bytes, item[1])]
-                    more = await state.client.lpop(state.inbox_key, _BATCH)
+                    more = await reader.lpop(state.inbox_key, _BATCH)
                     if more:
                         entries.extend(cast(list[bytes], more))
                     self._deliver(state, entries)
@@ -355,7 +367,7 @@ class RedisChannelLayer(ChannelLayer):
     async def _readd_groups(self, state: _LoopState) -> None:
         """Add this process's memberships again: a restarted Redis may have lost them."""
         now = time.time()
-        async with state.client.pipeline(transaction=False) as pipe:
+        async with state.reader_client.pipeline(transaction=False) as pipe:
             for group, channels in state.groups.items():
                 key = f"{self.prefix}group:{group}"
                 pipe.zadd(key, dict.fromkeys(channels, now))
