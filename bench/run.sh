@@ -23,4 +23,8 @@ for arg in "$@"; do
         fi
     fi
 done
+if [ "${1:-}" = "--fanout" ]; then
+    shift
+    exec "$venv/bin/python" bench/fanout.py "$@"  # WebSocket fan-out (bench/fanout.py)
+fi
 exec "$venv/bin/python" bench/run.py "$@"

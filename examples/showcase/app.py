@@ -22,6 +22,7 @@ from examples.showcase.api import api
 from examples.showcase.books import store
 from examples.showcase.catalog import books
 from examples.showcase.reading_list import reading_list
+from examples.showcase.reading_room import reading_room
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ app.register_blueprint(books)
 app.register_blueprint(accounts)
 app.register_blueprint(reading_list)
 app.register_blueprint(api)
+app.register_blueprint(reading_room)
 
 
 @app.get("/")

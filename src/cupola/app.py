@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from cupola.testing import RequestContext, TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
+_WEBSOCKET_SCHEMES = {"http": "ws", "https": "wss"}
 
 
 class Cupola(Scaffold):
@@ -231,15 +232,19 @@ class Cupola(Scaffold):
     def _external_prefix(self, endpoint: str, scheme: str | None) -> str:
         if has_request_context():
             request = get_request()
-            return f"{scheme or request.scheme}://{request.host}"
-        server_name = self.config.get("SERVER_NAME")
-        if not server_name:
-            raise BuildError(
-                endpoint,
-                "an external URL outside a request needs config['SERVER_NAME'] "
-                "(and PREFERRED_URL_SCHEME).",
-            )
-        return f"{scheme or self.config['PREFERRED_URL_SCHEME']}://{server_name}"
+            scheme, host = scheme or request.scheme, request.host
+        else:
+            server_name = self.config.get("SERVER_NAME")
+            if not server_name:
+                raise BuildError(
+                    endpoint,
+                    "an external URL outside a request needs config['SERVER_NAME'] "
+                    "(and PREFERRED_URL_SCHEME).",
+                )
+            scheme, host = scheme or self.config["PREFERRED_URL_SCHEME"], server_name
+        if self.pipeline.router.is_websocket(endpoint):
+            scheme = _WEBSOCKET_SCHEMES.get(scheme, scheme)
+        return f"{scheme}://{host}"
 
     # -- serving --------------------------------------------------------------------------
 

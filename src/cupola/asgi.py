@@ -13,6 +13,7 @@ import asyncio
 import logging
 import traceback
 from collections.abc import Awaitable, Callable, MutableMapping
+from concurrent.futures import Future
 from itertools import chain
 from types import CoroutineType
 from typing import TYPE_CHECKING, Any, cast
@@ -165,13 +166,15 @@ class ASGIAdapter:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Handle one ASGI connection (HTTP request or lifespan)."""
+        """Handle one ASGI connection (HTTP request, WebSocket or lifespan)."""
         kind = scope["type"]
         if kind != "http":
             if kind == "lifespan":
                 await self._lifespan(receive, send)
             elif kind == "websocket":
-                await send({"type": "websocket.close", "code": 1008})
+                from cupola.websockets import serve_websocket  # it imports this module
+
+                await serve_websocket(self.app, scope, receive, send)
             return
         # PERF: HTTP is handled inline, and a complete response is sent inline: two
         # coroutines fewer per request.
@@ -189,7 +192,7 @@ class ASGIAdapter:
         response = await pipeline.handle_async(request)
         method = scope["method"]
         if response.is_streaming:
-            await send_stream(cast(StreamingResponse, response), method, send, app)
+            await send_stream(cast(StreamingResponse, response), method, send, app, receive)
             return
         status, content = response.status, response.body
         key = tuple(response.headers._list)
@@ -207,6 +210,10 @@ class ASGIAdapter:
             message = await receive()
             phase = message["type"].rpartition(".")[2]  # "startup" or "shutdown"
             funcs = app.startup_funcs if phase == "startup" else app.shutdown_funcs
+            if phase == "startup":
+                # NOTE: broadcast() from a sync view (a worker thread) hands its message to
+                # this loop; recorded once here, never per request.
+                app.extensions["cupola.event_loop"] = asyncio.get_running_loop()
             try:
                 with app.app_context():  # current_app and g work in these functions
                     for func in funcs:
@@ -245,30 +252,69 @@ def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
     return request, length, has_body and request._reject is None
 
 
-async def send_stream(response: StreamingResponse, method: str, send: Send, app: Cupola) -> None:
-    """Send a streaming response: the head, then each chunk as it is produced."""
+async def send_stream(
+    response: StreamingResponse, method: str, send: Send, app: Cupola, receive: Receive
+) -> None:
+    """Send a streaming response: the head, then each chunk as it is produced.
+
+    The stream stops, and its iterator is closed, as soon as the client disconnects.
+    """
     status = response.status
     start = {"type": "http.response.start", "status": status}
     await send({**start, "headers": work_out(tuple(response.headers._list))[0]})
-    try:
-        if method != "HEAD" and status not in _NO_BODY_STATUSES:
-            await _stream(response, send, app)
-    finally:
-        response.close()
+    if method != "HEAD" and status not in _NO_BODY_STATUSES:
+        await _stream_until_disconnect(response, send, app, receive)
+    else:
+        await response.aclose()
     await send({"type": "http.response.body", "body": b""})
 
 
+async def _stream_until_disconnect(
+    response: StreamingResponse, send: Send, app: Cupola, receive: Receive
+) -> None:
+    # NOTE: servers keep accepting body messages after the client has gone, so an endless
+    # stream (server-sent events) would never end; watch for http.disconnect instead.
+    streaming = asyncio.ensure_future(_stream(response, send, app))
+    watching = asyncio.ensure_future(_disconnected(receive))
+    try:
+        await asyncio.wait((streaming, watching), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        watching.cancel()
+        streaming.cancel()
+        await asyncio.gather(watching, streaming, return_exceptions=True)
+    if not streaming.cancelled():
+        streaming.result()  # the stream's own error, if any
+
+
+async def _disconnected(receive: Receive) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
 async def _stream(response: StreamingResponse, send: Send, app: Cupola) -> None:
+    """Send the chunks, then close the iterator (also when cancelled)."""
     if response.is_async:
-        async for chunk in response.aiter_chunks():
-            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        try:
+            async for chunk in response.aiter_chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            await response.aclose()
         return
     # A sync iterable may block (files, generators doing I/O): pull each chunk in a thread.
-    loop = asyncio.get_running_loop()
     chunks = response.iter_chunks()
     executor = app.pipeline.executor
-    while True:
-        chunk = await loop.run_in_executor(executor, next, chunks, b"")
-        if not chunk:
-            return
-        await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    pulling: Future[bytes] | None = None
+    try:
+        while True:
+            pulling = executor.submit(next, chunks, b"")
+            chunk = await asyncio.wrap_future(pulling)
+            if not chunk:
+                return
+            await send({"type": "http.response.body", "body": chunk, "more_body": True})
+    finally:
+        if pulling is not None and not pulling.done():
+            # NOTE: a worker thread cannot be interrupted: close the iterator once its
+            # next() returns (a generator then sees the client leave at its next yield).
+            pulling.add_done_callback(lambda _: response.close())
+        else:
+            response.close()

@@ -73,6 +73,14 @@ DEFAULTS: dict[str, Any] = {
     "CSRF_HEADER_NAME": "X-CSRFToken",
     "CSRF_FIELD_NAME": "csrf_token",
     "CSRF_FAILURE_VIEW": None,
+    # cupola.websockets; a larger message closes its connection with 1009. None: no limit.
+    "WEBSOCKET_MAX_MESSAGE_SIZE": 1024 * 1024,
+    # cupola.channels; CHANNEL_LAYER is "memory://", "redis://host:6379/0" or a ChannelLayer.
+    "CHANNEL_LAYER": "memory://",
+    "CHANNEL_CAPACITY": 100,  # messages queued per channel; when full the oldest is dropped
+    "CHANNEL_EXPIRY": 60,  # seconds an unread message waits before it is dropped
+    "CHANNEL_GROUP_EXPIRY": 86400,  # seconds a group membership lasts unless re-added
+    "CHANNEL_PREFIX": "cupola:channels:",  # Redis key prefix
 }
 
 

@@ -26,7 +26,13 @@ from urllib.parse import quote
 from cupola.concurrency import run_coroutine
 from cupola.context import activate, deactivate
 from cupola.errors import find_handler, http_error_response, server_error_response
-from cupola.exceptions import HTTPException, InternalServerError, RequestRedirect
+from cupola.exceptions import (
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    RequestRedirect,
+    UpgradeRequired,
+)
 from cupola.hooks import RouteHooks
 from cupola.http.forms import FormLimits
 from cupola.http.request import Request
@@ -137,6 +143,9 @@ class Pipeline:
                 location += "?" + query.decode("latin-1")
             request._reject = RequestRedirect(location)
             return self.unmatched
+        except NotFound as exc:
+            request._reject = self._upgrade_required(request.path) or exc
+            return self.unmatched
         except HTTPException as exc:
             request._reject = exc
             return self.unmatched
@@ -145,6 +154,19 @@ class Pipeline:
         if rule.automatic_options and request.method == "OPTIONS":
             return self._options_route(request, route)
         return route
+
+    def _upgrade_required(self, path: str) -> UpgradeRequired | None:
+        """426 for a plain HTTP request to a WebSocket route, ``None`` when there is none."""
+        try:
+            self.router.match(path, "GET", websocket=True)
+        except HTTPException:
+            return None
+        # RFC 9110 §15.5.22: a 426 names the protocol to upgrade to.
+        return UpgradeRequired(
+            "This URL is a WebSocket endpoint: connect to it with a WebSocket client "
+            "(ws:// or wss://) on an ASGI server (uvicorn module:app.asgi).",
+            headers={"Upgrade": "websocket"},
+        )
 
     def _options_route(self, request: Request, route: Route) -> Route:
         allow = ", ".join(self.router.allowed_methods(request.path))

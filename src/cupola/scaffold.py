@@ -125,6 +125,20 @@ class Scaffold:
         """
         if view_func is None:
             raise ImproperlyConfigured(f"add_url_rule({rule!r}) needs a view_func.")
+        unknown = set(options) - set(RouteOptions.__annotations__)
+        if unknown:
+            raise TypeError(f"add_url_rule() got unknown options {sorted(unknown)}.")
+        if methods is None:
+            methods = getattr(view_func, "methods", None)
+        if isinstance(methods, str):
+            raise ImproperlyConfigured("methods must be a list like ['GET', 'POST'].")
+        spec_methods = frozenset(m.upper() for m in methods) if methods is not None else None
+        self._add_route(
+            RouteSpec(rule, self._endpoint(endpoint, view_func), view_func, spec_methods, options)
+        )
+
+    def _endpoint(self, endpoint: str | None, view_func: Callable[..., Any]) -> str:
+        """The endpoint name of a new route, checked against the routes registered so far."""
         endpoint = endpoint or view_func.__name__
         if "." in endpoint:
             raise ImproperlyConfigured(f"Endpoint {endpoint!r} may not contain a dot.")
@@ -134,15 +148,10 @@ class Scaffold:
                     f"Endpoint {endpoint!r} is already used by view "
                     f"{existing.view_func.__qualname__!r}; pass endpoint= to name this one."
                 )
-        unknown = set(options) - set(RouteOptions.__annotations__)
-        if unknown:
-            raise TypeError(f"add_url_rule() got unknown options {sorted(unknown)}.")
-        if methods is None:
-            methods = getattr(view_func, "methods", None)
-        if isinstance(methods, str):
-            raise ImproperlyConfigured("methods must be a list like ['GET', 'POST'].")
-        spec_methods = frozenset(m.upper() for m in methods) if methods is not None else None
-        self.routes.append(RouteSpec(rule, endpoint, view_func, spec_methods, options))
+        return endpoint
+
+    def _add_route(self, spec: RouteSpec) -> None:
+        self.routes.append(spec)
         self._changed()
 
     def route(
@@ -180,6 +189,59 @@ class Scaffold:
     def delete(self, rule: str, **options: Unpack[RouteOptions]) -> Callable[[F], F]:
         """Shortcut for ``route(rule, methods=["DELETE"])``."""
         return self._verb("DELETE", rule, options)
+
+    # -- websockets ---------------------------------------------------------------------
+
+    def add_websocket_route(
+        self, rule: str, handler: Callable[..., Any] | type[Any], endpoint: str | None = None
+    ) -> None:
+        """Register a WebSocket handler or consumer class for ``rule``.
+
+        Args:
+            rule: The URL rule, with the same converters as HTTP rules.
+            handler: ``async def handler(ws, **path_values)``, or a
+                :class:`~cupola.channels.WebSocketConsumer` subclass.
+            endpoint: Name for ``url_for``; defaults to the function's or class's name.
+
+        Raises:
+            ImproperlyConfigured: When ``handler`` is neither an ``async def`` function
+                nor a consumer class, or the endpoint name is taken.
+        """
+        from cupola.assembly import is_async_callable  # assembly imports this module
+
+        name = endpoint or getattr(handler, "__name__", None) or type(handler).__name__
+        if isinstance(handler, type):
+            as_handler = getattr(handler, "as_handler", None)
+            if as_handler is None:
+                raise ImproperlyConfigured(
+                    f"WebSocket route {rule!r}: {handler.__qualname__} is not a consumer; "
+                    "pass an async def function or a cupola.channels.WebSocketConsumer subclass."
+                )
+            handler = as_handler()
+        if not is_async_callable(handler):
+            raise ImproperlyConfigured(
+                f"WebSocket route {rule!r}: the handler {name!r} must be an async def "
+                "function taking the WebSocket first."
+            )
+        spec = RouteSpec(rule, self._endpoint(name, handler), handler, None, websocket=True)
+        self._add_route(spec)
+
+    def websocket(self, rule: str, endpoint: str | None = None) -> Callable[[F], F]:
+        """Decorator registering an ``async def handler(ws, **path_values)`` for ``rule``.
+
+        Example:
+            >>> @app.websocket("/ws/echo")  # doctest: +SKIP
+            ... async def echo(ws):
+            ...     await ws.accept()
+            ...     async for text in ws.iter_text():
+            ...         await ws.send_text(text)
+        """
+
+        def decorator(handler: F) -> F:
+            self.add_websocket_route(rule, handler, endpoint)
+            return handler
+
+        return decorator
 
     # -- hooks ----------------------------------------------------------------------------
 

@@ -244,3 +244,47 @@ def test_sign_up_log_in_keep_a_reading_list_and_log_out(
     page.goto(f"{showcase}/reading-list")
     page.wait_for_url(f"{showcase}/accounts/login?next=%2Freading-list")
     assert flashes(page) == ["Please log in first."]
+
+
+def sign_up_and_log_in(page: Page, showcase: str) -> str:
+    username = f"reader-{uuid.uuid4().hex[:8]}"
+    page.goto(f"{showcase}/accounts/signup")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.fill("#confirm", PASSWORD)
+    page.click("button:has-text('Create account')")
+    page.wait_for_url(f"{showcase}/accounts/login")
+    page.fill("#username", username)
+    page.fill("#password", PASSWORD)
+    page.click("button:has-text('Log in')")
+    page.wait_for_url(f"{showcase}/")
+    return username
+
+
+def test_the_reading_room_is_live_between_two_browsers(
+    page: Page, browser: Browser, showcase: str
+) -> None:
+    username = sign_up_and_log_in(page, showcase)
+    page.goto(f"{showcase}/books/1")
+    page.click("text=Join the reading room")
+    page.wait_for_url(f"{showcase}/books/1/room")
+    page.locator(".status", has_text="Connected.").wait_for()
+
+    # A second visitor, not logged in, reads along in another browser context.
+    other = browser.new_context()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        reader = other.new_page()
+        reader.goto(f"{showcase}/books/1/room")
+        reader.locator(".status", has_text="Connected.").wait_for()
+        assert reader.locator("form.say").count() == 0  # visitors may read, not speak
+
+        page.fill("#say-text", "<img src=x onerror=alert(1)> A fine opening line")
+        page.click("button:has-text('Send')")
+        line = f"{username}: <img src=x onerror=alert(1)> A fine opening line"
+        reader.locator(".messages li.message", has_text="A fine opening line").wait_for()
+        assert reader.locator(".messages li.message").all_inner_texts() == [line]
+        assert reader.locator(".messages img").count() == 0  # shown as text, not HTML
+        page.locator(".messages li.message", has_text="A fine opening line").wait_for()
+    finally:
+        other.close()

@@ -1858,3 +1858,218 @@ def test_documented_session_errors(protocol: str) -> None:
     with bare.test_client(protocol) as client, pytest.raises(RuntimeError) as missing:
         client.get("/tags")
     assert f"RuntimeError: {missing.value}" in text
+
+
+# -- websockets ---------------------------------------------------------------------------
+
+
+@exercises("websockets/echo.py")
+def test_websockets_echo(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("websockets/echo.py")
+    with client.websocket_connect("/ws/echo") as ws:
+        ws.send_text("hello")
+        assert ws.receive_text() == "hello"
+    with client.websocket_connect("/ws/sum") as ws:
+        ws.send_json([1, 2])
+        assert ws.receive_json() == {"total": 3}
+        ws.send_json([10])
+        assert ws.receive_json() == {"total": 13}
+    assert client.get("/ws/echo").status_code == 426
+
+
+@exercises("websockets/rooms.py")
+def test_websockets_rooms(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.websockets import WebSocketDisconnect
+
+    client = client_for("websockets/rooms.py")
+    assert client.get("/books/7").json() == {"feed": "ws://localhost/live/books/7"}
+    with client.websocket_connect("/live/books/7?format=long", subprotocols=["feed.v1"]) as ws:
+        assert ws.accepted_subprotocol == "feed.v1"
+        assert ws.receive_json() == {"book": 7, "format": "long"}
+        ws.send_text("next")
+        assert ws.receive_json() == {"book": 7, "command": "next"}
+        ws.send_text("stop")
+        with pytest.raises(WebSocketDisconnect) as info:
+            ws.receive_json()
+    assert (info.value.code, info.value.reason) == (4000, "stopped by the client")
+    with client.websocket_connect("/live/books/8") as ws:
+        assert ws.receive_json() == {"book": 8, "format": "short"}
+
+
+@exercises("websockets/chat.py")
+def test_websockets_chat(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("websockets/chat.py")
+    with (
+        client.websocket_connect("/ws/chat/lobby") as alice,
+        client.websocket_connect("/ws/chat/lobby") as bob,
+        client.websocket_connect("/ws/chat/other", timeout=0.2) as carol,
+    ):
+        alice.send_json({"text": "hi"})
+        assert alice.receive_json() == bob.receive_json() == {"text": "hi"}
+        bob.send_json({"text": "x" * 600})
+        assert len(alice.receive_json()["text"]) == 500
+        with pytest.raises(TimeoutError):
+            carol.receive_json()
+
+
+@exercises("websockets/security.py")
+def test_websockets_security(client_for: Callable[[str], TestClient]) -> None:
+    from cupola.testing import WebSocketRejected
+
+    client = client_for("websockets/security.py", base_url="https://books.example.com")
+    own, trusted = "https://books.example.com", "https://www.example.com"
+    with client.websocket_connect("/ws/whoami", headers={"Origin": own}) as ws:
+        assert ws.receive_json() == {"reader": None}
+    response = client.post("/login", data={"name": "ada"}, headers={"Origin": own})
+    assert response.json() == {"reader": "ada"}
+    for origin in (own, trusted):
+        with client.websocket_connect("/ws/whoami", headers={"Origin": origin}) as ws:
+            assert ws.receive_json() == {"reader": "ada"}
+    with pytest.raises(WebSocketRejected) as info:
+        client.websocket_connect(
+            "/ws/whoami", headers={"Origin": "https://evil.example"}
+        ).__enter__()
+    assert info.value.status == 403
+    with pytest.raises(WebSocketRejected) as info:
+        client.websocket_connect("/ws/whoami", headers={"Host": "other.example"}).__enter__()
+    assert info.value.status == 400
+
+
+@exercises("websockets/testing.py")
+def test_websockets_testing(client_for: Callable[[str], TestClient]) -> None:
+    module = load("websockets/testing.py")
+    with module.app.test_client() as client:
+        module.test_echo(client)
+        module.test_the_app_closes(client)
+        module.test_a_foreign_page_is_refused(client)
+    client_for("websockets/testing.py")  # and its app runs under both protocols
+
+
+# -- channel layers, broadcasts, server-sent events -----------------------------------------
+
+
+@exercises("channels/broadcast.py")
+def test_channels_broadcast(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("channels/broadcast.py")
+    with (
+        client.websocket_connect("/ws/new-books") as first,
+        client.websocket_connect("/ws/new-books") as second,
+    ):
+        assert client.post("/books", json={"title": "Dune"}).status_code == 201
+        imported = client.post("/books/import", json={"titles": ["Emma", "Ulysses"]})
+        assert imported.json() == {"imported": 2}
+        for ws in (first, second):
+            assert [ws.receive_json()["title"] for _ in range(3)] == ["Dune", "Emma", "Ulysses"]
+
+
+@exercises("channels/outside.py")
+def test_channels_outside(client_for: Callable[[str], TestClient]) -> None:
+    import asyncio
+
+    from cupola.channels import get_channel_layer
+
+    client = client_for("channels/outside.py")
+    module = sys.modules[client.app.import_name]
+    layer = get_channel_layer(client.app)
+
+    async def listen() -> dict[str, Any]:
+        mailbox = await layer.new_channel()
+        await layer.group_add("staff", mailbox)
+        assert client.post("/reports").status_code == 202  # the thread broadcasts
+        report = await asyncio.wait_for(layer.receive(mailbox), 5)
+        await layer.group_discard("staff", mailbox)
+        return report
+
+    assert asyncio.run(listen()) == {"type": "report.ready", "url": "/reports/latest"}
+    assert asyncio.run(module.who_is_listening(client.app)) == {"type": "roll.call"}
+
+
+@exercises("channels/redis.py")
+def test_channels_redis(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import asyncio
+
+    from cupola.channels import get_channel_layer
+    from cupola.channels.layers.redis import RedisChannelLayer
+
+    monkeypatch.setenv("REDIS_URL", redis_url)
+    app = load("channels/redis.py").app
+    layer = get_channel_layer(app)
+    assert isinstance(layer, RedisChannelLayer)
+    assert (layer.capacity, layer.expiry, layer.prefix) == (200, 30, "bookshop:channels:")
+
+    async def round_trip() -> dict[str, Any]:
+        try:
+            mailbox = await layer.new_channel()
+            await layer.group_add("readers", mailbox)
+            await layer.group_send("readers", {"type": "hello"})
+            return await asyncio.wait_for(layer.receive(mailbox), 5)
+        finally:
+            await layer.flush()
+            await layer.close()
+
+    assert asyncio.run(round_trip()) == {"type": "hello"}
+
+
+@exercises("sse/countdown.py")
+def test_sse_countdown(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("sse/countdown.py")
+    response = client.get("/countdown/2")
+    assert response.headers["content-type"] == "text/event-stream"
+    assert response.text == (
+        'event: tick\nid: 2\ndata: {"left":2}\n\n'
+        'event: tick\nid: 1\ndata: {"left":1}\n\n'
+        "event: done\nretry: 10000\ndata: Lift-off!\ndata: Well done.\n\n"
+    )
+    log = client.get("/log").text
+    assert log.startswith("id: 1\ndata: import asyncio\n\nid: 2\ndata: \n\n")
+
+
+@exercises("sse/notifications.py")
+def test_sse_notifications(client_for: Callable[[str], TestClient]) -> None:
+    import asyncio
+
+    from cupola.channels import async_broadcast
+
+    client = client_for("sse/notifications.py")
+    app = client.app
+    assert client.post("/notices", json={"text": "nobody listens yet"}).json() == {"sent": True}
+
+    async def browser() -> list[bytes]:
+        """One EventSource that leaves after its first event."""
+        chunks: list[bytes] = []
+        arrived = asyncio.Event()
+        requested = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b""}
+            await arrived.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                chunks.append(message["body"])
+                arrived.set()
+
+        scope = {
+            "type": "http",
+            "method": "GET",
+            "path": "/notifications",
+            "raw_path": b"/notifications",
+            "query_string": b"",
+            "headers": [(b"host", b"localhost")],
+            "http_version": "1.1",
+        }
+        stream = asyncio.ensure_future(app.asgi(scope, receive, send))
+        while not arrived.is_set():  # until the stream has joined the group
+            await async_broadcast("notifications", {"type": "notice", "text": "Hi!"}, app=app)
+            await asyncio.wait([stream], timeout=0.05)
+        await asyncio.wait_for(stream, 5)
+        return chunks
+
+    assert asyncio.run(browser())[0] == b"event: notice\ndata: Hi!\n\n"
+    from cupola.channels import get_channel_layer
+
+    assert get_channel_layer(app)._groups == {}  # type: ignore[attr-defined]  # it left

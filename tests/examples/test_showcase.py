@@ -253,6 +253,8 @@ def test_every_route_is_registered() -> None:
         ("/reading-list/<int:book_id>/remove", "reading_list.remove"),
         ("/api/books", "api.book_list"),
         ("/api/books/<int:book_id>", "api.book_detail"),
+        ("/books/<int:book_id>/room", "reading_room.page"),
+        ("/books/<int:book_id>/room/socket", "reading_room.socket"),
     }
 
 

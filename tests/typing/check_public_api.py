@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, assert_type
 
 import httpx
@@ -21,11 +21,13 @@ from cupola import (
     request,
     url_for,
 )
+from cupola.channels import JsonWebSocketConsumer
 from cupola.context import AppGlobals
 from cupola.http.headers import Headers
 from cupola.http.multidict import ImmutableMultiDict
 from cupola.http.request import Request
-from cupola.testing import TestClient
+from cupola.testing import TestClient, WebSocketTestSession
+from cupola.websockets import WebSocket
 
 app = Cupola(__name__, config={"SECRET_KEY": "x"})
 books = Blueprint("books", __name__, url_prefix="/books")
@@ -64,3 +66,32 @@ assert_type(redirect("/"), RedirectResponse)
 assert_type(app.test_client(), TestClient)
 assert_type(app.test_client("asgi").get("/"), httpx.Response)
 assert_type(app.config["DEBUG"], Any)
+
+
+# -- websockets ---------------------------------------------------------------------------
+
+
+@app.websocket("/ws/<int:room>")
+async def room(ws: WebSocket, room: int) -> None:
+    await ws.accept()
+    assert_type(await ws.receive_text(), str)
+    assert_type(await ws.receive_bytes(), bytes)
+    assert_type(await ws.receive_json(), Any)
+    assert_type(ws.close_code, int | None)
+    async for text in ws.iter_text():
+        assert_type(text, str)
+
+
+kept_socket: Callable[[WebSocket, int], Coroutine[Any, Any, None]] = room
+
+
+class Chat(JsonWebSocketConsumer):
+    async def receive_json(self, content: Any) -> None:
+        await self.group_send("lobby", {"type": "chat.message", "text": content})
+
+
+books.add_websocket_route("/live", Chat)
+with app.test_client().websocket_connect("/ws/1") as socket:
+    assert_type(socket, WebSocketTestSession)
+    assert_type(socket.receive_text(), str)
+    assert_type(socket.receive_json(), Any)

@@ -199,3 +199,11 @@ class StreamingResponse(Response):
         close = getattr(self.iterable, "close", None)
         if close is not None and not inspect.iscoroutinefunction(close):
             close()
+
+    async def aclose(self) -> None:
+        """Close the underlying iterator, sync or async (runs a generator's ``finally``)."""
+        aclose = getattr(self.iterable, "aclose", None)
+        if aclose is not None:
+            await aclose()
+        else:
+            self.close()

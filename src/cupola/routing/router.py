@@ -380,6 +380,11 @@ class Router:
         """Iterate over all rules, HTTP and WebSocket, in the order they were added."""
         return iter(self._rules)
 
+    def is_websocket(self, endpoint: str) -> bool:
+        """Whether ``endpoint`` names WebSocket rules."""
+        rules = self._endpoints.get(endpoint)
+        return rules is not None and rules[0].websocket
+
     def has_endpoint(self, endpoint: str) -> bool:
         """Whether a rule with this endpoint was added."""
         return endpoint in self._endpoints

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from concurrent.futures import Future
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
@@ -20,11 +20,13 @@ from urllib.parse import unquote_to_bytes
 import httpx
 
 from cupola.testing.context import DEFAULT_BASE_URL, build_environ, build_request
+from cupola.testing.websockets import DEFAULT_TIMEOUT, WebSocketTestSession
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
 
 T = TypeVar("T")
+_CLOSE_TIMEOUT = 5  # seconds the tasks still running get to end when the client closes
 
 
 class _LoopThread:
@@ -45,6 +47,15 @@ class _LoopThread:
         return future.result()
 
     def close(self) -> None:
+        """Cancel what still runs on the loop (an open WebSocket…), then stop the thread."""
+
+        async def cancel_pending() -> None:
+            tasks = asyncio.all_tasks() - {asyncio.current_task()}
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+
+        asyncio.run_coroutine_threadsafe(cancel_pending(), self.loop).result(_CLOSE_TIMEOUT)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self._thread.join()
         self.loop.close()
@@ -213,6 +224,7 @@ class TestClient(httpx.Client):
         self.app = app
         self.protocol = protocol
         self._loop: _LoopThread | None = None
+        self._websocket_loop: _LoopThread | None = None  # for websockets over a WSGI client
         self._lifespan: _Lifespan | None = None
         transport: httpx.BaseTransport
         if protocol == "asgi":
@@ -249,16 +261,52 @@ class TestClient(httpx.Client):
         finally:
             # NOTE: httpx's __exit__ does not call close(); stop the loop thread here too.
             super().__exit__(exc_type, exc, tb)
-            if self._loop is not None:
-                self._loop.close()
-                self._loop = None
+            self.close()
 
     def close(self) -> None:
-        """Close the client and stop its event loop thread."""
+        """Close the client and stop its event loop threads."""
         super().close()
+        for loop in (self._loop, self._websocket_loop):
+            if loop is not None:
+                loop.close()
+        self._loop = self._websocket_loop = None
+
+    def websocket_connect(
+        self,
+        path: str,
+        headers: Mapping[str, str] | None = None,
+        subprotocols: Sequence[str] | None = None,
+        *,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> WebSocketTestSession:
+        """Open a WebSocket to ``path`` on ``app.asgi``, for a ``with`` block.
+
+        The handshake carries the client's cookies (so the session works) and headers.
+
+        Args:
+            path: The path, optionally with a query string.
+            headers: Extra handshake headers, e.g. ``{"Origin": "http://localhost"}``.
+            subprotocols: Subprotocols to offer.
+            timeout: Seconds each receive waits before raising ``TimeoutError``.
+
+        Raises:
+            WebSocketRejected: On entering the block, when the app refuses the handshake
+                (``.status`` is 403, 404…).
+
+        Example:
+            >>> with client.websocket_connect("/ws/echo") as ws:  # doctest: +SKIP
+            ...     ws.send_text("hi")
+            ...     assert ws.receive_text() == "hi"
+        """
+        return WebSocketTestSession(self, path, headers, subprotocols, timeout)
+
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        """The loop WebSocket sessions run the app on (a WSGI client starts one)."""
         if self._loop is not None:
-            self._loop.close()
-            self._loop = None
+            return self._loop.loop
+        if self._websocket_loop is None:
+            self._websocket_loop = _LoopThread()
+        return self._websocket_loop.loop
 
     def request(  # type: ignore[override]
         self,

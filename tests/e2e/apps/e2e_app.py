@@ -14,6 +14,8 @@ from cupola import (
     redirect,
     request,
 )
+from cupola.channels import JsonWebSocketConsumer
+from cupola.websockets import WebSocket
 
 MAX_CONTENT_LENGTH = 64 * 1024
 
@@ -70,3 +72,45 @@ def set_cookie() -> Response:
 @app.get("/cookie/get")
 def get_cookie() -> dict[str, str | None]:
     return {"flavour": request.cookies.get("flavour")}
+
+
+# -- WebSockets (served by uvicorn; gunicorn answers 426) -------------------------------------
+
+app.config["WEBSOCKET_MAX_MESSAGE_SIZE"] = 4096
+
+
+@app.websocket("/ws/echo")
+async def ws_echo(ws: WebSocket) -> None:
+    await ws.accept()
+    async for text in ws.iter_text():
+        await ws.send_text(text)
+
+
+@app.websocket("/ws/close/<int:code>")
+async def ws_close(ws: WebSocket, code: int) -> None:
+    await ws.accept()
+    await ws.receive_text()
+    await ws.close(code, "closing as asked")
+
+
+@app.websocket("/ws/fail")
+async def ws_fail(ws: WebSocket) -> None:
+    await ws.accept()
+    await ws.receive_text()
+    raise RuntimeError("handler bug")
+
+
+class Chat(JsonWebSocketConsumer):
+    async def connect(self) -> None:
+        await self.group_add(self.kwargs["room"])
+        await self.accept()
+
+    async def receive_json(self, content: Any) -> None:
+        event = {"type": "chat.message", "text": content["text"], "room": self.kwargs["room"]}
+        await self.group_send(self.kwargs["room"], event)
+
+    async def chat_message(self, event: dict[str, Any]) -> None:
+        await self.send_json({"text": event["text"], "room": event["room"]})
+
+
+app.add_websocket_route("/ws/chat/<room>", Chat)

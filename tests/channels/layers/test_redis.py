@@ -1,0 +1,123 @@
+"""The Redis layer: several processes (here, several layers) on one Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import Any
+
+import pytest
+
+from cupola.channels.layers.redis import RedisChannelLayer
+
+
+@pytest.fixture
+def layers(redis_url: str, redis_prefix: str) -> Any:
+    """``layers(n)``: n layers sharing one Redis and prefix, as n processes would."""
+    return lambda n: [RedisChannelLayer(redis_url, prefix=redis_prefix) for _ in range(n)]
+
+
+async def close_all(*layers: RedisChannelLayer) -> None:
+    await layers[0].flush()
+    for layer in layers:
+        await layer.close()
+
+
+def test_a_group_spans_processes_and_each_member_gets_one_copy(layers: Any) -> None:
+    async def main() -> list[list[Any]]:
+        first, second = layers(2)
+        try:
+            channels = [await first.new_channel() for _ in range(3)]
+            channels += [await second.new_channel() for _ in range(2)]
+            for channel in channels:
+                await (first if channel in channels[:3] else second).group_add("room", channel)
+            for n in range(3):
+                await (first, second)[n % 2].group_send("room", {"type": "n", "n": n})
+            got = []
+            for index, channel in enumerate(channels):
+                layer = first if index < 3 else second
+                got.append(
+                    [(await asyncio.wait_for(layer.receive(channel), 2))["n"] for _ in range(3)]
+                )
+            return got
+        finally:
+            await close_all(first, second)
+
+    assert asyncio.run(main()) == [[0, 1, 2]] * 5
+
+
+def test_send_reaches_a_channel_of_another_process(layers: Any) -> None:
+    async def main() -> Any:
+        first, second = layers(2)
+        try:
+            channel = await second.new_channel()
+            await first.send(channel, {"type": "direct"})
+            return await asyncio.wait_for(second.receive(channel), 2)
+        finally:
+            await close_all(first, second)
+
+    assert asyncio.run(main()) == {"type": "direct"}
+
+
+def test_receiving_on_another_process_channel_is_an_error(layers: Any) -> None:
+    async def main() -> None:
+        first, second = layers(2)
+        try:
+            channel = await second.new_channel()
+            with pytest.raises(ValueError, match="belongs to another process"):
+                await first.receive(channel)
+        finally:
+            await close_all(first, second)
+
+    asyncio.run(main())
+
+
+def test_named_channels_are_shared_queues(layers: Any) -> None:
+    async def main() -> list[Any]:
+        first, second = layers(2)
+        try:
+            await first.send("jobs", {"type": "job", "n": 1})
+            await first.send("jobs", {"type": "job", "n": 2})
+            return [
+                await asyncio.wait_for(second.receive("jobs"), 2),
+                await asyncio.wait_for(first.receive("jobs"), 2),
+            ]
+        finally:
+            await close_all(first, second)
+
+    assert [m["n"] for m in asyncio.run(main())] == [1, 2]
+
+
+def test_named_channels_in_a_group(layers: Any) -> None:
+    async def main() -> Any:
+        (layer,) = layers(1)
+        try:
+            await layer.group_add("workers", "jobs")
+            await layer.group_send("workers", {"type": "job"})
+            return await asyncio.wait_for(layer.receive("jobs"), 2)
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main()) == {"type": "job"}
+
+
+def test_close_reaches_the_loops_of_other_threads(layers: Any) -> None:
+    (layer,) = layers(1)
+    loop = asyncio.new_event_loop()
+    thread = threading.Thread(target=loop.run_forever, daemon=True)
+    thread.start()
+    try:
+        channel = asyncio.run_coroutine_threadsafe(layer.new_channel(), loop).result(5)
+
+        async def main() -> int:
+            await layer.send(channel, {"type": "x"})  # a second loop: its own pool
+            pools = len(layer._states)
+            await layer.close()
+            return pools
+
+        assert asyncio.run(main()) == 2
+        assert layer._states == {}
+    finally:
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join()
+        loop.close()

@@ -1,0 +1,64 @@
+"""Fixtures for the WebSocket tests: an app and a test client with a short receive timeout."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from cupola import Cupola
+from cupola.channels import get_channel_layer
+from cupola.testing import TestClient
+
+
+@pytest.fixture
+def app() -> Cupola:
+    """A fresh application in testing mode."""
+    return Cupola(__name__, config={"TESTING": True, "SECRET_KEY": "test-secret"})
+
+
+@pytest.fixture(params=["wsgi", "asgi"])
+def client(app: Cupola, request: pytest.FixtureRequest) -> Iterator[TestClient]:
+    """A test client of either protocol: WebSockets always run on ``app.asgi``."""
+    with app.test_client(request.param) as test_client:
+        yield test_client
+
+
+REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(params=["memory", "redis"])
+def channel_layer(app: Cupola, client: TestClient, request: pytest.FixtureRequest) -> Iterator[str]:
+    """Run the test on the in-memory layer, then on Redis (its own key prefix).
+
+    Without a Redis at ``CUPOLA_TEST_REDIS_URL`` the Redis case skips loudly, or fails
+    when ``CI=true``. The layer is closed on the loop the WebSockets ran on (a WSGI
+    client runs no lifespan to close it).
+    """
+    if request.param == "memory":
+        yield "memory://"
+        return
+    server = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        server.close()
+        message = f"REDIS CONSUMER TESTS DID NOT RUN: no Redis at {REDIS_URL} ({exc})."
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    prefix = f"cupola-test-ws:{uuid.uuid4().hex}:"
+    app.config.update(CHANNEL_LAYER=REDIS_URL, CHANNEL_PREFIX=prefix)
+    try:
+        yield REDIS_URL
+        closing = get_channel_layer(app).close()
+        asyncio.run_coroutine_threadsafe(closing, client._event_loop()).result(5)
+    finally:
+        keys = list(server.scan_iter(match=prefix + "*"))
+        if keys:
+            server.delete(*keys)
+        server.close()
