@@ -183,3 +183,41 @@ def test_the_reader_forgets_channels_nobody_reads(layers: Any) -> None:
             await close_all(layer)
 
     assert asyncio.run(main())
+
+
+def test_the_reader_outlives_a_foreign_inbox_entry(
+    layers: Any, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def main() -> Any:
+        (layer,) = layers(1)
+        try:
+            channel = await layer.new_channel()
+            state = next(iter(layer._states.values()))
+            await state.client.rpush(state.inbox_key, b"not an entry")
+            await layer.send(channel, {"type": "after"})
+            return await asyncio.wait_for(layer.receive(channel), 5)
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main()) == {"type": "after"}
+    assert "Channel layer dropped a malformed entry" in caplog.text
+
+
+def test_the_reader_outlives_a_redis_error(layers: Any, caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> Any:
+        (layer,) = layers(1)
+        try:
+            channel = await layer.new_channel()
+            state = next(iter(layer._states.values()))
+            await state.client.set(state.inbox_key, "not a list")  # BLPOP: WRONGTYPE
+            deadline = asyncio.get_running_loop().time() + 5
+            while "Channel layer reader error" not in caplog.text:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.02)
+            await state.client.delete(state.inbox_key)
+            await layer.send(channel, {"type": "after"})
+            return await asyncio.wait_for(layer.receive(channel), 5)
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main()) == {"type": "after"}

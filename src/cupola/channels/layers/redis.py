@@ -349,6 +349,12 @@ class RedisChannelLayer(ChannelLayer):
                 lost = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+            except Exception:
+                # NOTE: anything else (a Redis error reply, a foreign entry in the inbox) is
+                # logged and retried: the reader must outlive it, or the process goes deaf.
+                logger.exception("Channel layer reader error; retrying in %.1f s.", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + self.expiry
                 self._sweep(state)
@@ -356,7 +362,11 @@ class RedisChannelLayer(ChannelLayer):
     def _deliver(self, state: _LoopState, entries: list[bytes]) -> None:
         now = time.time()
         for entry in entries:
-            expires, channels, payload = _parse(entry)
+            try:
+                expires, channels, payload = _parse(entry)
+            except ValueError:  # UnicodeDecodeError included
+                logger.warning("Channel layer dropped a malformed entry in %s.", state.inbox_key)
+                continue
             if expires > now:
                 for channel in channels:
                     self._queue(state, channel).put(payload, expires)
