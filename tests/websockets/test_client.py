@@ -132,3 +132,20 @@ def test_an_unexpected_first_message_is_reported(client: TestClient) -> None:
     session._app = chatty
     with pytest.raises(RuntimeError, match=r"answered the handshake with 'websocket\.send'"):
         session.__enter__()
+
+
+def test_closing_the_client_ends_sockets_left_open(app: Cupola) -> None:
+    ended: list[str] = []
+
+    @app.websocket("/forever")
+    async def forever(ws: WebSocket) -> None:
+        await ws.accept()
+        try:
+            await ws.receive_text()
+        finally:
+            ended.append("ended")
+
+    client = app.test_client()
+    client.websocket_connect("/forever").__enter__()  # never closed by the test
+    client.close()
+    assert ended == ["ended"]
