@@ -8,6 +8,9 @@
     return;
   }
   const socket = new WebSocket(box.dataset.socket);
+  socket.addEventListener("open", () => {
+    box.dataset.state = "connected";
+  });
   socket.addEventListener("message", (event) => {
     const book = JSON.parse(event.data);
     const item = document.createElement("p");
