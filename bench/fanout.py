@@ -199,6 +199,10 @@ def run_framework(name: str, redis_url: str, args: argparse.Namespace, logs: Pat
             ]
             log = logs / f"{name}-{index}.log"
             pids.append(stack.enter_context(started(command, port, log, env=env)))
+        # A short warm-up first, so that lazy imports and first allocations of the servers
+        # are not counted as memory per connection.
+        warm_up = argparse.Namespace(**{**vars(args), "messages": 5})
+        asyncio.run(measure(name, ports, pids, 20, warm_up))
         for n in args.clients:
             result = asyncio.run(measure(name, ports, pids, n, args))
             print(format_row(result), flush=True)

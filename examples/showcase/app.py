@@ -21,6 +21,7 @@ from examples.showcase.accounts import accounts, current_user
 from examples.showcase.api import api
 from examples.showcase.books import store
 from examples.showcase.catalog import books
+from examples.showcase.new_books import new_books
 from examples.showcase.reading_list import reading_list
 from examples.showcase.reading_room import reading_room
 
@@ -60,6 +61,7 @@ app.register_blueprint(accounts)
 app.register_blueprint(reading_list)
 app.register_blueprint(api)
 app.register_blueprint(reading_room)
+app.register_blueprint(new_books)
 
 
 @app.get("/")

@@ -1,4 +1,4 @@
-"""The bookshelf's data: a few books in an in-memory, read-only store.
+"""The bookshelf's data: a few books in an in-memory store that logged-in visitors add to.
 
 The store answers the questions the views ask (all books, one book, a search, books by
 author) so that the views never touch the underlying collection directly.
@@ -6,6 +6,7 @@ author) so that the views never touch the underlying collection directly.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,10 +36,11 @@ class Book:
 
 
 class BookStore:
-    """A read-only collection of books, safe to share between threads."""
+    """A collection of books, safe to share between threads."""
 
     def __init__(self, books: Iterable[Book]) -> None:
         self._books = {book.id: book for book in books}
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._books)
@@ -66,6 +68,13 @@ class BookStore:
         for book in sorted(self._books.values(), key=lambda book: book.year):
             authors.setdefault(book.author, []).append(book)
         return dict(sorted(authors.items()))
+
+    def add(self, title: str, author: str, year: int, price: Decimal, summary: str) -> Book:
+        """Put a new book on the shelf, under the next free id, and return it."""
+        with self._lock:
+            book = Book(max(self._books, default=0) + 1, title, author, year, price, summary)
+            self._books = {**self._books, book.id: book}  # readers keep a consistent dict
+        return book
 
 
 store = BookStore(

@@ -119,3 +119,13 @@ def test_invalid_messages_raise_in_the_caller(app: Cupola) -> None:
     with pytest.raises(ValueError, match="Invalid group name"):
         broadcast("no spaces", {"type": "x"}, app=app)
     asyncio.run(get_channel_layer(app).close())
+
+
+def test_a_layer_that_does_not_answer_times_out() -> None:
+    class Stuck(InMemoryChannelLayer):
+        async def group_send(self, group: str, message: dict[str, Any]) -> None:
+            await asyncio.sleep(60)
+
+    app = Cupola(__name__, config={"CHANNEL_LAYER": Stuck()})
+    with pytest.raises(TimeoutError):
+        broadcast("news", {"type": "news.item"}, app=app, timeout=0.05)

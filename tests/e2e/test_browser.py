@@ -288,3 +288,35 @@ def test_the_reading_room_is_live_between_two_browsers(
         page.locator(".messages li.message", has_text="A fine opening line").wait_for()
     finally:
         other.close()
+
+
+def test_a_new_book_is_announced_on_every_open_page(
+    page: Page, browser: Browser, showcase: str
+) -> None:
+    sign_up_and_log_in(page, showcase)
+    other = browser.new_context()
+    other.set_default_timeout(TIMEOUT_MS)
+    try:
+        # Another visitor, not logged in, is reading the authors page.
+        reader = other.new_page()
+        reader.goto(f"{showcase}/authors")
+        reader.locator("#new-books[data-state='connected']").wait_for(state="attached")
+
+        title = f"A Notice {uuid.uuid4().hex[:6]}"
+        page.goto(f"{showcase}/books/new")
+        page.fill("#title", title)
+        page.fill("#author", "Ann <b>Author</b>")
+        page.fill("#year", "2024")
+        page.fill("#price", "9.99")
+        page.click("button:has-text('Add the book')")
+        page.wait_for_url(f"{showcase}/books/*")
+        assert flashes(page) == [f"“{title}” is on the shelf."]
+
+        notice = reader.locator("#new-books .new-book")
+        notice.wait_for()
+        assert notice.inner_text() == f"New on the shelf: {title} by Ann <b>Author</b>."
+        link = reader.locator("#new-books a")
+        assert f"{showcase}{link.get_attribute('href')}" == page.url
+        assert reader.locator("#new-books b").count() == 0  # shown as text, not HTML
+    finally:
+        other.close()

@@ -255,6 +255,8 @@ def test_every_route_is_registered() -> None:
         ("/api/books/<int:book_id>", "api.book_detail"),
         ("/books/<int:book_id>/room", "reading_room.page"),
         ("/books/<int:book_id>/room/socket", "reading_room.socket"),
+        ("/books/new", "new_books.add"),
+        ("/books/new/feed", "new_books.feed"),
     }
 
 

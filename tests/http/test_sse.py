@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import threading
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -211,3 +212,34 @@ def test_errors_in_a_stream_still_close_it(protocol: str) -> None:
     with pytest.raises(TypeError, match="not int"):
         client.get("/bad")
     client.close()
+
+
+def test_under_wsgi_closing_the_body_closes_an_async_stream() -> None:
+    app = Cupola(__name__, config={"ALLOWED_HOSTS": ["testserver"]})
+    closed = threading.Event()
+
+    @app.get("/events")
+    def events() -> EventStream:
+        async def forever() -> AsyncIterator[str]:
+            try:
+                while True:
+                    yield "tick"
+                    await asyncio.sleep(0)
+            finally:
+                closed.set()
+
+        return EventStream(forever())
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/events",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "testserver",
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(),
+    }
+    body = app(environ, lambda status, headers, exc_info=None: None)
+    assert next(iter(body)) == b"data: tick\n\n"
+    body.close()  # what a WSGI server does when the client has gone
+    assert closed.is_set()

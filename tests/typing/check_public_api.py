@@ -95,3 +95,32 @@ with app.test_client().websocket_connect("/ws/1") as socket:
     assert_type(socket, WebSocketTestSession)
     assert_type(socket.receive_text(), str)
     assert_type(socket.receive_json(), Any)
+
+
+# -- channel layers, broadcasts, server-sent events ---------------------------------------
+
+from cupola.channels import (  # noqa: E402
+    ChannelLayer,
+    EventStream,
+    ServerSentEvent,
+    async_broadcast,
+    broadcast,
+    get_channel_layer,
+)
+
+layer = get_channel_layer(app)
+assert_type(layer, ChannelLayer)
+assert_type(broadcast("news", {"type": "news.item"}, app=app), None)
+assert_type(ServerSentEvent({"n": 1}, event="tick", id="1", retry=1000).encode(), bytes)
+
+
+async def use_the_layer() -> None:
+    channel = await layer.new_channel("chat")
+    assert_type(channel, str)
+    assert_type(await layer.receive(channel), dict[str, Any])
+    assert_type(await async_broadcast("news", {"type": "news.item"}), None)
+
+
+@app.get("/events")
+def events() -> EventStream:
+    return EventStream(iter(["a", {"data": "b"}]), ping=None)

@@ -73,7 +73,11 @@ def broadcast(
     if loop is None or not loop.is_running():
         loop = _portal_loop()
     future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
-    future.result(timeout)
+    try:
+        future.result(timeout)
+    except TimeoutError:
+        future.cancel()  # do not deliver it later, after the caller was told it failed
+        raise
 
 
 def _portal_loop() -> asyncio.AbstractEventLoop:

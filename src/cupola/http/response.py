@@ -7,10 +7,12 @@ it (sync or async) and never buffer it.
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator
 from typing import Any, ClassVar, Unpack
 
+from cupola.concurrency import run_coroutine
 from cupola.http import json as jsonlib
 from cupola.http.cookies import CookieOptions, dump_cookie
 from cupola.http.headers import Headers, HeadersInput
@@ -195,10 +197,16 @@ class StreamingResponse(Response):
                 yield chunk.encode() if isinstance(chunk, str) else chunk
 
     def close(self) -> None:
-        """Close the underlying iterator (runs a generator's ``finally``)."""
+        """Close the underlying iterator (runs a generator's ``finally``).
+
+        An async generator is closed on this thread's loop (the WSGI adapter iterated it
+        there); on a running loop, use :meth:`aclose`.
+        """
         close = getattr(self.iterable, "close", None)
         if close is not None and not inspect.iscoroutinefunction(close):
             close()
+        elif hasattr(self.iterable, "aclose") and asyncio._get_running_loop() is None:
+            run_coroutine(self.iterable.aclose())
 
     async def aclose(self) -> None:
         """Close the underlying iterator, sync or async (runs a generator's ``finally``)."""

@@ -120,7 +120,9 @@ class EventStream(StreamingResponse):
         self.headers["X-Accel-Buffering"] = "no"
 
 
-async def _encoded(events: Iterable[Any] | AsyncIterable[Any], ping: float | None) -> Any:
+async def _encoded(
+    events: Iterable[Any] | AsyncIterable[Any], ping: float | None
+) -> AsyncIterator[bytes]:
     """Encode ``events``, with a comment after each ``ping`` seconds of silence."""
     source = _AsyncSource(events) if isinstance(events, AsyncIterable) else _SyncSource(events)
     pending: asyncio.Future[Any] | None = None

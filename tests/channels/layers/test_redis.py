@@ -7,6 +7,7 @@ import threading
 from typing import Any
 
 import pytest
+import redis
 
 from cupola.channels.layers.redis import RedisChannelLayer
 
@@ -121,3 +122,102 @@ def test_close_reaches_the_loops_of_other_threads(layers: Any) -> None:
         loop.call_soon_threadsafe(loop.stop)
         thread.join()
         loop.close()
+
+
+def test_the_reader_reconnects_and_adds_its_memberships_again(
+    layers: Any, redis_url: str, redis_prefix: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    admin = redis.Redis.from_url(redis_url)
+
+    async def main() -> Any:
+        first, second = layers(2)
+        try:
+            channel = await first.new_channel()
+            await first.group_add("room", channel)
+            state = next(iter(first._states.values()))
+            await asyncio.sleep(0.05)  # the reader is connected and waiting
+            # What a restarted, empty Redis looks like to the layer: its reader connection
+            # is cut and the group is gone.
+            admin.client_kill_filter(_id=_reader_id(admin, state))
+            admin.delete(f"{redis_prefix}group:room")
+            deadline = asyncio.get_running_loop().time() + 10
+            while True:
+                await second.group_send("room", {"type": "after"})
+                try:
+                    return await asyncio.wait_for(first.receive(channel), 0.3)
+                except TimeoutError:
+                    assert asyncio.get_running_loop().time() < deadline
+        finally:
+            await close_all(first, second)
+
+    try:
+        assert asyncio.run(main()) == {"type": "after"}
+    finally:
+        admin.close()
+    assert "Channel layer lost Redis" in caplog.text
+    assert "Channel layer reconnected to Redis" in caplog.text
+
+
+def _reader_id(admin: redis.Redis, state: Any) -> str:
+    name = f"cupola-channels-reader-{state.inbox}"
+    for client in admin.client_list():
+        if client["name"] == name:
+            return str(client["id"])
+    raise AssertionError(f"no Redis client named {name}")
+
+
+def test_the_reader_forgets_channels_nobody_reads(layers: Any) -> None:
+    async def main() -> bool:
+        (layer,) = layers(1)
+        layer.expiry = 0.05
+        try:
+            channel = await layer.new_channel()
+            state = next(iter(layer._states.values()))
+            await layer.send(channel, {"type": "never.read"})
+            deadline = asyncio.get_running_loop().time() + 5
+            while channel in state.queues:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.05)
+            return True
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main())
+
+
+def test_the_reader_outlives_a_foreign_inbox_entry(
+    layers: Any, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def main() -> Any:
+        (layer,) = layers(1)
+        try:
+            channel = await layer.new_channel()
+            state = next(iter(layer._states.values()))
+            await state.client.rpush(state.inbox_key, b"not an entry")
+            await layer.send(channel, {"type": "after"})
+            return await asyncio.wait_for(layer.receive(channel), 5)
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main()) == {"type": "after"}
+    assert "Channel layer dropped a malformed entry" in caplog.text
+
+
+def test_the_reader_outlives_a_redis_error(layers: Any, caplog: pytest.LogCaptureFixture) -> None:
+    async def main() -> Any:
+        (layer,) = layers(1)
+        try:
+            channel = await layer.new_channel()
+            state = next(iter(layer._states.values()))
+            await state.client.set(state.inbox_key, "not a list")  # BLPOP: WRONGTYPE
+            deadline = asyncio.get_running_loop().time() + 5
+            while "Channel layer reader error" not in caplog.text:
+                assert asyncio.get_running_loop().time() < deadline
+                await asyncio.sleep(0.02)
+            await state.client.delete(state.inbox_key)
+            await layer.send(channel, {"type": "after"})
+            return await asyncio.wait_for(layer.receive(channel), 5)
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main()) == {"type": "after"}

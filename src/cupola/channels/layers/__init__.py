@@ -46,7 +46,12 @@ def layer_from_config(config: dict[str, Any]) -> ChannelLayer:
     if scheme == "memory":
         return InMemoryChannelLayer(**options)
     if scheme in ("redis", "rediss", "unix"):
-        from cupola.channels.layers.redis import RedisChannelLayer
+        try:
+            from cupola.channels.layers.redis import RedisChannelLayer
+        except ImportError:  # pragma: no cover  # redis-py is installed wherever tests run
+            raise ImproperlyConfigured(
+                "A Redis channel layer needs redis-py: pip install 'cupola[redis]'."
+            ) from None
 
         prefix = config.get("CHANNEL_PREFIX", "cupola:channels:")
         return RedisChannelLayer(setting, prefix=prefix, **options)

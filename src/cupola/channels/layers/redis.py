@@ -2,7 +2,8 @@
 
 Design, chosen for fan-out throughput:
 
-* Each process (per event loop) has one connection pool and one **inbox**, a Redis list.
+* Each process (per event loop) has one connection pool, one reader connection and one
+  **inbox**, a Redis list.
   Channels from :meth:`~RedisChannelLayer.new_channel` are named ``prefix.INBOX!id`` so
   a sender knows which inbox serves them.
 * One reader task per process blocks on its inbox (``BLPOP``, then ``LPOP`` of up to 500
@@ -113,10 +114,12 @@ class _LoopState:
         # NOTE: the reader has a connection of its own without retries, so that a lost
         # connection reaches it (and it re-adds the memberships a restarted Redis forgot)
         # instead of being silently re-opened by redis-py.
-        self.reader_client: aioredis.Redis = aioredis.Redis.from_url(
-            layer.url, retry=Retry(NoBackoff(), 0)
-        )
         self.inbox = secrets.token_hex(6)
+        self.reader_client: aioredis.Redis = aioredis.Redis.from_url(
+            layer.url,
+            retry=Retry(NoBackoff(), 0),
+            client_name=f"cupola-channels-reader-{self.inbox}",  # as CLIENT LIST shows it
+        )
         self.inbox_key = f"{layer.prefix}inbox:{self.inbox}"
         self.queues: dict[str, ChannelQueue[bytes]] = {}
         self.groups: dict[str, set[str]] = {}  # local channels' memberships, to re-add
@@ -346,6 +349,12 @@ class RedisChannelLayer(ChannelLayer):
                 lost = True
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
+            except Exception:
+                # NOTE: anything else (a Redis error reply, a foreign entry in the inbox) is
+                # logged and retried: the reader must outlive it, or the process goes deaf.
+                logger.exception("Channel layer reader error; retrying in %.1f s.", delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
             if time.monotonic() >= next_sweep:
                 next_sweep = time.monotonic() + self.expiry
                 self._sweep(state)
@@ -353,7 +362,11 @@ class RedisChannelLayer(ChannelLayer):
     def _deliver(self, state: _LoopState, entries: list[bytes]) -> None:
         now = time.time()
         for entry in entries:
-            expires, channels, payload = _parse(entry)
+            try:
+                expires, channels, payload = _parse(entry)
+            except ValueError:  # UnicodeDecodeError included
+                logger.warning("Channel layer dropped a malformed entry in %s.", state.inbox_key)
+                continue
             if expires > now:
                 for channel in channels:
                     self._queue(state, channel).put(payload, expires)
