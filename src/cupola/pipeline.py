@@ -20,10 +20,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-from cupola.concurrency import run_coroutine
 from cupola.context import activate, deactivate
 from cupola.errors import find_handler, http_error_response, server_error_response
 from cupola.exceptions import (
@@ -105,13 +104,6 @@ class Pipeline:
         self.chains = chains
 
     # -- entry points for the adapters ----------------------------------------------------
-
-    def handle(self, request: Request) -> Response:
-        """Handle ``request`` synchronously (WSGI adapter, or inside a worker thread)."""
-        route = self.route(request)
-        if route.needs_loop:
-            return run_coroutine(self.run_async(request, route))
-        return self.run_sync(request, route)
 
     def handle_async(self, request: Request) -> Awaitable[Response]:
         """Handle ``request`` on the event loop (ASGI adapter); await the result.
@@ -226,11 +218,12 @@ class Pipeline:
                                 if route.pass_request
                                 else route.view(**request.view_args)
                             )
+                    # PERF: a view that returns a response needs no coercion call.
                     response = to_response(result)
                 except Exception as exc:
                     response, unhandled = self._exception_phase_sync(request, route, exc)
                 try:
-                    if isinstance(response, TemplateResponse):
+                    if response._renders_late:
                         response, failed = self._render_sync(request, route, response)
                         unhandled = unhandled or failed
                     for after in route.hooks.after:
@@ -245,8 +238,8 @@ class Pipeline:
                 response, unhandled = self._handle_exception_sync(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
             # rendered here; it must never go out with an empty body.
-            if isinstance(response, TemplateResponse):
-                response.render()
+            if response._renders_late:
+                _render(response)
             return response
         except BaseException as exc:
             unhandled = exc
@@ -352,7 +345,7 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = await self._exception_phase_async(request, route, exc)
                 try:
-                    if isinstance(response, TemplateResponse):
+                    if response._renders_late:
                         response, failed = await self._render_async(request, route, response)
                         unhandled = unhandled or failed
                     for after in route.hooks.after:
@@ -369,8 +362,8 @@ class Pipeline:
                 response, unhandled = await self._handle_exception_async(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
             # rendered here; it must never go out with an empty body.
-            if isinstance(response, TemplateResponse):
-                response.render()
+            if response._renders_late:
+                _render(response)
             return response
         except BaseException as exc:
             unhandled = exc
@@ -466,9 +459,9 @@ class Pipeline:
         return server_error_response(exc, debug=self.debug)
 
 
-def _render(response: TemplateResponse | Response) -> Response:
-    if isinstance(response, TemplateResponse):
-        response.render()
+def _render(response: Response) -> Response:
+    if response._renders_late:
+        cast(TemplateResponse, response).render()
     return response
 
 
