@@ -264,8 +264,10 @@ class Router:
         # rules with more defaults; the stable sort keeps registration order otherwise.
         rules.sort(key=lambda r: (-len(r.arguments | r.defaults.keys()), -len(r.defaults)))
 
+    # PERF: ``websocket`` is not keyword-only: a function with a keyword-only parameter
+    # takes the interpreter's slow call path on every call.
     def match(  # noqa: C901  # PERF: the common dynamic rule is matched inline
-        self, path: str, method: str, *, websocket: bool = False
+        self, path: str, method: str, websocket: bool = False
     ) -> tuple[Rule, dict[str, Any]]:
         """Find the rule for a request.
 
