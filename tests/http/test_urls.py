@@ -98,7 +98,7 @@ def test_round_trip(pairs: list[tuple[str, str]]) -> None:
 
 # Pieces that make every shape of field: plain, repeated, empty, without or with a second
 # '=', escaped separators, malformed escapes.
-_QUERY_PIECES = st.sampled_from(["a", "b", "=", "&", "+", "%41", "%3D", "%26", "%2", "%"])
+_QUERY_PIECES = st.sampled_from(["x", "y", "=", "&", "+", "%41", "%3D", "%26", "%2", "%"])
 
 
 @given(st.lists(_QUERY_PIECES, max_size=30).map("".join))
