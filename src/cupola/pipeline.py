@@ -213,11 +213,15 @@ class Pipeline:
                         else:
                             if route is self.unmatched:
                                 raise request._reject  # type: ignore[misc]  # set when unmatched
-                            result = (
-                                route.view(request=request, **request.view_args)
-                                if route.pass_request
-                                else route.view(**request.view_args)
-                            )
+                            # PERF: a plain call when there are no arguments: a call
+                            # with ``**`` starts a new interpreter loop.
+                            kwargs = request.view_args
+                            if route.pass_request:
+                                result = route.view(request=request, **kwargs)
+                            elif kwargs:
+                                result = route.view(**kwargs)
+                            else:
+                                result = route.view()
                     # PERF: a view that returns a response needs no coercion call.
                     response = to_response(result)
                 except Exception as exc:
