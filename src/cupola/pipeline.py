@@ -222,8 +222,8 @@ class Pipeline:
                                 result = route.view(**kwargs)
                             else:
                                 result = route.view()
-                    # PERF: a view that returns a response needs no coercion call.
-                    response = to_response(result)
+                    # PERF: a view that returns a plain Response needs no coercion call.
+                    response = result if type(result) is Response else to_response(result)
                 except Exception as exc:
                     response, unhandled = self._exception_phase_sync(request, route, exc)
                 try:
