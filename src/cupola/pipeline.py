@@ -235,9 +235,12 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = self._handle_exception_sync(route, exc)
             try:
-                for index, hook in stack.response:
-                    if index < entered:
-                        response = hook(request, response)
+                for hook in (
+                    stack.response_hooks
+                    if entered == stack.count
+                    else stack.entered_response_hooks(entered)
+                ):
+                    response = hook(request, response)
             except Exception as exc:
                 response, unhandled = self._handle_exception_sync(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
@@ -357,11 +360,14 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = await self._handle_exception_async(route, exc)
             try:
-                for index, hook in stack.response:
-                    if index < entered:
-                        response = hook(request, response)
-                        if type(response) is CoroutineType:
-                            response = await response
+                for hook in (
+                    stack.response_hooks
+                    if entered == stack.count
+                    else stack.entered_response_hooks(entered)
+                ):
+                    response = hook(request, response)
+                    if type(response) is CoroutineType:
+                        response = await response
             except Exception as exc:
                 response, unhandled = await self._handle_exception_async(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
