@@ -59,6 +59,9 @@ class Route:
     needs_loop: bool
     view_is_async: bool = False
     rule: Rule | None = None
+    # The view's one parameter, when passing it by position is the same call (see
+    # cupola.assembly.sole_parameter); ``None`` otherwise.
+    sole_parameter: str | None = None
 
 
 async def _resolve(value: Any) -> Any:
@@ -167,6 +170,7 @@ class Pipeline:
             view=lambda **_: Response(headers={"Allow": allow}),
             pass_request=False,
             view_is_async=False,
+            sole_parameter=None,
         )
 
     # -- the lifecycle, sync ----------------------------------------------------------------
@@ -213,15 +217,17 @@ class Pipeline:
                         else:
                             if route is self.unmatched:
                                 raise request._reject  # type: ignore[misc]  # set when unmatched
-                            # PERF: a plain call when there are no arguments: a call
-                            # with ``**`` starts a new interpreter loop.
+                            # PERF: plain calls for no argument and for a view's sole
+                            # parameter: a call with ``**`` starts a new interpreter loop.
                             kwargs = request.view_args
                             if route.pass_request:
                                 result = route.view(request=request, **kwargs)
-                            elif kwargs:
-                                result = route.view(**kwargs)
-                            else:
+                            elif not kwargs:
                                 result = route.view()
+                            elif len(kwargs) == 1 and route.sole_parameter in kwargs:
+                                result = route.view(kwargs[route.sole_parameter])
+                            else:
+                                result = route.view(**kwargs)
                     # PERF: a view that returns a plain Response needs no coercion call.
                     response = result if type(result) is Response else to_response(result)
                 except Exception as exc:
