@@ -300,7 +300,8 @@ class Router:
             # result is the walk's; anything less simple takes the walk.
             prefix, _, last = path.rpartition("/")
             parent = table.parents.get(prefix)
-            if parent is not None and last and last not in parent.children:
+            # PERF: no hash of the last segment when the parent has no static children.
+            if parent is not None and last and (not parent.children or last not in parent.children):
                 for convert, affixed, child in parent.slots:
                     if affixed is not None or child.forks or child.children:
                         break
