@@ -7,8 +7,9 @@ from typing import Any
 
 import pytest
 
-from cupola import Blueprint, Cupola, url_for
+from cupola import Blueprint, Cupola, Middleware, url_for
 from cupola.exceptions import BuildError
+from cupola.http.request import Request
 from cupola.testing import TestClient
 
 
@@ -326,3 +327,70 @@ def test_trailing_slash_redirect_keeps_encoding(app: Cupola, client: TestClient)
     response = client.get("/caf%C3%A9?x=%C3%A9")
     assert response.status_code == 308
     assert response.headers["location"] == "/caf%C3%A9/?x=%C3%A9"
+
+
+def test_views_get_their_arguments_by_name_whatever_their_signature(
+    app: Cupola, client: TestClient
+) -> None:
+    app.testing = False  # a view that cannot take its arguments answers 500
+
+    @app.get("/one/<int:item_id>")
+    def one(item_id: int) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    @app.get("/defaulted/<int:item_id>")
+    def defaulted(item_id: int = 0) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    @app.get("/keyword/<int:item_id>")
+    def keyword(*, item_id: int) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    def wrap(view: Any) -> Any:
+        def wrapper(**kwargs: Any) -> Any:
+            return view(**kwargs)
+
+        return wrapper
+
+    @app.get("/wrapped/<int:item_id>", endpoint="wrapped")
+    @wrap
+    def wrapped(item_id: int) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    @app.get("/other/<int:other>")
+    def other(item_id: int) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    @app.get("/positional/<int:item_id>")
+    def positional(item_id: int, /) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    for prefix in ("one", "defaulted", "keyword", "wrapped"):
+        assert client.get(f"/{prefix}/7").json() == {"item_id": 7}
+    # Passed by name, as always: a parameter of another name or by position only fails.
+    assert client.get("/other/7").status_code == 500
+    assert client.get("/positional/7").status_code == 500
+    allowed = client.options("/one/7")
+    assert allowed.status_code == 200
+    assert "GET" in allowed.headers["Allow"]
+
+
+def test_a_value_a_middleware_takes_is_not_passed(app: Cupola, client: TestClient) -> None:
+    class TakeLang(Middleware):
+        def process_view(
+            self, request: Request, view_func: Any, view_kwargs: dict[str, Any]
+        ) -> None:
+            view_kwargs.pop("lang", None)
+
+    app.add_middleware(TakeLang)
+
+    @app.get("/<lang>/page")
+    def page() -> str:
+        return "page"
+
+    @app.get("/<lang>/<int:item_id>")
+    def item(item_id: int) -> dict[str, object]:
+        return {"item_id": item_id}
+
+    assert client.get("/en/page").text == "page"
+    assert client.get("/en/5").json() == {"item_id": 5}

@@ -11,6 +11,7 @@ import inspect
 import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured
@@ -42,6 +43,25 @@ def wants_request(view: Callable[..., Any]) -> bool:
         return "request" in inspect.signature(view).parameters
     except (TypeError, ValueError):
         return False
+
+
+def sole_parameter(view: Callable[..., Any]) -> str | None:
+    """The name of a plain function's one parameter, when it may be passed by position.
+
+    A function whose only parameter is positional-or-keyword, with no ``*args`` or
+    ``**kwargs``, gets the same call either way; anything else gives ``None``.
+    """
+    if type(view) is not FunctionType:
+        return None
+    code = view.__code__
+    if (
+        code.co_argcount != 1
+        or code.co_posonlyargcount
+        or code.co_kwonlyargcount
+        or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS)
+    ):
+        return None
+    return code.co_varnames[0]
 
 
 def join_rule(prefix: str | None, rule: str) -> str:
@@ -118,7 +138,10 @@ def assemble(app: Cupola) -> Pipeline:
         needs_loop = stack_async or is_async_callable(view)
         needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
         view_is_async = is_async_callable(view)
-        return Route(endpoint, view, bp, wants_request(view), hooks, needs_loop, view_is_async)
+        route = Route(endpoint, view, bp, wants_request(view), hooks, needs_loop, view_is_async)
+        if not route.pass_request:
+            route.sole_parameter = sole_parameter(view)
+        return route
 
     router = Router(app.url_converters)
     chains: dict[str | None, list[Scaffold]] = {None: [app]}

@@ -185,7 +185,10 @@ class CsrfMiddleware(Middleware):
         # PERF: safe methods, nearly every request, cost one set lookup.
         if request.method in SAFE_METHODS or not self.enabled:
             return None
-        if getattr(view_func, _EXEMPT, False) or request.blueprint in self.exempt_blueprints:
+        # PERF: the blueprint is looked up only when some blueprint is exempt.
+        if getattr(view_func, _EXEMPT, False) or (
+            self.exempt_blueprints and request.blueprint in self.exempt_blueprints
+        ):
             return None
         reason = self.problem(request)
         return None if reason is None else self.failure_view(request, reason)

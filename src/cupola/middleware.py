@@ -86,7 +86,15 @@ class MiddlewareStack:
     the middleware it never entered.
     """
 
-    __slots__ = ("count", "exception", "request", "response", "template_response", "view")
+    __slots__ = (
+        "count",
+        "exception",
+        "request",
+        "response",
+        "response_hooks",
+        "template_response",
+        "view",
+    )
 
     def __init__(self, instances: Sequence[Middleware]) -> None:
         self.count = len(instances)
@@ -107,6 +115,12 @@ class MiddlewareStack:
             hook for _, hook in reversed(overriding("process_template_response"))
         ]
         self.response = list(reversed(overriding("process_response")))
+        # PERF: every middleware was entered on nearly every request: no index to compare.
+        self.response_hooks = [hook for _, hook in self.response]
+
+    def entered_response_hooks(self, entered: int) -> list[Callable[..., Any]]:
+        """The ``process_response`` hooks of the middleware below index ``entered``."""
+        return [hook for index, hook in self.response if index < entered]
 
     def callables(self) -> list[Callable[..., Any]]:
         """Every hook, for deciding whether the stack needs an event loop."""

@@ -20,10 +20,9 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
-from cupola.concurrency import run_coroutine
 from cupola.context import activate, deactivate
 from cupola.errors import find_handler, http_error_response, server_error_response
 from cupola.exceptions import (
@@ -60,6 +59,9 @@ class Route:
     needs_loop: bool
     view_is_async: bool = False
     rule: Rule | None = None
+    # The view's one parameter, when passing it by position is the same call (see
+    # cupola.assembly.sole_parameter); ``None`` otherwise.
+    sole_parameter: str | None = None
 
 
 async def _resolve(value: Any) -> Any:
@@ -105,13 +107,6 @@ class Pipeline:
         self.chains = chains
 
     # -- entry points for the adapters ----------------------------------------------------
-
-    def handle(self, request: Request) -> Response:
-        """Handle ``request`` synchronously (WSGI adapter, or inside a worker thread)."""
-        route = self.route(request)
-        if route.needs_loop:
-            return run_coroutine(self.run_async(request, route))
-        return self.run_sync(request, route)
 
     def handle_async(self, request: Request) -> Awaitable[Response]:
         """Handle ``request`` on the event loop (ASGI adapter); await the result.
@@ -175,6 +170,7 @@ class Pipeline:
             view=lambda **_: Response(headers={"Allow": allow}),
             pass_request=False,
             view_is_async=False,
+            sole_parameter=None,
         )
 
     # -- the lifecycle, sync ----------------------------------------------------------------
@@ -221,16 +217,23 @@ class Pipeline:
                         else:
                             if route is self.unmatched:
                                 raise request._reject  # type: ignore[misc]  # set when unmatched
-                            result = (
-                                route.view(request=request, **request.view_args)
-                                if route.pass_request
-                                else route.view(**request.view_args)
-                            )
-                    response = to_response(result)
+                            # PERF: plain calls for no argument and for a view's sole
+                            # parameter: a call with ``**`` starts a new interpreter loop.
+                            kwargs = request.view_args
+                            if route.pass_request:
+                                result = route.view(request=request, **kwargs)
+                            elif not kwargs:
+                                result = route.view()
+                            elif len(kwargs) == 1 and route.sole_parameter in kwargs:
+                                result = route.view(kwargs[route.sole_parameter])
+                            else:
+                                result = route.view(**kwargs)
+                    # PERF: a view that returns a plain Response needs no coercion call.
+                    response = result if type(result) is Response else to_response(result)
                 except Exception as exc:
                     response, unhandled = self._exception_phase_sync(request, route, exc)
                 try:
-                    if isinstance(response, TemplateResponse):
+                    if response._renders_late:
                         response, failed = self._render_sync(request, route, response)
                         unhandled = unhandled or failed
                     for after in route.hooks.after:
@@ -238,15 +241,18 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = self._handle_exception_sync(route, exc)
             try:
-                for index, hook in stack.response:
-                    if index < entered:
-                        response = hook(request, response)
+                for hook in (
+                    stack.response_hooks
+                    if entered == stack.count
+                    else stack.entered_response_hooks(entered)
+                ):
+                    response = hook(request, response)
             except Exception as exc:
                 response, unhandled = self._handle_exception_sync(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
             # rendered here; it must never go out with an empty body.
-            if isinstance(response, TemplateResponse):
-                response.render()
+            if response._renders_late:
+                _render(response)
             return response
         except BaseException as exc:
             unhandled = exc
@@ -352,7 +358,7 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = await self._exception_phase_async(request, route, exc)
                 try:
-                    if isinstance(response, TemplateResponse):
+                    if response._renders_late:
                         response, failed = await self._render_async(request, route, response)
                         unhandled = unhandled or failed
                     for after in route.hooks.after:
@@ -360,17 +366,20 @@ class Pipeline:
                 except Exception as exc:
                     response, unhandled = await self._handle_exception_async(route, exc)
             try:
-                for index, hook in stack.response:
-                    if index < entered:
-                        response = hook(request, response)
-                        if type(response) is CoroutineType:
-                            response = await response
+                for hook in (
+                    stack.response_hooks
+                    if entered == stack.count
+                    else stack.entered_response_hooks(entered)
+                ):
+                    response = hook(request, response)
+                    if type(response) is CoroutineType:
+                        response = await response
             except Exception as exc:
                 response, unhandled = await self._handle_exception_async(self.unmatched, exc)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
             # rendered here; it must never go out with an empty body.
-            if isinstance(response, TemplateResponse):
-                response.render()
+            if response._renders_late:
+                _render(response)
             return response
         except BaseException as exc:
             unhandled = exc
@@ -466,9 +475,9 @@ class Pipeline:
         return server_error_response(exc, debug=self.debug)
 
 
-def _render(response: TemplateResponse | Response) -> Response:
-    if isinstance(response, TemplateResponse):
-        response.render()
+def _render(response: Response) -> Response:
+    if response._renders_late:
+        cast(TemplateResponse, response).render()
     return response
 
 

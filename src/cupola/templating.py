@@ -118,6 +118,7 @@ class TemplateResponse(Response):
     """
 
     __slots__ = ("context", "is_rendered", "template_name")
+    _renders_late = True
 
     def __init__(
         self,

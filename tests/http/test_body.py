@@ -136,6 +136,31 @@ def test_read_stream_limits() -> None:
     assert read_stream(io.BytesIO(b"x"), None, None, until_eof=False) is RequestBody.EMPTY
 
 
+class Trickle(io.BytesIO):
+    """A stream that hands out at most ``size`` bytes per read, as a slow socket can."""
+
+    def __init__(self, data: bytes, size: int) -> None:
+        super().__init__(data)
+        self.size = size
+
+    def read(self, n: int | None = -1) -> bytes:
+        return super().read(self.size if n is None or n < 0 else min(n, self.size))
+
+
+@pytest.mark.parametrize("size", [1, 3, 99])
+def test_read_stream_collects_short_reads(size: int) -> None:
+    data = bytes(range(100))
+    assert read_stream(Trickle(data, size), len(data), None, until_eof=False).read() == data
+    with pytest.raises(BadRequest, match="ended before"):
+        read_stream(Trickle(data, size), len(data) + 1, None, until_eof=False)
+
+
+def test_read_stream_one_read_for_a_small_body() -> None:
+    body = read_stream(io.BytesIO(b"abc" + b"rest of the stream"), 3, 10, until_eof=False)
+    assert body.read() == b"abc"
+    assert body.size == 3
+
+
 def test_read_messages() -> None:
     messages = [
         {"type": "http.request", "body": b"ab", "more_body": True},

@@ -37,6 +37,8 @@ def test_get_with_default_and_type() -> None:
     assert md.get("n", type=int) == 5
     assert md.get("s", 0, type=int) == 0
     assert md.get("missing", 7, type=int) == 7
+    assert md.get("n", 0, int) == 5  # type by position, as in Werkzeug
+    assert md.get("s", -1, int) == -1
     with pytest.raises(KeyError):
         md["missing"]
 

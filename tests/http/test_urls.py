@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+import urllib.parse
 from typing import Any
 
 import pytest
@@ -93,6 +94,17 @@ def test_round_trip(pairs: list[tuple[str, str]]) -> None:
     args = parse_query_string(urlencode(pairs))
     expected: MultiDict[str] = MultiDict(pairs)
     assert args == expected
+
+
+# Pieces that make every shape of field: plain, repeated, empty, without or with a second
+# '=', escaped separators, malformed escapes.
+_QUERY_PIECES = st.sampled_from(["x", "y", "=", "&", "+", "%41", "%3D", "%26", "%2", "%"])
+
+
+@given(st.lists(_QUERY_PIECES, max_size=30).map("".join))
+def test_parse_agrees_with_urllib(qs: str) -> None:
+    expected: MultiDict[str] = MultiDict(urllib.parse.parse_qsl(qs, keep_blank_values=True))
+    assert parse_query_string(qs) == expected
 
 
 def test_parse_is_fast() -> None:

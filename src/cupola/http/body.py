@@ -140,8 +140,18 @@ def read_stream(
         return RequestBody.EMPTY
     if limit is not None and content_length is not None and content_length > limit:
         raise too_large(limit)
-    acc = _Accumulator(limit)
     remaining = content_length
+    first = b""
+    if remaining is not None and 0 < remaining <= _CHUNK:
+        # PERF: a small body of declared length nearly always comes in one read, which
+        # needs no accumulator; after a short read, the loop below reads the rest.
+        first = stream.read(remaining)
+        if len(first) == remaining:
+            return RequestBody(first)
+        remaining -= len(first)
+    acc = _Accumulator(limit)
+    if first:
+        acc.add(first)
     while remaining is None or remaining > 0:
         chunk = stream.read(_CHUNK if remaining is None else min(_CHUNK, remaining))
         if not chunk:

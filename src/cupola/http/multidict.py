@@ -83,7 +83,11 @@ class MultiDict(MutableMapping[str, V]):
     def get(self, key: str, default: V | T) -> V | T: ...
     @overload
     def get(self, key: str, default: T | None = None, *, type: Callable[[V], T]) -> T | None: ...
-    def get(self, key: str, default: Any = None, *, type: Callable[[V], Any] | None = None) -> Any:
+    @overload
+    def get(self, key: str, default: T | None, type: Callable[[V], T]) -> T | None: ...
+    # PERF: ``type`` may be passed by position too (as in Werkzeug): a function with a
+    # keyword-only parameter takes the interpreter's slow call path on every call.
+    def get(self, key: str, default: Any = None, type: Callable[[V], Any] | None = None) -> Any:
         """Return the first value for ``key``, or ``default``.
 
         Args:

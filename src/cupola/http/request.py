@@ -17,6 +17,7 @@ from cupola.http import json as jsonlib
 from cupola.http.body import RequestBody
 from cupola.http.cookies import parse_cookie_header
 from cupola.http.forms import (
+    NO_FILES,
     FormLimits,
     UploadFile,
     parse_form,
@@ -420,7 +421,7 @@ class Request:
         if body is None or body is RequestBody.EMPTY:
             return  # PERF: nothing was read, nothing to release
         body.close()
-        if self._form is None:
+        if self._form is None or self._files is NO_FILES:  # PERF: no uploads to close
             return
         for _, upload in self._files.items(multi=True):
             upload.close()

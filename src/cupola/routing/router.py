@@ -264,8 +264,10 @@ class Router:
         # rules with more defaults; the stable sort keeps registration order otherwise.
         rules.sort(key=lambda r: (-len(r.arguments | r.defaults.keys()), -len(r.defaults)))
 
+    # PERF: ``websocket`` is not keyword-only: a function with a keyword-only parameter
+    # takes the interpreter's slow call path on every call.
     def match(  # noqa: C901  # PERF: the common dynamic rule is matched inline
-        self, path: str, method: str, *, websocket: bool = False
+        self, path: str, method: str, websocket: bool = False
     ) -> tuple[Rule, dict[str, Any]]:
         """Find the rule for a request.
 
@@ -298,7 +300,8 @@ class Router:
             # result is the walk's; anything less simple takes the walk.
             prefix, _, last = path.rpartition("/")
             parent = table.parents.get(prefix)
-            if parent is not None and last and last not in parent.children:
+            # PERF: no hash of the last segment when the parent has no static children.
+            if parent is not None and last and (not parent.children or last not in parent.children):
                 for convert, affixed, child in parent.slots:
                     if affixed is not None or child.forks or child.children:
                         break
