@@ -217,8 +217,7 @@ class Pipeline:
                         else:
                             if route is self.unmatched:
                                 raise request._reject  # type: ignore[misc]  # set when unmatched
-                            # PERF: plain calls for no argument and for a view's sole
-                            # parameter: a call with ``**`` starts a new interpreter loop.
+                            # PERF: call_view() inlined (a call fewer per request).
                             kwargs = request.view_args
                             if route.pass_request:
                                 result = route.view(request=request, **kwargs)
@@ -353,8 +352,13 @@ class Pipeline:
                         else:
                             if route is self.unmatched:
                                 raise request._reject  # type: ignore[misc]  # set when unmatched
-                            result = await self._call_view(request, route)
-                    response = to_response(result)
+                            result = await (
+                                call_view(route, request)
+                                if route.view_is_async
+                                else self._call_view_in_thread(request, route)
+                            )
+                    # PERF: a view that returns a plain Response needs no coercion call.
+                    response = result if type(result) is Response else to_response(result)
                 except Exception as exc:
                     response, unhandled = await self._exception_phase_async(request, route, exc)
                 try:
@@ -394,17 +398,12 @@ class Pipeline:
             if request._body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
-    def _call_view(self, request: Request, route: Route) -> Awaitable[Any]:
-        """The view's awaitable result; a sync view runs in a worker thread.
+    def _call_view_in_thread(self, request: Request, route: Route) -> Awaitable[Any]:
+        """Run a sync view in a worker thread, so that it never blocks the loop.
 
-        A sync view never blocks the loop, even in a route made async by its hooks.
+        Used when a route is async only through its hooks or middleware.
         """
-        kwargs = request.view_args
-        if route.pass_request:
-            kwargs = {"request": request, **kwargs}
-        if route.view_is_async:
-            return route.view(**kwargs)  # type: ignore[no-any-return]  # a coroutine
-        call = partial(contextvars.copy_context().run, partial(route.view, **kwargs))
+        call = partial(contextvars.copy_context().run, call_view, route, request)
         return asyncio.get_running_loop().run_in_executor(self.executor, call)
 
     async def _render_async(
@@ -473,6 +472,23 @@ class Pipeline:
         if isinstance(exc, HTTPException):
             return http_error_response(exc)
         return server_error_response(exc, debug=self.debug)
+
+
+def call_view(route: Route, request: Request) -> Any:
+    """Call the route's view with the request's view arguments (and the request, if asked).
+
+    An async view's result is its coroutine.
+    """
+    # PERF: plain calls for no argument and for a view's sole parameter: a call with
+    # ``**`` starts a new interpreter loop.
+    kwargs = request.view_args
+    if route.pass_request:
+        return route.view(request=request, **kwargs)
+    if not kwargs:
+        return route.view()
+    if len(kwargs) == 1 and route.sole_parameter in kwargs:
+        return route.view(kwargs[route.sole_parameter])
+    return route.view(**kwargs)
 
 
 def _render(response: Response) -> Response:
