@@ -73,6 +73,16 @@ DEFAULTS: dict[str, Any] = {
     "CSRF_HEADER_NAME": "X-CSRFToken",
     "CSRF_FIELD_NAME": "csrf_token",
     "CSRF_FAILURE_VIEW": None,
+    # cupola.cache; CACHE_URL may also be a cupola.cache.Cache instance.
+    "CACHE_URL": "memory://",  # or "redis://host:6379/0", shared by every process
+    "CACHE_KEY_PREFIX": "cupola:cache:",
+    "CACHE_DEFAULT_TTL": 300,  # seconds; None keeps entries until evicted or deleted
+    "CACHE_MAX_ENTRIES": 10_000,  # memory:// only: the least recently used go first
+    # cupola.auth; LOGIN_URL is a path or an endpoint name such as "accounts.login".
+    "LOGIN_URL": "/login",
+    "LOGIN_THROTTLE_LIMIT": 5,  # failed logins per user name and address per window; 0: off
+    "LOGIN_THROTTLE_WINDOW": 300,  # seconds
+    "PASSWORD_HASH_PARAMS": None,  # {"n": 2**17, "r": 8, "p": 1}: scrypt's cost (None: these)
 }
 
 
