@@ -1,8 +1,9 @@
 """``@login_required`` and ``@permission_required``: guard views, sync or async, and class views.
 
-A visitor who is not logged in gets, when the ``Accept`` header prefers HTML (browsers), a
-redirect to ``LOGIN_URL?next=<this page>``; any other client (an API call, ``fetch``, a
-missing ``Accept``) gets 401 with ``WWW-Authenticate: Cookie`` naming the login form, as
+A visitor who is not logged in gets, when the ``Accept`` header names ``text/html`` and
+ranks it at least as high as JSON (browsers navigating), a redirect to
+``LOGIN_URL?next=<this page>``; any other client (an API call, ``fetch``, ``curl``'s
+``*/*``, a missing ``Accept``) gets 401 with ``WWW-Authenticate: Cookie`` naming the login form, as
 the HTTP Cookie authentication draft (draft-broyer-http-cookie-auth) writes it, since
 RFC 9110 §11.6.1 requires the header on every 401. A logged-in user who fails a
 permission check gets 403.
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 from cupola.auth.login import current_user
 from cupola.context import get_request
 from cupola.exceptions import Forbidden, Unauthorized
-from cupola.http.mediatypes import prefers_html
+from cupola.http.mediatypes import parse_accept, prefers_html
 from cupola.http.response import RedirectResponse
 from cupola.navigation import url_for
 from cupola.security import is_safe_redirect
@@ -96,7 +97,7 @@ def _refusal(check: PermissionCheck | None) -> RedirectResponse | None:
 def _login_redirect() -> RedirectResponse:
     request = get_request()
     login_url = login_url_of(request.app.config["LOGIN_URL"])
-    if not prefers_html(request.headers.get("Accept")):
+    if not _wants_html(request.headers.get("Accept")):
         challenge = f'Cookie realm="{request.host}", form-action="{login_url}"'
         raise Unauthorized(headers=[("WWW-Authenticate", challenge)])
     # Only a GET or HEAD can be repeated by following a link back; a form post cannot.
@@ -105,6 +106,12 @@ def _login_redirect() -> RedirectResponse:
         return RedirectResponse(login_url)
     separator = "&" if "?" in login_url else "?"
     return RedirectResponse(f"{login_url}{separator}{urlencode({'next': target})}")
+
+
+def _wants_html(accept: str | None) -> bool:
+    # NOTE: "*/*" alone is indifference, not a browser: such clients get the 401.
+    named = any(media == "text/html" and quality > 0 for media, quality in parse_accept(accept))
+    return named and prefers_html(accept)
 
 
 def login_url_of(setting: str) -> str:
