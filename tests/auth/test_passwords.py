@@ -15,7 +15,7 @@ CHEAP = ScryptParams(n=2**8)
 
 
 def test_the_defaults_are_owasps_minimum_for_scrypt() -> None:
-    assert DEFAULT_PARAMS == ScryptParams(n=2**17, r=8, p=1)
+    assert (DEFAULT_PARAMS.n, DEFAULT_PARAMS.r, DEFAULT_PARAMS.p) == (2**17, 8, 1)
     assert configured_params() == DEFAULT_PARAMS
 
 
