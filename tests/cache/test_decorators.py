@@ -51,7 +51,7 @@ def test_get_responses_are_cached_per_path_and_query(
     assert again.headers["x-extra"] == "1"
     assert again.headers["content-type"] == "application/json"
     assert client.get("/n?q=b").json() == {"n": 2, "q": "b"}
-    assert client.head("/n?q=a").status_code == 200  # HEAD shares GET's entry
+    assert client.head("/n?q=a").status_code == 200  # HEAD shares the GET entry
     assert client.post("/n?q=a").json() == {"n": 3, "q": "a"}  # never cached
     assert client.get("/n?q=a").json() == {"n": 1, "q": "a"}
 
