@@ -73,6 +73,15 @@ DEFAULTS: dict[str, Any] = {
     "CSRF_HEADER_NAME": "X-CSRFToken",
     "CSRF_FIELD_NAME": "csrf_token",
     "CSRF_FAILURE_VIEW": None,
+    # cupola.db; DATABASE_URL None is a SQLite file app.db in the instance folder.
+    "DATABASE_URL": None,
+    "DATABASE_ATOMIC_REQUESTS": False,  # one transaction per request, committed unless 5xx
+    "DATABASE_POOL_SIZE": None,  # None keeps SQLAlchemy's defaults (5 connections)
+    "DATABASE_MAX_OVERFLOW": None,  # (10 more under load)
+    "DATABASE_POOL_TIMEOUT": None,  # (30 seconds to wait for a connection)
+    "DATABASE_POOL_RECYCLE": None,  # seconds after which a connection is replaced
+    "DATABASE_ECHO": False,
+    "DATABASE_ENGINE_OPTIONS": {},  # more create_engine() arguments
     # cupola.cache; CACHE_URL may also be a cupola.cache.Cache instance.
     "CACHE_URL": "memory://",  # or "redis://host:6379/0", shared by every process
     "CACHE_KEY_PREFIX": "cupola:cache:",
