@@ -148,6 +148,8 @@ def test_user_for_session_serves_other_protocols(app: Cupola, users: dict[str, U
     auth = get_auth(app)
     assert auth.user_for_session({"_user_id": "2"}) is users["root"]
     assert auth.user_for_session({}) == AnonymousUser()
+    assert repr(AnonymousUser()) == "<AnonymousUser>"
+    assert len({AnonymousUser(), AnonymousUser()}) == 1
     assert auth.user_for_session({"_user_id": "99"}).is_anonymous
 
 

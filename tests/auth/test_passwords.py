@@ -84,3 +84,8 @@ def test_bad_parameters_are_refused(setting: Any) -> None:
     app = Cupola(__name__, config={"PASSWORD_HASH_PARAMS": setting})
     with app.app_context(), pytest.raises(ImproperlyConfigured, match="PASSWORD_HASH_PARAMS"):
         hash_password("secret")
+
+
+def test_parameters_from_a_setting() -> None:
+    assert ScryptParams.from_setting(None) == DEFAULT_PARAMS
+    assert ScryptParams.from_setting(CHEAP) is CHEAP
