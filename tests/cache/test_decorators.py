@@ -79,6 +79,17 @@ def test_uncacheable_responses_are_not_kept(
     assert client.get("/r").json() == {"n": 2}
 
 
+def test_requests_with_credentials_neither_read_nor_fill_the_cache(
+    route: Callable[..., Any], client: TestClient, calls: Iterator[int]
+) -> None:
+    route("/mine", lambda: {"n": next(calls)})
+    token = {"Authorization": "Bearer secret"}
+    assert client.get("/mine", headers=token).json() == {"n": 1}
+    assert client.get("/mine").json() == {"n": 2}
+    assert client.get("/mine", headers=token).json() == {"n": 3}
+    assert client.get("/mine").json() == {"n": 2}
+
+
 def test_responses_setting_cookies_are_not_kept(
     route: Callable[..., Any], client: TestClient, calls: Iterator[int]
 ) -> None:

@@ -1,9 +1,10 @@
 """``@cached(ttl)``: keep a view's successful GET responses in the app's cache.
 
 Only what is the same for every visitor is stored: a ``200`` answer to ``GET`` or ``HEAD``
-(which share entries), complete (not streamed), that neither set a cookie, nor read the
-session, nor carries ``Vary`` or ``Cache-Control: private``/``no-store``. The key is the
-host, path and query string, unless a ``key`` function says otherwise.
+(which share entries) without an ``Authorization`` header, complete (not streamed), that
+neither set a cookie, nor read the session, nor carries ``Vary`` or
+``Cache-Control: private``/``no-store``. The key is the host, path and query string, unless
+a ``key`` function says otherwise.
 """
 
 from __future__ import annotations
@@ -56,7 +57,7 @@ def cached(ttl: float | None = None, *, key: KeyFunction | None = None) -> Calla
             @functools.wraps(view)
             async def cached_async_view(*args: Any, **kwargs: Any) -> Any:
                 request = get_request()
-                if request.method not in _CACHEABLE_METHODS:
+                if not _applies(request):
                     return await view(*args, **kwargs)
                 entry, hit = _lookup(request, key)
                 if hit is not None:
@@ -68,7 +69,7 @@ def cached(ttl: float | None = None, *, key: KeyFunction | None = None) -> Calla
         @functools.wraps(view)
         def cached_view(*args: Any, **kwargs: Any) -> Any:
             request = get_request()
-            if request.method not in _CACHEABLE_METHODS:
+            if not _applies(request):
                 return view(*args, **kwargs)
             entry, hit = _lookup(request, key)
             if hit is not None:
@@ -78,6 +79,11 @@ def cached(ttl: float | None = None, *, key: KeyFunction | None = None) -> Calla
         return cast("F", cached_view)
 
     return decorate
+
+
+def _applies(request: Request) -> bool:
+    # NOTE: an answer to credentials (an API token) is that client's own, like a session's.
+    return request.method in _CACHEABLE_METHODS and request.header("authorization") is None
 
 
 def _lookup(request: Request, key: KeyFunction | None) -> tuple[str, Response | None]:
