@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from cupola import Cupola
-from cupola.auth import Auth, current_user, get_auth, login_user, next_url
+from cupola.auth import Auth, ScryptParams, current_user, get_auth, login_user, next_url
+from cupola.auth.login import password_digest
 from cupola.auth.models import AnonymousUser
 from cupola.testing import TestClient
 
@@ -120,7 +121,7 @@ def test_the_user_loader_is_asked_once_per_request(app: Cupola, users: dict[str,
     with app.test_request_context("/"):
         from cupola import request, session
 
-        session["_user_id"] = "1"
+        session.update(_user_id="1", _password_digest=password_digest(users["ada"]))
         assert current_user.username == request.user.username == "ada"
         assert asked == ["1"]
 
@@ -146,11 +147,13 @@ def test_without_a_user_loader_a_login_says_how_to_fix_it() -> None:
 
 def test_user_for_session_serves_other_protocols(app: Cupola, users: dict[str, User]) -> None:
     auth = get_auth(app)
-    assert auth.user_for_session({"_user_id": "2"}) is users["root"]
+    digest = password_digest(users["root"])
+    assert auth.user_for_session({"_user_id": "2", "_password_digest": digest}) is users["root"]
+    assert auth.user_for_session({"_user_id": "2"}).is_anonymous  # no digest, no login
     assert auth.user_for_session({}) == AnonymousUser()
     assert repr(AnonymousUser()) == "<AnonymousUser>"
     assert len({AnonymousUser(), AnonymousUser()}) == 1
-    assert auth.user_for_session({"_user_id": "99"}).is_anonymous
+    assert auth.user_for_session({"_user_id": "99", "_password_digest": digest}).is_anonymous
 
 
 @pytest.mark.parametrize(
@@ -250,3 +253,25 @@ def test_passwords_are_never_logged_or_echoed(
     assert caplog.records, "the crash should have been logged"
     assert secret not in caplog.text
     assert PASSWORD not in caplog.text
+
+
+def test_a_password_change_logs_out_every_other_session(
+    app: Cupola,
+    client: TestClient,
+    users: dict[str, User],
+    log_in: Callable[..., Any],
+    protocol: str,
+) -> None:
+    from cupola.auth import hash_password
+
+    log_in("ada")
+    with app.test_client(protocol) as laptop:  # type: ignore[arg-type]
+        token = laptop.get("/token").json()["token"]
+        data = {"username": "ada", "password": PASSWORD, "csrf_token": token}
+        assert laptop.post("/login", data=data).status_code == 200
+        users["ada"].password_hash = hash_password("a brand new passphrase", ScryptParams(n=2**8))
+        assert laptop.get("/me").json()["authenticated"] is False
+    assert client.get("/me").json()["authenticated"] is False
+    with app.test_request_context("/"):
+        login_user(users["ada"])  # what a change-password view does to stay logged in
+        assert current_user.is_authenticated

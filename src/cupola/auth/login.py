@@ -9,6 +9,7 @@ clears it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 EXTENSION = "cupola.auth"
 #: The session key holding the logged-in user's id.
 USER_ID_KEY = "_user_id"
+#: The session key holding a digest of the user's password hash at login.
+PASSWORD_DIGEST_KEY = "_password_digest"
 
 U = TypeVar("U")
 UserLoader = Callable[[str], Any]
@@ -71,8 +74,9 @@ class Auth:
     def user_for_session(self, session: Mapping[str, Any]) -> Any:
         """The user the session is logged in as, or the anonymous user.
 
-        A user that the loader no longer finds, or that is no longer active, counts as
-        logged out. The WebSocket layer calls this to give consumers ``ws.user``.
+        A user that the loader no longer finds, that is no longer active, or whose password
+        changed since this session logged in, counts as logged out. The WebSocket layer
+        calls this to give consumers ``ws.user``.
 
         Raises:
             RuntimeError: When no user loader is registered.
@@ -86,7 +90,11 @@ class Auth:
                 "@auth.user_loader, or pass Auth(app, user_loader=...)."
             )
         user = self._user_loader(str(user_id))
-        return user if user is not None and user.is_active else ANONYMOUS
+        if user is None or not user.is_active:
+            return ANONYMOUS
+        if session.get(PASSWORD_DIGEST_KEY) != password_digest(user):
+            return ANONYMOUS  # the password changed: every other session ends
+        return user
 
 
 def get_auth(app: Cupola) -> Auth:
@@ -108,7 +116,9 @@ def login_user(user: Any, remember: bool = False) -> bool:
 
     The session gets a new identity and CSRF secret, so an identifier or token planted
     before login is worthless after it; a session that belonged to another user is
-    emptied first.
+    emptied first. The session also keeps a digest of the user's ``password_hash``: when
+    the password changes, every session logged in before is logged out. Call
+    ``login_user(user)`` again after a user changes their own password to keep theirs.
 
     Args:
         user: The user (its ``get_id()`` is stored in the session).
@@ -127,9 +137,22 @@ def login_user(user: Any, remember: bool = False) -> bool:
         session.clear()
     session.regenerate()
     session[USER_ID_KEY] = user_id
+    session[PASSWORD_DIGEST_KEY] = password_digest(user)
     session.permanent = remember
     request.user = user
     return True
+
+
+def password_digest(user: Any) -> str | None:
+    """A digest of ``user.password_hash`` (``None`` for users without one).
+
+    NOTE: a digest, not the hash, so the session never holds the salt or hash; without the
+    salt, which stays on the server, the digest offers no way to guess the password.
+    """
+    hashed = getattr(user, "password_hash", None)
+    if not hashed:
+        return None
+    return hashlib.sha256(f"cupola.auth.session:{hashed}".encode()).hexdigest()[:32]
 
 
 def logout_user() -> None:
