@@ -96,7 +96,7 @@ def _refusal(check: PermissionCheck | None) -> RedirectResponse | None:
 
 def _login_redirect() -> RedirectResponse:
     request = get_request()
-    login_url = login_url_of(request.app.config["LOGIN_URL"])
+    login_url = _login_url(request.app.config["LOGIN_URL"])
     if not _wants_html(request.headers.get("Accept")):
         challenge = f'Cookie realm="{request.host}", form-action="{login_url}"'
         raise Unauthorized(headers=[("WWW-Authenticate", challenge)])
@@ -114,6 +114,6 @@ def _wants_html(accept: str | None) -> bool:
     return named and prefers_html(accept)
 
 
-def login_url_of(setting: str) -> str:
+def _login_url(setting: str) -> str:
     """``LOGIN_URL`` as a URL: a path or URL as it is, else an endpoint name for ``url_for``."""
     return setting if "/" in setting else url_for(setting)
