@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
 import textwrap
 
 import pytest
 
-from cupola.cache import RedisCache
+from cupola import Cupola
+from cupola.cache import CacheUnavailable, RedisCache, cache
 from cupola.exceptions import ImproperlyConfigured
 
 INCREMENTS = 2000
@@ -96,3 +98,45 @@ def test_clear_needs_a_prefix(redis_url: str) -> None:
             cache.clear()
     finally:
         cache.close()
+
+
+def unreachable_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])  # closed again: nothing listens there
+
+
+def test_an_unreachable_redis_is_a_503(caplog: pytest.LogCaptureFixture) -> None:
+    cache = RedisCache.from_url(f"redis://127.0.0.1:{unreachable_port()}/0", prefix="p:")
+    calls = [
+        lambda: cache.get("k"),
+        lambda: cache.set("k", 1),
+        lambda: cache.add("k", 1),
+        lambda: cache.delete("k"),
+        lambda: cache.incr("k"),
+        lambda: cache.has("k"),
+        lambda: cache.get_many(["k"]),
+        lambda: cache.set_many({"k": 1}),
+        lambda: cache.delete_many(["k"]),
+        cache.clear,
+    ]
+    for call in calls:
+        with pytest.raises(CacheUnavailable) as refused:
+            call()
+        assert (refused.value.code, refused.value.headers) == (503, [("Retry-After", "5")])
+    assert "Cache unavailable" in caplog.text
+    cache.close()
+
+
+def test_an_app_answers_503_while_its_cache_is_down(protocol: str) -> None:
+    app = Cupola(__name__, config={"CACHE_URL": f"redis://127.0.0.1:{unreachable_port()}/0"})
+
+    @app.get("/count")
+    def count() -> dict[str, int]:
+        return {"n": cache.incr("n")}
+
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/count")
+    assert response.status_code == 503
+    assert "The cache is unavailable" in response.text
+    assert "127.0.0.1" not in response.text

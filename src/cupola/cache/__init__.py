@@ -11,10 +11,11 @@ from cupola.cache.base import Cache
 from cupola.cache.binding import cache, cache_from_url, get_cache
 from cupola.cache.decorators import cached
 from cupola.cache.memory import MemoryCache
-from cupola.cache.redis import RedisCache
+from cupola.cache.redis import CacheUnavailable, RedisCache
 
 __all__ = [
     "Cache",
+    "CacheUnavailable",
     "MemoryCache",
     "RedisCache",
     "cache",

@@ -3,17 +3,20 @@
 Counters are exact across workers: :meth:`RedisCache.incr` runs ``INCRBY`` and, for a new
 key, ``PEXPIRE`` in one Lua script, which Redis runs atomically, so no increment is lost and
 no counter is left without its expiry. Values are tagged JSON, never pickle: a reader of the
-Redis server cannot make the app run code.
+Redis server cannot make the app run code. A Redis that cannot be reached raises
+:class:`CacheUnavailable`, a 503 with ``Retry-After``, after at most the client's timeouts.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from cupola.cache.base import Cache, dumps, loads
-from cupola.exceptions import ImproperlyConfigured
+from cupola.exceptions import ImproperlyConfigured, ServiceUnavailable
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -29,6 +32,33 @@ return value
 """
 _GLOB_SPECIALS = re.compile(r"([*?\[\]\\])")
 _CLEAR_BATCH = 500
+# Seconds to connect and to wait for an answer, unless the URL says otherwise: a Redis that
+# stopped answering must cost a request a 503, not a hang.
+_CONNECT_TIMEOUT = 2
+_TIMEOUT = 5
+
+logger = logging.getLogger("cupola.cache")
+
+
+class CacheUnavailable(ServiceUnavailable):
+    """503: the cache server cannot be reached; the request may be retried shortly."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The cache is unavailable; please try again shortly.", headers={"Retry-After": "5"}
+        )
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn a lost or silent Redis into :class:`CacheUnavailable` (and a log entry)."""
+    import redis
+
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        logger.error("Cache unavailable", exc_info=exc)
+        raise CacheUnavailable() from exc
 
 
 class RedisCache(Cache):
@@ -61,7 +91,10 @@ class RedisCache(Cache):
             raise ImproperlyConfigured(
                 "A Redis cache needs redis-py: pip install 'cupola[redis]'."
             ) from None
-        return cls(redis.Redis.from_url(url), prefix, default_ttl)
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=_CONNECT_TIMEOUT, socket_timeout=_TIMEOUT
+        )
+        return cls(client, prefix, default_ttl)
 
     def _px(self, ttl: float | None) -> int | None:
         ttl = self._ttl(ttl)
@@ -69,20 +102,26 @@ class RedisCache(Cache):
 
     def get(self, key: str, default: Any = None) -> Any:
         """Return the value stored under ``key``, or ``default`` when missing or expired."""
-        data = cast("bytes | None", self.client.get(self.prefix + key))
+        with _reachable():
+            data = cast("bytes | None", self.client.get(self.prefix + key))
         return default if data is None else loads(data)
 
     def set(self, key: str, value: Any, ttl: float | None = None) -> None:
         """Store ``value`` under ``key`` for ``ttl`` seconds, replacing any value."""
-        self.client.set(self.prefix + key, dumps(value), px=self._px(ttl))
+        data, px = dumps(value), self._px(ttl)
+        with _reachable():
+            self.client.set(self.prefix + key, data, px=px)
 
     def add(self, key: str, value: Any, ttl: float | None = None) -> bool:
         """Store ``value`` only when ``key`` is missing (``SET NX``); return whether it was."""
-        return bool(self.client.set(self.prefix + key, dumps(value), px=self._px(ttl), nx=True))
+        data, px = dumps(value), self._px(ttl)
+        with _reachable():
+            return bool(self.client.set(self.prefix + key, data, px=px, nx=True))
 
     def delete(self, key: str) -> bool:
         """Remove ``key``; return whether it was there."""
-        return bool(self.client.delete(self.prefix + key))
+        with _reachable():
+            return bool(self.client.delete(self.prefix + key))
 
     def incr(self, key: str, delta: int = 1, ttl: float | None = None) -> int:
         """Add ``delta`` to the integer under ``key`` (0 when missing) and return it; atomic.
@@ -94,20 +133,24 @@ class RedisCache(Cache):
 
         px = self._px(ttl)
         try:
-            return int(self._incr(keys=[self.prefix + key], args=[delta, "" if px is None else px]))
+            with _reachable():
+                value = self._incr(keys=[self.prefix + key], args=[delta, "" if px is None else px])
         except redis.ResponseError as exc:
             raise ValueError(f"Cannot increment {key!r}: its value is not an integer.") from exc
+        return int(value)
 
     def has(self, key: str) -> bool:
         """Whether ``key`` holds a value."""
-        return bool(self.client.exists(self.prefix + key))
+        with _reachable():
+            return bool(self.client.exists(self.prefix + key))
 
     def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
         """Return the values of those ``keys`` that are present (one ``MGET``)."""
         keys = list(keys)
         if not keys:
             return {}
-        values = cast("list[bytes | None]", self.client.mget([self.prefix + k for k in keys]))
+        with _reachable():
+            values = cast("list[bytes | None]", self.client.mget([self.prefix + k for k in keys]))
         return {
             key: loads(data) for key, data in zip(keys, values, strict=True) if data is not None
         }
@@ -115,7 +158,7 @@ class RedisCache(Cache):
     def set_many(self, mapping: Mapping[str, Any], ttl: float | None = None) -> None:
         """Store every item of ``mapping`` for ``ttl`` seconds, in one transaction."""
         px = self._px(ttl)
-        with self.client.pipeline(transaction=True) as pipe:
+        with _reachable(), self.client.pipeline(transaction=True) as pipe:
             for key, value in mapping.items():
                 pipe.set(self.prefix + key, dumps(value), px=px)
             pipe.execute()
@@ -123,7 +166,10 @@ class RedisCache(Cache):
     def delete_many(self, keys: Iterable[str]) -> int:
         """Remove ``keys`` (one ``DEL``); return how many were there."""
         full = [self.prefix + key for key in keys]
-        return int(self.client.delete(*full)) if full else 0
+        if not full:
+            return 0
+        with _reachable():
+            return int(self.client.delete(*full))
 
     def clear(self) -> None:
         """Remove every key under this cache's prefix, never the rest of the database.
@@ -139,13 +185,14 @@ class RedisCache(Cache):
             )
         pattern = _GLOB_SPECIALS.sub(r"\\\1", self.prefix) + "*"
         batch: list[bytes] = []
-        for key in self.client.scan_iter(match=pattern, count=_CLEAR_BATCH):
-            batch.append(key)
-            if len(batch) >= _CLEAR_BATCH:
+        with _reachable():
+            for key in self.client.scan_iter(match=pattern, count=_CLEAR_BATCH):
+                batch.append(key)
+                if len(batch) >= _CLEAR_BATCH:
+                    self.client.delete(*batch)
+                    batch.clear()
+            if batch:
                 self.client.delete(*batch)
-                batch.clear()
-        if batch:
-            self.client.delete(*batch)
 
     def close(self) -> None:
         """Close the client's connection pool."""
