@@ -30,6 +30,7 @@ from cupola.auth import (
     permission_required,
 )
 from cupola.cache import RedisCache
+from cupola.cache.binding import EXTENSION as CACHES
 from cupola.csrf import csrf_token
 from cupola.testing import TestClient
 
@@ -90,11 +91,21 @@ def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     url = request.getfixturevalue("redis_url")
     prefix = f"cupola-test:{uuid.uuid4().hex}:"
     yield {"CACHE_URL": url, "CACHE_KEY_PREFIX": prefix, "SESSION_BACKEND": url}
-    RedisCache.from_url(url, prefix=prefix).clear()
+    leftover = RedisCache.from_url(url, prefix=prefix)
+    leftover.clear()
+    leftover.close()
 
 
 @pytest.fixture
-def app(users: dict[str, User], cache_config: dict[str, Any]) -> Cupola:
+def app(users: dict[str, User], cache_config: dict[str, Any]) -> Iterator[Cupola]:
+    """The test app; its cache connections are closed afterwards."""
+    app = make_app(users, cache_config)
+    yield app
+    for backend in app.extensions.get(CACHES, {}).values():
+        backend.close()  # its Redis connections
+
+
+def make_app(users: dict[str, User], cache_config: dict[str, Any]) -> Cupola:
     app = Cupola(
         __name__,
         config={

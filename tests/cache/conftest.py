@@ -18,6 +18,7 @@ import redis
 
 from cupola import Cupola
 from cupola.cache import Cache, MemoryCache, RedisCache
+from cupola.cache.binding import EXTENSION
 from cupola.testing import TestClient
 
 REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -75,13 +76,18 @@ def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
     url = request.getfixturevalue("redis_url")
     prefix = request.getfixturevalue("redis_prefix")
     yield {"CACHE_URL": url, "CACHE_KEY_PREFIX": prefix}
-    RedisCache.from_url(url, prefix=prefix).clear()
+    leftover = RedisCache.from_url(url, prefix=prefix)
+    leftover.clear()
+    leftover.close()
 
 
 @pytest.fixture
-def app(cache_config: dict[str, Any]) -> Cupola:
-    """An app whose cache is the backend under test."""
-    return Cupola(__name__, config={"TESTING": True, "SECRET_KEY": "test", **cache_config})
+def app(cache_config: dict[str, Any]) -> Iterator[Cupola]:
+    """An app whose cache is the backend under test; its connections closed afterwards."""
+    app = Cupola(__name__, config={"TESTING": True, "SECRET_KEY": "test", **cache_config})
+    yield app
+    for backend in app.extensions.get(EXTENSION, {}).values():
+        backend.close()
 
 
 @pytest.fixture
