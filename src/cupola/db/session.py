@@ -1,0 +1,90 @@
+"""``db.session``: one SQLAlchemy session per request or app context.
+
+The session belongs to the active context (the ``contextvars``-based one ``request`` and
+``g`` use), so it is right under threads and asyncio alike, and a sync view that an async
+route runs in a worker thread sees the same session as the route's hooks. The request's
+teardown closes it; an app context or test request context that ends without a teardown
+closes it when its ``g`` is released, so no connection is ever left checked out.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, scoped_session, sessionmaker
+from sqlalchemy.util import ScopedRegistry
+
+from cupola.context import get_app_context
+
+__all__ = ["ContextRegistry", "ContextScopedSession"]
+
+
+class ContextRegistry(ScopedRegistry[Session]):
+    """Sessions by active context, keyed by the identity of that context's ``g``.
+
+    Args:
+        createfunc: Creates the session of a context on first use.
+    """
+
+    __slots__ = ()
+
+    registry: dict[int, Session]
+
+    def __init__(self, createfunc: Callable[[], Session]) -> None:
+        super().__init__(createfunc, _no_scope)
+
+    def __call__(self) -> Session:
+        """Return the session of the active context, creating it on first use.
+
+        Raises:
+            RuntimeError: Outside an app or request context.
+        """
+        g = get_app_context().g
+        key = id(g)
+        session = self.registry.get(key)
+        if session is None:
+            session = self.registry[key] = self.createfunc()
+            # The entry goes when the context's g does, closing the session if still open.
+            weakref.finalize(g, self._release, key)
+        return session
+
+    def has(self) -> bool:
+        """Whether the active context has a session."""
+        return id(get_app_context().g) in self.registry
+
+    def set(self, obj: Session) -> None:
+        """Make ``obj`` the session of the active context."""
+        g = get_app_context().g
+        self.registry[id(g)] = obj
+        weakref.finalize(g, self._release, id(g))
+
+    def clear(self) -> None:
+        """Forget the session of the active context (``remove()`` closes it first)."""
+        self.registry.pop(id(get_app_context().g), None)
+
+    def _release(self, key: int) -> None:
+        session = self.registry.pop(key, None)
+        if session is not None:
+            session.close()
+
+
+def _no_scope() -> None:
+    """Stands in for the scope function; the registry finds the context itself."""
+
+
+class ContextScopedSession(scoped_session[Session]):
+    """A ``scoped_session`` whose scope is the active Cupola context.
+
+    It proxies every ``Session`` method (``db.session.add(...)``, ``.execute(...)``,
+    ``.commit()``); ``db.session()`` returns the session itself.
+
+    Args:
+        session_factory: Makes the sessions.
+        bind: Returns the engine of the current app, for each new session.
+    """
+
+    def __init__(self, session_factory: sessionmaker[Session], bind: Callable[[], Engine]) -> None:
+        super().__init__(session_factory)
+        self.registry = ContextRegistry(lambda: session_factory(bind=bind()))
