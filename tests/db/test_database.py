@@ -175,9 +175,7 @@ class TestAtomicRequests:
         assert atomic.app.test_client().post("/add/a").status_code == 200
         assert self.titles(atomic) == ["a"]
 
-    @pytest.mark.parametrize(
-        ("then", "status"), [("raise", 500), ("503", 503), ("duplicate", 409)]
-    )
+    @pytest.mark.parametrize(("then", "status"), [("raise", 500), ("503", 503), ("duplicate", 409)])
     def test_errors_roll_back(self, atomic: Setup, then: str, status: int) -> None:
         response = atomic.app.test_client().post(f"/add/a?then={then}")
         assert response.status_code == status
