@@ -95,16 +95,25 @@ ALL = CORE + WEB
 
 FRAMEWORKS = [
     Framework(
-        "cupola", "cupola_sync", "wsgi", "wsgi", "Cupola, WSGI, sync views", ALL + DB,
+        "cupola",
+        "cupola_sync",
+        "wsgi",
+        "wsgi",
+        "Cupola, WSGI, sync views",
+        ALL + DB,
         db_attr="db_wsgi",
     ),
     Framework(
-        "flask", "flask_app", "wsgi", "wsgi", "Flask (+Flask-WTF, Flask-SQLAlchemy)", ALL + DB,
-        "web_wsgi", "data_wsgi",
+        "flask",
+        "flask_app",
+        "wsgi",
+        "wsgi",
+        "Flask (+Flask-WTF, Flask-SQLAlchemy)",
+        ALL + DB,
+        "web_wsgi",
+        "data_wsgi",
     ),
-    Framework(
-        "django", "django_app", "wsgi", "wsgi", "Django, 5 default middleware", ALL + DB
-    ),
+    Framework("django", "django_app", "wsgi", "wsgi", "Django, 5 default middleware", ALL + DB),
     Framework("drf", "drf_app", "wsgi", "wsgi", "Django REST framework", JSON_ONLY),
     Framework("falcon", "falcon_app", "wsgi", "wsgi", "Falcon"),
     Framework("bottle", "bottle_app", "wsgi", "wsgi", "Bottle"),
