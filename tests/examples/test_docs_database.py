@@ -18,18 +18,21 @@ def example(
     tmp_path: Path, protocol: str
 ) -> Iterator[Callable[[str], tuple[ModuleType, TestClient]]]:
     """``example("database/books.py")``: the module, its tables created, and a client."""
-    loaded: list[ModuleType] = []
+    loaded: list[tuple[ModuleType, TestClient]] = []
 
     def make(relative: str) -> tuple[ModuleType, TestClient]:
         module = load(relative)
         module.app.config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'example.db'}"
         with module.app.app_context():
             module.db.create_all()
-        loaded.append(module)
-        return module, module.app.test_client(protocol)  # type: ignore[arg-type]
+        client = module.app.test_client(protocol).__enter__()  # type: ignore[arg-type]
+        loaded.append((module, client))
+        return module, client
 
     yield make
-    for module in loaded:
+    for module, client in loaded:
+        client.__exit__()
+        client.close()
         with module.app.app_context():
             module.db.dispose()
 
