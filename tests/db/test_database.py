@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import ForeignKey, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cupola import Cupola, abort, request
@@ -285,3 +285,58 @@ def test_async_view_and_sync_hooks_share_the_session(setup: Setup) -> None:
             assert client.get("/async", query={"title": protocol}).status_code == 200
     with app.app_context():
         assert sorted(db.session.scalars(select(Book.title))) == ["asgi", "wsgi"]
+
+
+def test_session_options_for_this_context(setup: Setup) -> None:
+    with setup.app.app_context():
+        session = setup.db.session(autoflush=False)
+        assert session.autoflush is False and setup.db.session() is session
+        setup.db.session.add(setup.Book(title="a"))
+        setup.db.session.commit()
+        assert setup.db.session.scalars(select(setup.Book.title)).all() == ["a"]
+
+
+def test_joined_inheritance_gets_its_own_table() -> None:
+    db = Database()
+
+    class Person(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[str]
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
+
+    class Employee(Person):
+        id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "employee"}
+
+    assert Employee.__tablename__ == "employee"
+
+
+def test_in_memory_sqlite_is_shared_by_sessions() -> None:
+    app = Cupola(__name__, config={"DATABASE_URL": "sqlite://"})
+    db = Database(app)
+
+    class Note(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+
+    with app.app_context():
+        db.create_all()
+        db.session.add(Note(id=1))
+        db.session.commit()
+    with app.app_context():
+        assert db.session.get(Note, 1) is not None
+        db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"DATABASE_URL": "mysql+notadriver://x/y"}, "driver"),
+        ({"DATABASE_URL": "mysql+pymysql://x/y"}, "driver"),
+        ({"DATABASE_URL": "sqlite://", "DATABASE_ENGINE_OPTIONS": {"bogus": 1}}, "option"),
+    ],
+)
+def test_engine_errors_name_the_fix(config: dict[str, Any], message: str) -> None:
+    app = Cupola(__name__, config=config)
+    db = Database(app)
+    with app.app_context(), pytest.raises(ImproperlyConfigured, match=message):
+        _ = db.engine

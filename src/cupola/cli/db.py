@@ -9,7 +9,6 @@ its app context, against its ``DATABASE_URL``.
 from __future__ import annotations
 
 import logging
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
@@ -51,6 +50,13 @@ def _errors_as_usage(f: F) -> F:
     return wrapper  # type: ignore[return-value]  # same signature as f
 
 
+class _EchoHandler(logging.Handler):
+    """Alembic's progress messages on the current standard error, one line each."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(record.getMessage(), err=True)
+
+
 @contextmanager
 def _database(app_spec: str | None) -> Iterator[Database]:
     """The app's ``Database``, inside the app context, with Alembic's progress shown."""
@@ -62,10 +68,9 @@ def _database(app_spec: str | None) -> Iterator[Database]:
             "where the app is made."
         )
     logger = logging.getLogger("alembic")
-    if not logger.handlers:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("%(message)s"))
-        logger.addHandler(handler)
+    # Alembic installs a NullHandler; show its progress unless logging is set up already.
+    if all(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+        logger.addHandler(_EchoHandler())
         logger.setLevel(logging.INFO)
     with app.app_context():
         try:

@@ -122,7 +122,8 @@ class Database:
         return engine
 
     def dispose(self) -> None:
-        """Close the current app's pooled connections (before forking, or at shutdown)."""
+        """Close this context's session and the app's pooled connections (before forking)."""
+        self.session.remove()
         self.engine.dispose()
 
     def create_all(self) -> None:

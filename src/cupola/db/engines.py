@@ -13,6 +13,7 @@ import os
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
+from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.pool import StaticPool
 
 from cupola.exceptions import ImproperlyConfigured
@@ -83,10 +84,10 @@ def create_app_engine(app: Cupola) -> Engine:
     url = database_url(app)
     try:
         engine = create_engine(url, **_engine_options(app, url))
-    except ImportError as exc:
+    except (ImportError, NoSuchModuleError) as exc:
         raise ImproperlyConfigured(
             f"The database driver for {url.drivername!r} is not installed ({exc}); for "
-            "PostgreSQL: pip install 'cupola[postgres]'."
+            "PostgreSQL: pip install 'cupola[postgres]' and use 'postgresql+psycopg://'."
         ) from None
     except TypeError as exc:
         raise ImproperlyConfigured(f"Invalid DATABASE_* engine option: {exc}") from None

@@ -60,6 +60,9 @@ class SnakeCaseTableName:
     def __tablename__(cls) -> str | None:
         """The snake_case class name, or ``None`` for single-table inheritance."""
         model = cast(type, cls)  # a declared_attr receives the class being mapped
+        table = vars(model).get("__table__")
+        if table is not None:  # asked again once mapped: the answer is its table's
+            return cast(str, table.name)
         inherits = any(
             "__table__" in vars(base) or "__mapper__" in vars(base) for base in model.__mro__[1:]
         )

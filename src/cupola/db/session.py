@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -87,4 +88,11 @@ class ContextScopedSession(scoped_session[Session]):
 
     def __init__(self, session_factory: sessionmaker[Session], bind: Callable[[], Engine]) -> None:
         super().__init__(session_factory)
+        self._bind = bind
         self.registry = ContextRegistry(lambda: session_factory(bind=bind()))
+
+    def __call__(self, **kw: Any) -> Session:
+        """The context's session; ``kw`` configures it when it does not exist yet."""
+        if kw and not self.registry.has():
+            kw.setdefault("bind", self._bind())
+        return super().__call__(**kw)
