@@ -340,3 +340,14 @@ def test_engine_errors_name_the_fix(config: dict[str, Any], message: str) -> Non
     db = Database(app)
     with app.app_context(), pytest.raises(ImproperlyConfigured, match=message):
         _ = db.engine
+
+
+def test_public_names() -> None:
+    import cupola.db
+
+    assert cupola.db.__all__ == [
+        "NAMING_CONVENTION",
+        "Database",
+        "Pagination",
+        "SnakeCaseTableName",
+    ]
