@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import statistics
 import time
 from collections.abc import Callable
 from typing import Any
@@ -213,13 +212,16 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(
     timings: dict[str, list[float]] = {"wrong password": [], "unknown user": []}
     with app.test_request_context("/login"):
         authenticate("nobody", "x", users.get)  # make the dummy hash before timing
+        pair = [("wrong password", "ada"), ("unknown user", "nobody")]
         for _ in range(25):
-            for name, username in (("wrong password", "ada"), ("unknown user", "nobody")):
+            pair.reverse()  # neither case always runs first
+            for name, username in pair:
                 start = time.perf_counter()
                 assert authenticate(username, "not it", users.get) is None
                 timings[name].append(time.perf_counter() - start)
-    wrong, unknown = (statistics.median(values) for values in timings.values())
-    assert abs(wrong - unknown) / wrong < 0.2, f"medians {wrong:.5f} s vs {unknown:.5f} s"
+    # The fastest run of each is its cost without the noise of other work on the machine.
+    wrong, unknown = (min(values) for values in timings.values())
+    assert abs(wrong - unknown) / wrong < 0.2, f"fastest {wrong:.5f} s vs {unknown:.5f} s"
 
 
 def hash_password_with(app: Cupola, password: str) -> str:
