@@ -16,13 +16,13 @@ from .test_docs_examples import exercises, load
 @pytest.fixture
 def example(
     tmp_path: Path, protocol: str
-) -> Iterator[Callable[[str], tuple[ModuleType, TestClient]]]:
+) -> Iterator[Callable[..., tuple[ModuleType, TestClient]]]:
     """``example("database/books.py")``: the module, its tables created, and a client."""
-    loaded: list[tuple[ModuleType, TestClient]] = []
+    loaded: list[tuple[ModuleType, TestClient]] = []  # closed in this order: client, pool
 
-    def make(relative: str) -> tuple[ModuleType, TestClient]:
+    def make(relative: str, driver: str = "sqlite") -> tuple[ModuleType, TestClient]:
         module = load(relative)
-        module.app.config["DATABASE_URL"] = f"sqlite:///{tmp_path / 'example.db'}"
+        module.app.config["DATABASE_URL"] = f"{driver}:///{tmp_path / 'example.db'}"
         with module.app.app_context():
             module.db.create_all()
         client = module.app.test_client(protocol).__enter__()  # type: ignore[arg-type]
@@ -35,6 +35,15 @@ def example(
         client.close()
         with module.app.app_context():
             module.db.dispose()
+
+
+@exercises("database/async_views.py")
+def test_async_views(example: Callable[..., tuple[ModuleType, TestClient]]) -> None:
+    _, client = example("database/async_views.py", "sqlite+aiosqlite")
+    assert client.post("/visits/home").json() == {"path": "home", "visits": 1}
+    assert client.post("/visits/home").json() == {"path": "home", "visits": 2}
+    assert client.post("/visits/about").json() == {"path": "about", "visits": 1}
+    assert client.get("/visits").json() == {"home": 2, "about": 1}
 
 
 @exercises("database/books.py")

@@ -10,16 +10,21 @@ the database needs an app or request context, which tells it which app's engine 
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import weakref
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.exc import NoResultFound
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
+from cupola.concurrency import run_coroutine
 from cupola.context import get_app_context
-from cupola.db.engines import create_app_engine
+from cupola.db.aio import AsyncContextScopedSession
+from cupola.db.engines import create_app_async_engine, create_app_engine
 from cupola.db.errors import AtomicRequestsMiddleware, register_error_handlers
 from cupola.db.model import make_model_class
 from cupola.db.pagination import Pagination, paginate
@@ -36,6 +41,7 @@ __all__ = ["EXTENSION", "Database"]
 EXTENSION = "cupola.db"
 
 T = TypeVar("T")
+E = TypeVar("E", Engine, AsyncEngine)
 
 
 class Database:
@@ -67,9 +73,16 @@ class Database:
         self.Model = make_model_class(model_class)
         self._engines: weakref.WeakKeyDictionary[Cupola, Engine] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        factory: sessionmaker[Session] = sessionmaker(**(session_options or {}))
+        options = session_options or {}
         #: The session of the active request or app context (a ``scoped_session``).
-        self.session = ContextScopedSession(factory, lambda: self.engine)
+        self.session = ContextScopedSession(sessionmaker(**options), lambda: self.engine)
+        self._async_engines: weakref.WeakKeyDictionary[Cupola, AsyncEngine] = (
+            weakref.WeakKeyDictionary()
+        )
+        #: The ``AsyncSession`` of the active context, for async views (an asyncio URL).
+        self.async_session = AsyncContextScopedSession(
+            async_sessionmaker(**options), lambda: self.async_engine
+        )
         if app is not None:
             self.init_app(app)
 
@@ -96,6 +109,14 @@ class Database:
         app.add_middleware(AtomicRequestsMiddleware)
         register_error_handlers(app, self)
 
+        async def close_async_engine() -> None:
+            # Asyncio connections must be closed on the loop that opened them: the server's.
+            engine = self._async_engines.pop(app, None)
+            if engine is not None:
+                await engine.dispose()
+
+        app.on_shutdown(close_async_engine)
+
     # -- engine and tables ------------------------------------------------------------------
 
     @property
@@ -108,23 +129,50 @@ class Database:
         """
         app = get_app_context().app
         engine: Engine | None = self._engines.get(app)
-        return engine if engine is not None else self._create_engine(app)
+        if engine is None:
+            engine = self._create_engine(app, self._engines, create_app_engine)
+        return engine
 
-    def _create_engine(self, app: Cupola) -> Engine:
+    @property
+    def async_engine(self) -> AsyncEngine:
+        """The current app's asyncio engine (``DATABASE_URL`` names an asyncio driver).
+
+        Raises:
+            RuntimeError: Outside an app or request context.
+            ImproperlyConfigured: When the URL's driver is not an asyncio one.
+        """
+        app = get_app_context().app
+        engine: AsyncEngine | None = self._async_engines.get(app)
+        if engine is None:
+            engine = self._create_engine(app, self._async_engines, create_app_async_engine)
+        return engine
+
+    def _create_engine(
+        self,
+        app: Cupola,
+        engines: weakref.WeakKeyDictionary[Cupola, E],
+        create: Callable[[Cupola], E],
+    ) -> E:
         if app.extensions.get(EXTENSION) is not self:
             raise ImproperlyConfigured(
                 f"{app!r} was not set up with this Database: call db.init_app(app)."
             )
         with self._lock:  # two first requests at once must not build two pools
-            engine: Engine | None = self._engines.get(app)
+            engine = engines.get(app)
             if engine is None:
-                engine = self._engines[app] = create_app_engine(app)
+                engine = engines[app] = create(app)
         return engine
 
     def dispose(self) -> None:
-        """Close this context's session and the app's pooled connections (before forking)."""
+        """Close this context's session and the app's pooled connections (before forking).
+
+        Call it outside an event loop; an ASGI server's shutdown closes asyncio connections.
+        """
         self.session.remove()
         self.engine.dispose()
+        engine = self._async_engines.pop(get_app_context().app, None)
+        if engine is not None:  # its connections belong to this thread's loop (WSGI)
+            run_coroutine(engine.dispose())
 
     def create_all(self) -> None:
         """Create every table of ``db.Model`` that does not exist yet (app context needed)."""
@@ -151,8 +199,20 @@ class Database:
             raise
         return response
 
-    def _teardown(self, exc: BaseException | None) -> None:
+    def _teardown(self, exc: BaseException | None) -> Coroutine[Any, Any, None] | None:
         self.session.remove()
+        closing = self.async_session.release()
+        if closing is None:
+            return None
+        # NOTE: a sync hook keeps sync routes sync. On the loop of an async route, the
+        # pipeline awaits what a teardown hook returns; elsewhere (a sync route that made
+        # an AsyncSession) the close runs on this thread's loop.
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            run_coroutine(closing)
+            return None
+        return closing
 
     # -- queries for views -------------------------------------------------------------------
 

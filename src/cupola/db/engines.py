@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import NoSuchModuleError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from cupola.exceptions import ImproperlyConfigured
@@ -21,7 +22,11 @@ from cupola.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from cupola.app import Cupola
 
-__all__ = ["create_app_engine", "database_url"]
+__all__ = ["create_app_async_engine", "create_app_engine", "database_url", "is_async"]
+
+#: The synchronous driver used for ``db.session`` and migrations when the URL names an
+#: asyncio one (which only ``db.async_session`` uses).
+SYNC_DRIVERS = {"aiosqlite": "pysqlite", "asyncpg": "psycopg", "psycopg_async": "psycopg"}
 
 #: The SQLite file used when ``DATABASE_URL`` is not set, in the app's instance folder.
 DEFAULT_FILENAME = "app.db"
@@ -75,13 +80,26 @@ def _engine_options(app: Cupola, url: URL) -> dict[str, Any]:
     return options | dict(config.get("DATABASE_ENGINE_OPTIONS") or {})
 
 
+def is_async(url: URL) -> bool:
+    """Whether ``url`` names an asyncio driver (``sqlite+aiosqlite``, ``postgresql+asyncpg``)."""
+    return url.get_driver_name() in SYNC_DRIVERS
+
+
+def _sync(url: URL) -> URL:
+    if not is_async(url):
+        return url
+    return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_driver_name()]}")
+
+
 def create_app_engine(app: Cupola) -> Engine:
-    """Create the engine ``app``'s configuration describes.
+    """Create the (synchronous) engine ``app``'s configuration describes.
+
+    An asyncio URL gets the same database through the matching synchronous driver.
 
     Raises:
         ImproperlyConfigured: For an invalid URL, or a driver that is not installed.
     """
-    url = database_url(app)
+    url = _sync(database_url(app))
     try:
         engine = create_engine(url, **_engine_options(app, url))
     except (ImportError, NoSuchModuleError) as exc:
@@ -91,9 +109,38 @@ def create_app_engine(app: Cupola) -> Engine:
         ) from None
     except TypeError as exc:
         raise ImproperlyConfigured(f"Invalid DATABASE_* engine option: {exc}") from None
+    _listen(engine, url)
+    return engine
+
+
+def create_app_async_engine(app: Cupola) -> AsyncEngine:
+    """Create the asyncio engine for ``db.async_session``.
+
+    Raises:
+        ImproperlyConfigured: When ``DATABASE_URL`` names no asyncio driver.
+    """
+    url = database_url(app)
+    if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
+        url = url.set(drivername="postgresql+psycopg_async")  # psycopg 3 does both
+    if not is_async(url):
+        raise ImproperlyConfigured(
+            f"db.async_session needs an asyncio driver, and {url.drivername!r} is not one: "
+            "use 'sqlite+aiosqlite:///…' (pip install aiosqlite), 'postgresql+psycopg://…' "
+            "or 'postgresql+asyncpg://…'."
+        )
+    try:
+        engine = create_async_engine(url, **_engine_options(app, url))
+    except (ImportError, NoSuchModuleError) as exc:
+        raise ImproperlyConfigured(
+            f"The database driver for {url.drivername!r} is not installed ({exc})."
+        ) from None
+    _listen(engine.sync_engine, url)
+    return engine
+
+
+def _listen(engine: Engine, url: URL) -> None:
     if url.get_backend_name() == "sqlite":
         event.listen(engine, "connect", _sqlite_pragmas(wal=not _in_memory(url)))
-    return engine
 
 
 def _sqlite_pragmas(*, wal: bool) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, scoped_session, sessionmaker
@@ -21,22 +21,27 @@ from cupola.context import get_app_context
 
 __all__ = ["ContextRegistry", "ContextScopedSession"]
 
+S = TypeVar("S")
 
-class ContextRegistry(ScopedRegistry[Session]):
+
+class ContextRegistry(ScopedRegistry[S]):
     """Sessions by active context, keyed by the identity of that context's ``g``.
 
     Args:
         createfunc: Creates the session of a context on first use.
+        close_on_release: Close a session left open when its context is released (an
+            ``AsyncSession`` cannot be closed there, only forgotten).
     """
 
-    __slots__ = ()
+    __slots__ = ("close_on_release",)
 
-    registry: dict[int, Session]
+    registry: dict[int, S]
 
-    def __init__(self, createfunc: Callable[[], Session]) -> None:
-        super().__init__(createfunc, _no_scope)
+    def __init__(self, createfunc: Callable[[], S], *, close_on_release: bool = True) -> None:
+        super().__init__(createfunc, no_scope)
+        self.close_on_release = close_on_release
 
-    def __call__(self) -> Session:
+    def __call__(self) -> S:
         """Return the session of the active context, creating it on first use.
 
         Raises:
@@ -55,7 +60,7 @@ class ContextRegistry(ScopedRegistry[Session]):
         """Whether the active context has a session."""
         return id(get_app_context().g) in self.registry
 
-    def set(self, obj: Session) -> None:
+    def set(self, obj: S) -> None:
         """Make ``obj`` the session of the active context."""
         g = get_app_context().g
         self.registry[id(g)] = obj
@@ -65,17 +70,17 @@ class ContextRegistry(ScopedRegistry[Session]):
         """Forget the session of the active context (``remove()`` closes it first)."""
         self.registry.pop(id(get_app_context().g), None)
 
-    def pop(self) -> Session | None:
+    def pop(self) -> S | None:
         """Forget and return the session of the active context, if it has one."""
         return self.registry.pop(id(get_app_context().g), None)
 
     def _release(self, key: int) -> None:
         session = self.registry.pop(key, None)
-        if session is not None:
-            session.close()
+        if session is not None and self.close_on_release:
+            session.close()  # type: ignore[attr-defined]  # a Session here
 
 
-def _no_scope() -> None:
+def no_scope() -> None:
     """Stands in for the scope function; the registry finds the context itself."""
 
 
@@ -93,7 +98,9 @@ class ContextScopedSession(scoped_session[Session]):
     def __init__(self, session_factory: sessionmaker[Session], bind: Callable[[], Engine]) -> None:
         super().__init__(session_factory)
         self._bind = bind
-        self.registry: ContextRegistry = ContextRegistry(lambda: session_factory(bind=bind()))
+        self.registry: ContextRegistry[Session] = ContextRegistry(
+            lambda: session_factory(bind=bind())
+        )
 
     def __call__(self, **kw: Any) -> Session:
         """The context's session; ``kw`` configures it when it does not exist yet."""
