@@ -121,6 +121,11 @@ def test_only_logged_in_visitors_add_books(client: TestClient) -> None:
     assert browsing.status_code == 302
     assert browsing.headers["location"] == "/accounts/login?next=%2Fbooks%2Fnew"
     assert client.get("/books/new").status_code == 401  # not a browser: no redirect
+    before = count_books()
+    form = client.get("/accounts/login")  # any form gives the visitor a valid token
+    data = {"csrf_token": token(form.text), "title": "Sneaked In", "author": "X", "year": "2000"}
+    assert client.post("/books/new", data={**data, "price": "1"}).status_code == 401
+    assert count_books() == before
 
 
 def test_an_invalid_book_is_not_added(client: TestClient) -> None:
