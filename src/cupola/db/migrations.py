@@ -128,11 +128,6 @@ def run_migrations(context: Any) -> None:
         "compare_type": True,
         "include_object": _include_object,
     }
-    if context.is_offline_mode():
-        context.configure(url=engine.url, literal_binds=True, **options)
-        with context.begin_transaction():
-            context.run_migrations()
-        return
     with engine.connect() as connection:
         context.configure(connection=connection, **options)
         with context.begin_transaction():
