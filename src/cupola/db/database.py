@@ -14,16 +14,15 @@ import asyncio
 import threading
 import weakref
 from collections.abc import Callable, Coroutine
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import Engine, Select
 from sqlalchemy.exc import NoResultFound
-from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 from sqlalchemy.orm import DeclarativeBase, sessionmaker
 
 from cupola.concurrency import run_coroutine
 from cupola.context import get_app_context
-from cupola.db.aio import AsyncContextScopedSession
 from cupola.db.engines import create_app_async_engine, create_app_engine
 from cupola.db.errors import AtomicRequestsMiddleware, register_error_handlers
 from cupola.db.model import make_model_class
@@ -32,7 +31,10 @@ from cupola.db.session import ContextScopedSession
 from cupola.exceptions import ImproperlyConfigured, NotFound
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from cupola.app import Cupola
+    from cupola.db.aio import AsyncContextScopedSession
     from cupola.http.response import Response
 
 __all__ = ["EXTENSION", "Database"]
@@ -41,7 +43,7 @@ __all__ = ["EXTENSION", "Database"]
 EXTENSION = "cupola.db"
 
 T = TypeVar("T")
-E = TypeVar("E", Engine, AsyncEngine)
+E = TypeVar("E")
 
 
 class Database:
@@ -73,15 +75,13 @@ class Database:
         self.Model = make_model_class(model_class)
         self._engines: weakref.WeakKeyDictionary[Cupola, Engine] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
-        options = session_options or {}
+        self._session_options = session_options or {}
         #: The session of the active request or app context (a ``scoped_session``).
-        self.session = ContextScopedSession(sessionmaker(**options), lambda: self.engine)
+        self.session = ContextScopedSession(
+            sessionmaker(**self._session_options), lambda: self.engine
+        )
         self._async_engines: weakref.WeakKeyDictionary[Cupola, AsyncEngine] = (
             weakref.WeakKeyDictionary()
-        )
-        #: The ``AsyncSession`` of the active context, for async views (an asyncio URL).
-        self.async_session = AsyncContextScopedSession(
-            async_sessionmaker(**options), lambda: self.async_engine
         )
         if app is not None:
             self.init_app(app)
@@ -116,6 +116,25 @@ class Database:
                 await engine.dispose()
 
         app.on_shutdown(close_async_engine)
+
+    @cached_property
+    def async_session(self) -> AsyncContextScopedSession:
+        """The ``AsyncSession`` of the active context, for async views (an asyncio URL).
+
+        Raises:
+            ImproperlyConfigured: When SQLAlchemy's asyncio support is not installed.
+        """
+        try:
+            from sqlalchemy.ext.asyncio import async_sessionmaker
+
+            from cupola.db.aio import AsyncContextScopedSession
+        except ImportError as exc:
+            raise ImproperlyConfigured(
+                f"db.async_session needs SQLAlchemy's asyncio support ({exc}): "
+                "pip install 'cupola[asyncio]'."
+            ) from None
+        factory = async_sessionmaker(**self._session_options)
+        return AsyncContextScopedSession(factory, lambda: self.async_engine)
 
     # -- engine and tables ------------------------------------------------------------------
 
@@ -201,6 +220,8 @@ class Database:
 
     def _teardown(self, exc: BaseException | None) -> Coroutine[Any, Any, None] | None:
         self.session.remove()
+        if "async_session" not in self.__dict__:  # PERF: never used, never created
+            return None
         closing = self.async_session.release()
         if closing is None:
             return None

@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import URL, Engine, create_engine, event, make_url
 from sqlalchemy.exc import NoSuchModuleError
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.pool import StaticPool
 
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
     from cupola.app import Cupola
 
 __all__ = ["create_app_async_engine", "create_app_engine", "database_url", "is_async"]
@@ -125,10 +126,12 @@ def create_app_async_engine(app: Cupola) -> AsyncEngine:
     if not is_async(url):
         raise ImproperlyConfigured(
             f"db.async_session needs an asyncio driver, and {url.drivername!r} is not one: "
-            "use 'sqlite+aiosqlite:///…' (pip install aiosqlite), 'postgresql+psycopg://…' "
+            "use 'sqlite+aiosqlite:///…' (pip install 'cupola[asyncio]'), 'postgresql+psycopg://…' "
             "or 'postgresql+asyncpg://…'."
         )
     try:
+        from sqlalchemy.ext.asyncio import create_async_engine
+
         engine = create_async_engine(url, **_engine_options(app, url))
     except (ImportError, NoSuchModuleError) as exc:
         raise ImproperlyConfigured(
