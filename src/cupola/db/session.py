@@ -14,6 +14,7 @@ the next request: its ``info``, its options, or listeners on the session itself.
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -31,9 +32,9 @@ S = TypeVar("S")
 #: Closed sessions kept for reuse per engine, at most (more are only there under a burst).
 IDLE_SESSIONS = 32
 
-#: The session state a request may change and that a reused session must have as new.
+#: The session state a request may change, which a reused session must have as new.
 #: ``_close_state``: with ``close_resets_only=False`` a closed session cannot be used again.
-_OPTIONS = (
+_options = operator.attrgetter(
     "autoflush",
     "expire_on_commit",
     "autobegin",
@@ -44,10 +45,6 @@ _OPTIONS = (
     "_query_cls",
     "_close_state",
 )
-
-
-def _options(session: Session) -> tuple[Any, ...]:
-    return tuple(getattr(session, name, None) for name in _OPTIONS)
 
 
 class ContextRegistry(ScopedRegistry[S]):
@@ -171,8 +168,7 @@ class ContextScopedSession(scoped_session[Session]):
 def _has_own_listeners(session: Session) -> bool:
     """Whether ``event.listen(session, ...)`` added listeners to this session itself."""
     # NOTE: each event's slot holds the class's shared empty listener until a listener is
-    # added to this session; object.__getstate__ reads the slots without creating any.
+    # added to this session (object.__getstate__ reads the slots as a dict).
     state: tuple[None, dict[str, Any]] = session.dispatch.__getstate__()  # type: ignore[assignment]
     slots = state[1]
-    empty = slots.get("_empty_listeners") or {}
-    return any(slots.get(name, listener) is not listener for name, listener in empty.items())
+    return not slots.get("_empty_listeners", {}).items() <= slots.items()
