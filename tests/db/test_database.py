@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from sqlalchemy import ForeignKey, select, text
+from sqlalchemy import ForeignKey, event, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from cupola import Cupola, abort, request
@@ -351,3 +351,34 @@ def test_public_names() -> None:
         "Pagination",
         "SnakeCaseTableName",
     ]
+
+
+def test_a_closed_session_serves_the_next_request_only_as_new(setup: Setup) -> None:
+    app, db, Book = setup.app, setup.db, setup.Book
+    seen: list[tuple[Session, int, bool]] = []
+
+    @app.get("/s/<action>")
+    def view(action: str) -> Any:
+        session = db.session()
+        seen.append((session, len(session.identity_map), session.in_transaction()))
+        session.add(Book(title=f"{action}-{len(seen)}"))
+        session.flush()  # pending work, never committed: rolled back at teardown
+        if action == "info":
+            session.info["user"] = "alice"
+        elif action == "option":
+            session.autoflush = False
+        elif action == "listener":
+            event.listen(session, "before_flush", lambda *args: None)
+        return {}
+
+    with app.test_client() as client:
+        for action in ("plain", "plain", "info", "after", "option", "after", "listener", "after"):
+            assert client.get(f"/s/{action}").status_code == 200
+    sessions = [session for session, _, _ in seen]
+    assert sessions[1] is sessions[0]  # closed at teardown, then reused
+    assert sessions[3] is not sessions[2]  # a request's info never reaches the next one
+    assert sessions[5] is not sessions[4] and sessions[5].autoflush is True
+    assert sessions[7] is not sessions[6]
+    assert all(count == 0 and not begun for _, count, begun in seen)
+    with app.app_context():
+        assert db.session.scalars(select(Book)).all() == []

@@ -5,10 +5,16 @@ The session belongs to the active context (the ``contextvars``-based one ``reque
 route runs in a worker thread sees the same session as the route's hooks. The request's
 teardown closes it; an app context or test request context that ends without a teardown
 closes it when its ``g`` is released, so no connection is ever left checked out.
+
+A closed session holds no connection, no transaction and no objects, so teardown keeps it
+for the next context instead of building a new one (``Session()`` and its first events cost
+about a tenth of a one-row request), unless it was changed in a way that could leak into
+the next request: its ``info``, its options, or listeners on the session itself.
 """
 
 from __future__ import annotations
 
+import operator
 import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -22,6 +28,23 @@ from cupola.context import get_app_context
 __all__ = ["ContextRegistry", "ContextScopedSession"]
 
 S = TypeVar("S")
+
+#: Closed sessions kept for reuse per engine, at most (more are only there under a burst).
+IDLE_SESSIONS = 32
+
+#: The session state a request may change, which a reused session must have as new.
+#: ``_close_state``: with ``close_resets_only=False`` a closed session cannot be used again.
+_options = operator.attrgetter(
+    "autoflush",
+    "expire_on_commit",
+    "autobegin",
+    "twophase",
+    "join_transaction_mode",
+    "enable_baked_queries",
+    "binds",
+    "_query_cls",
+    "_close_state",
+)
 
 
 class ContextRegistry(ScopedRegistry[S]):
@@ -98,9 +121,9 @@ class ContextScopedSession(scoped_session[Session]):
     def __init__(self, session_factory: sessionmaker[Session], bind: Callable[[], Engine]) -> None:
         super().__init__(session_factory)
         self._bind = bind
-        self.registry: ContextRegistry[Session] = ContextRegistry(
-            lambda: session_factory(bind=bind())
-        )
+        self.registry: ContextRegistry[Session] = ContextRegistry(self._checkout)
+        self._idle: weakref.WeakKeyDictionary[Engine, list[Session]] = weakref.WeakKeyDictionary()
+        self._new_options: tuple[Any, ...] | None = None
 
     def __call__(self, **kw: Any) -> Session:
         """The context's session; ``kw`` configures it when it does not exist yet."""
@@ -114,3 +137,38 @@ class ContextScopedSession(scoped_session[Session]):
         session = self.registry.pop()
         if session is not None:
             session.close()
+            self._keep(session)
+
+    def _checkout(self) -> Session:
+        engine = self._bind()
+        idle = self._idle.get(engine)
+        if idle:
+            try:
+                return idle.pop()  # atomic: two threads never get the same session
+            except IndexError:
+                pass
+        return self.session_factory(bind=engine)
+
+    def _keep(self, session: Session) -> None:
+        """Keep a closed ``session`` for reuse when nothing of its request would leak."""
+        engine = session.bind
+        if not isinstance(engine, Engine) or session.__dict__.get("info"):
+            return
+        if self._new_options is None:
+            self._new_options = _options(self.session_factory())
+        if _options(session) != self._new_options or _has_own_listeners(session):
+            return
+        idle = self._idle.get(engine)
+        if idle is None:
+            idle = self._idle.setdefault(engine, [])
+        if len(idle) < IDLE_SESSIONS:
+            idle.append(session)
+
+
+def _has_own_listeners(session: Session) -> bool:
+    """Whether ``event.listen(session, ...)`` added listeners to this session itself."""
+    # NOTE: each event's slot holds the class's shared empty listener until a listener is
+    # added to this session (object.__getstate__ reads the slots as a dict).
+    state: tuple[None, dict[str, Any]] = session.dispatch.__getstate__()  # type: ignore[assignment]
+    slots = state[1]
+    return not slots.get("_empty_listeners", {}).items() <= slots.items()
