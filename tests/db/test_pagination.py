@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from cupola.db import Pagination
 
@@ -141,3 +141,33 @@ def test_iter_pages() -> None:
     assert repr(Pagination([], page=1, per_page=10, total=0)) == (
         "<Pagination page=1 per_page=10 total=0>"
     )
+
+
+def test_statements_of_one_shape_page_alike_and_values_are_never_reused(paged: Setup) -> None:
+    db, Book = paged.db, paged.Book
+
+    def titles(statement: Any, page: int, per_page: int) -> tuple[list[str], int | None]:
+        result = db.paginate(statement, page=page, per_page=per_page)
+        return [book.title for book in result.items], result.total
+
+    with paged.app.app_context():
+        ordered = select(Book).order_by(Book.title)
+        assert titles(ordered, 1, 2) == (["001", "002"], 45)
+        # The same shape again: each call's own page, per_page and count.
+        assert titles(select(Book).order_by(Book.title), 3, 5) == (
+            ["011", "012", "013", "014", "015"],
+            45,
+        )
+        assert titles(select(Book).order_by(Book.title.desc()), 1, 1) == (["045"], 45)
+        # Bound values (a where, .params()) and execution options are each call's own.
+        for bound in ("010", "040"):
+            statement = select(Book).where(Book.title > bound).order_by(Book.title)
+            assert titles(statement, 1, 1) == ([f"{int(bound) + 1:03}"], 45 - int(bound))
+        by_param = select(Book).where(Book.title > bindparam("low")).order_by(Book.title)
+        for low in ("020", "030"):
+            assert titles(by_param.params(low=low), 1, 1) == ([f"{int(low) + 1:03}"], 45 - int(low))
+        first = db.paginate(select(Book).order_by(Book.title), page=1, per_page=1).items[0]
+        refreshed = select(Book).order_by(Book.title).execution_options(populate_existing=True)
+        with db.session.no_autoflush:
+            first.title = "changed in memory"
+            assert titles(refreshed, 1, 1) == (["001"], 45) and first.title == "001"
