@@ -382,3 +382,59 @@ def test_a_closed_session_serves_the_next_request_only_as_new(setup: Setup) -> N
     assert all(count == 0 and not begun for _, count, begun in seen)
     with app.app_context():
         assert db.session.scalars(select(Book)).all() == []
+
+
+def test_get_or_404_is_session_get(setup: Setup) -> None:
+    db, Book = setup.db, setup.Book
+    statements: list[str] = []
+    with setup.app.app_context():
+        event.listen(db.engine, "before_cursor_execute", lambda *a: statements.append(a[2]))
+        db.session.add_all([Book(id=1, title="a"), Book(id=2, title="b")])
+        db.session.commit()  # every object expired
+        book = db.get_or_404(Book, 1)  # expired: refreshed through the identity map
+        assert book.title == "a"
+        statements.clear()
+        assert db.get_or_404(Book, 1) is book and statements == []  # identity map, no SQL
+        assert db.get_or_404(Book, "1") is book  # the key's type coerces the value
+        db.session.add(Book(id=3, title="pending"))
+        assert db.get_or_404(Book, 3).title == "pending"  # autoflushed first
+        db.session.delete(db.get_or_404(Book, 2))
+        db.session.flush()
+        for missing in (2, 999):
+            with pytest.raises(NotFound):
+                db.get_or_404(Book, missing)
+        db.session.rollback()
+        assert db.get_or_404(Book, 2).title == "b"
+        with pytest.raises(NotFound):
+            db.get_or_404(Book, {"id": 999})  # other identifier forms: session.get itself
+        assert db.get_or_404(Book, (1,)) is book
+
+
+def test_get_or_404_loads_subclasses(database_url: str) -> None:
+    app = Cupola(__name__, config={"DATABASE_URL": database_url})
+    db = Database(app)
+
+    class Person(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        kind: Mapped[str]
+        __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "person"}
+
+    class Employee(Person):
+        id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+        __mapper_args__ = {"polymorphic_identity": "employee"}
+
+    with app.app_context():
+        db.create_all()
+        try:
+            db.session.add_all([Person(id=1), Employee(id=2)])
+            db.session.commit()
+            db.session.expunge_all()
+            assert type(db.get_or_404(Person, 2)) is Employee
+            db.session.expunge_all()
+            assert type(db.get_or_404(Employee, 2)) is Employee
+            with pytest.raises(NotFound):
+                db.get_or_404(Employee, 1)
+        finally:
+            db.session.remove()
+            db.drop_all()
+            db.dispose()
