@@ -122,7 +122,8 @@ class ContextScopedSession(scoped_session[Session]):
         super().__init__(session_factory)
         self._bind = bind
         self.registry: ContextRegistry[Session] = ContextRegistry(self._checkout)
-        self._idle: weakref.WeakKeyDictionary[Engine, list[Session]] = weakref.WeakKeyDictionary()
+        # NOTE: by app, as the engines are: a kept session holds its engine, not its app.
+        self._idle: weakref.WeakKeyDictionary[Any, list[Session]] = weakref.WeakKeyDictionary()
         self._new_options: tuple[Any, ...] | None = None
 
     def __call__(self, **kw: Any) -> Session:
@@ -140,27 +141,26 @@ class ContextScopedSession(scoped_session[Session]):
             self._keep(session)
 
     def _checkout(self) -> Session:
-        engine = self._bind()
-        idle = self._idle.get(engine)
+        idle = self._idle.get(get_app_context().app)
         if idle:
             try:
                 return idle.pop()  # atomic: two threads never get the same session
             except IndexError:
                 pass
-        return self.session_factory(bind=engine)
+        return self.session_factory(bind=self._bind())
 
     def _keep(self, session: Session) -> None:
         """Keep a closed ``session`` for reuse when nothing of its request would leak."""
-        engine = session.bind
-        if not isinstance(engine, Engine) or session.__dict__.get("info"):
+        if session.__dict__.get("info") or session.bind is not self._bind():
             return
         if self._new_options is None:
             self._new_options = _options(self.session_factory())
         if _options(session) != self._new_options or _has_own_listeners(session):
             return
-        idle = self._idle.get(engine)
+        app = get_app_context().app
+        idle = self._idle.get(app)
         if idle is None:
-            idle = self._idle.setdefault(engine, [])
+            idle = self._idle.setdefault(app, [])
         if len(idle) < IDLE_SESSIONS:
             idle.append(session)
 
