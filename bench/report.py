@@ -171,6 +171,9 @@ def targets() -> list[Target | CostTarget]:
     for s in ("session", "form_csrf"):
         found.append(Target(f"WSGI {s} >= 3x Flask", "cupola", "flask", s, 3.0))
         found.append(Target(f"WSGI {s} >= 4x Django", "cupola", "django", s, 4.0))
+    for s in ("db_read", "db_page"):
+        found.append(Target(f"WSGI {s} >= 1.5x Flask-SQLAlchemy", "cupola", "flask", s, 1.5))
+        found.append(Target(f"WSGI {s} >= 2x Django", "cupola", "django", s, 2.0))
     label = "WSGI session read <= +25 us over plaintext"
     found.append(CostTarget(label, "cupola", "session", "plaintext", 25.0))
     return found

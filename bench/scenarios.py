@@ -19,7 +19,20 @@ APPS_DIR = BENCH_DIR / "apps"
 REPO_DIR = BENCH_DIR.parent
 
 sys.path.insert(0, str(APPS_DIR))
-from common import FORM_FIELDS, MESSAGE, PLAINTEXT, ROWS, USER, session_text  # noqa: E402
+from common import (  # noqa: E402
+    DB_ITEM_ID,
+    DB_PAGE,
+    DB_PER_PAGE,
+    FORM_FIELDS,
+    ITEM_COUNT,
+    MESSAGE,
+    PLAINTEXT,
+    ROWS,
+    USER,
+    item_json,
+    item_row,
+    session_text,
+)
 
 FORM_VALUES = {name: f"value {i} & more" for i, name in enumerate(FORM_FIELDS)}
 FORM_BODY = urlencode(FORM_VALUES).encode()
@@ -49,11 +62,14 @@ SCENARIOS = [
     Scenario("form", "POST", "/form", FORM_BODY, FORM_TYPE),
     Scenario("session", "GET", "/session", login=True),
     Scenario("form_csrf", "POST", "/form_csrf", FORM_BODY, FORM_TYPE, login=True, csrf=True),
+    Scenario("db_read", "GET", f"/db/item/{DB_ITEM_ID}"),
+    Scenario("db_page", "GET", "/db/items"),
 ]
 SCENARIO_NAMES = [s.name for s in SCENARIOS]
 BY_NAME = {s.name: s for s in SCENARIOS}
 CORE = ("plaintext", "json", "routing", "template", "form")
 WEB = ("session", "form_csrf")  # sessions and CSRF: Cupola, Flask (+Flask-WTF), Django
+DB = ("db_read", "db_page")  # SQLite through each one's ORM: Cupola, Flask-SQLAlchemy, Django
 SETUP = Scenario("setup", "GET", SETUP_PATH)
 
 
@@ -66,8 +82,11 @@ class Framework:
     note: str
     scenarios: tuple[str, ...] = CORE
     web_attr: str | None = None  # attribute serving the WEB scenarios, when not attr
+    db_attr: str | None = None  # attribute serving the DB scenarios, when not attr
 
     def attr_for(self, scenario: str) -> str:
+        if self.db_attr and scenario in DB:
+            return self.db_attr
         return self.web_attr if self.web_attr and scenario in WEB else self.attr
 
 
@@ -75,9 +94,26 @@ JSON_ONLY = ("json", "routing", "form")
 ALL = CORE + WEB
 
 FRAMEWORKS = [
-    Framework("cupola", "cupola_sync", "wsgi", "wsgi", "Cupola, WSGI, sync views", ALL),
-    Framework("flask", "flask_app", "wsgi", "wsgi", "Flask (+Flask-WTF)", ALL, "web_wsgi"),
-    Framework("django", "django_app", "wsgi", "wsgi", "Django, no DB, 5 default middleware", ALL),
+    Framework(
+        "cupola",
+        "cupola_sync",
+        "wsgi",
+        "wsgi",
+        "Cupola, WSGI, sync views",
+        ALL + DB,
+        db_attr="db_wsgi",
+    ),
+    Framework(
+        "flask",
+        "flask_app",
+        "wsgi",
+        "wsgi",
+        "Flask (+Flask-WTF, Flask-SQLAlchemy)",
+        ALL + DB,
+        "web_wsgi",
+        "data_wsgi",
+    ),
+    Framework("django", "django_app", "wsgi", "wsgi", "Django, 5 default middleware", ALL + DB),
     Framework("drf", "drf_app", "wsgi", "wsgi", "Django REST framework", JSON_ONLY),
     Framework("falcon", "falcon_app", "wsgi", "wsgi", "Falcon"),
     Framework("bottle", "bottle_app", "wsgi", "wsgi", "Bottle"),
@@ -118,6 +154,14 @@ def _check_template(body: bytes) -> None:
 
 
 EXPECTED_JSON = {
+    "db_read": item_json(*item_row(DB_ITEM_ID)),
+    "db_page": {
+        "count": ITEM_COUNT,
+        "items": [
+            item_json(*item_row(i))
+            for i in range((DB_PAGE - 1) * DB_PER_PAGE + 1, DB_PAGE * DB_PER_PAGE + 1)
+        ],
+    },
     "json": MESSAGE,
     "routing": {"route": 99, "id": 12345},
     "form": FORM_VALUES,

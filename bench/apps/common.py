@@ -1,5 +1,8 @@
 """Data shared by every benchmark app, so each framework does the same work."""
 
+import os
+import sqlite3
+import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -27,3 +30,36 @@ ROWS = [
     {"id": i, "name": f"Widget {i} <Deluxe> & Co", "price": round(i * 3.75 + 0.99, 2)}
     for i in range(1, 21)
 ]
+
+
+# Database scenarios: a SQLite file of ITEM_COUNT rows, item(id, name, price), made once.
+ITEM_COUNT = 1000
+DB_ITEM_ID = 500  # db_read fetches this row by primary key
+DB_PAGE, DB_PER_PAGE = 3, 20  # db_page: this page of the rows ordered by id, with a count
+DB_PATH = Path(tempfile.gettempdir()) / f"cupola-bench-items-{ITEM_COUNT}.db"
+
+
+def item_json(item_id, name, price):
+    return {"id": item_id, "name": name, "price": price}
+
+
+def item_row(item_id):
+    return item_id, f"Item {item_id}", round(item_id * 1.25, 2)
+
+
+def ensure_items_db():
+    """Create DB_PATH with its rows unless it exists (written aside, then renamed)."""
+    if DB_PATH.exists():
+        return str(DB_PATH)
+    partial = DB_PATH.with_suffix(f".{os.getpid()}.tmp")
+    with sqlite3.connect(partial) as connection:
+        connection.execute(
+            "CREATE TABLE item (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+            "price FLOAT NOT NULL)"
+        )
+        connection.executemany(
+            "INSERT INTO item VALUES (?, ?, ?)", [item_row(i) for i in range(1, ITEM_COUNT + 1)]
+        )
+    connection.close()
+    os.replace(partial, DB_PATH)
+    return str(DB_PATH)

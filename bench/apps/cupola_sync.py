@@ -73,3 +73,5 @@ def form_csrf(request):
 
 wsgi = app
 asgi = app.asgi
+# The database scenarios run on their own app (see cupola_db.py), as Flask's and Django's do.
+from cupola_db import wsgi as db_wsgi  # noqa: E402

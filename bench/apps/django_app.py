@@ -11,6 +11,8 @@ csrf_exempt, as an API endpoint would be; form_csrf is checked by CsrfViewMiddle
 import django
 from common import (
     ALLOWED_HOSTS,
+    DB_PAGE,
+    DB_PER_PAGE,
     DJANGO_DIR,
     FORM_FIELDS,
     MESSAGE,
@@ -19,6 +21,8 @@ from common import (
     ROWS,
     SECRET_KEY,
     USER,
+    ensure_items_db,
+    item_json,
     session_text,
 )
 from django.conf import settings
@@ -29,7 +33,8 @@ settings.configure(
     ALLOWED_HOSTS=ALLOWED_HOSTS,
     ROOT_URLCONF=__name__,
     INSTALLED_APPS=[],
-    DATABASES={},
+    # The database scenarios' SQLite file; the other scenarios never open a connection.
+    DATABASES={"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ensure_items_db()}},
     USE_TZ=True,
     SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies",
     MIDDLEWARE=[
@@ -49,10 +54,12 @@ settings.configure(
 )
 django.setup()
 
+from django.core.paginator import Paginator  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
+from django.db import models  # noqa: E402
 from django.http import HttpResponse, JsonResponse  # noqa: E402
 from django.middleware.csrf import get_token  # noqa: E402
-from django.shortcuts import render  # noqa: E402
+from django.shortcuts import get_object_or_404, render  # noqa: E402
 from django.urls import path  # noqa: E402
 from django.views.decorators.csrf import csrf_exempt  # noqa: E402
 from django.views.decorators.http import require_GET, require_POST  # noqa: E402
@@ -103,6 +110,29 @@ def form_csrf(request):
     return JsonResponse({name: data.get(name) for name in FORM_FIELDS})
 
 
+class Item(models.Model):
+    name = models.CharField(max_length=100)
+    price = models.FloatField()
+
+    class Meta:
+        app_label = "bench"
+        db_table = "item"
+        managed = False
+
+
+@require_GET
+def db_read(request, item_id):
+    item = get_object_or_404(Item, pk=item_id)
+    return JsonResponse(item_json(item.id, item.name, item.price))
+
+
+@require_GET
+def db_page(request):
+    page = Paginator(Item.objects.order_by("id"), DB_PER_PAGE).page(DB_PAGE)
+    items = [item_json(i.id, i.name, i.price) for i in page.object_list]
+    return JsonResponse({"count": page.paginator.count, "items": items})
+
+
 urlpatterns = [
     path("plaintext", plaintext),
     path("json", json),
@@ -112,6 +142,8 @@ urlpatterns = [
     path("login", login),
     path("session", session_view),
     path("form_csrf", form_csrf),
+    path("db/item/<int:item_id>", db_read),
+    path("db/items", db_page),
 ]
 
 wsgi = get_wsgi_application()

@@ -14,12 +14,19 @@ from common import (
     PLAINTEXT,
     ROUTE_COUNT,
     ROWS,
+    DB_PAGE,
+    DB_PER_PAGE,
     SECRET_KEY,
     USER,
+    ensure_items_db,
+    item_json,
     session_text,
 )
 from flask import Flask, render_template, request, session
+from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect, generate_csrf
+from sqlalchemy import String, select
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 app = Flask(__name__)
 
@@ -79,5 +86,37 @@ def form_csrf():
     return {name: data.get(name) for name in FORM_FIELDS}
 
 
+# The database scenarios: a third app with Flask-SQLAlchemy, so its teardown hook does not
+# weigh on the core scenarios either.
+class Base(DeclarativeBase):
+    pass
+
+
+data = Flask(__name__)
+data.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{ensure_items_db()}"
+db = SQLAlchemy(data, model_class=Base)
+
+
+class Item(db.Model):
+    __tablename__ = "item"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    price: Mapped[float]
+
+
+@data.get("/db/item/<int:item_id>")
+def db_read(item_id):
+    item = db.get_or_404(Item, item_id)
+    return item_json(item.id, item.name, item.price)
+
+
+@data.get("/db/items")
+def db_page():
+    page = db.paginate(select(Item).order_by(Item.id), page=DB_PAGE, per_page=DB_PER_PAGE)
+    items = [item_json(i.id, i.name, i.price) for i in page.items]
+    return {"count": page.total, "items": items}
+
+
 wsgi = app
 web_wsgi = web
+data_wsgi = data

@@ -1,27 +1,24 @@
-"""The ``accounts`` blueprint: sign-up, login and logout under ``/accounts``.
+"""The ``accounts`` blueprint: sign-up, login and logout under ``/accounts``, on ``cupola.auth``.
 
 The forms are :class:`cupola.forms.Form` subclasses, so each carries a CSRF token and is
-validated together with it (login CSRF included). Logging in regenerates the session (new
-identifier and CSRF secret, against session fixation) and stores the user name in it;
-logging out clears the session. :func:`login_required` guards the pages that need a user.
+validated together with it (login CSRF included). ``cupola.auth.authenticate`` checks the
+password (as slowly for an unknown name as for a wrong password, and throttled after
+repeated failures); ``login_user`` regenerates the session (new identifier and CSRF secret,
+against session fixation); ``logout_user`` clears it.
 """
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-from cupola import Blueprint, flash, redirect, render, request, session, url_for
+from cupola import Blueprint, flash, redirect, render, request, url_for
+from cupola.auth import authenticate, login_user, logout_user
+from cupola.exceptions import TooManyRequests
 from cupola.forms import Form, PasswordField, StringField, validators
 from cupola.security import is_safe_redirect
-from examples.showcase.users import UsernameTaken, users
+from examples.showcase.users import UsernameTaken, create_user, find_user
 
 accounts = Blueprint("accounts", __name__, url_prefix="/accounts")
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-_USER_KEY = "username"
 
 
 class SignupForm(Form):
@@ -53,29 +50,6 @@ class LoginForm(Form):
     password = PasswordField("Password", [validators.InputRequired(), validators.Length(max=200)])
 
 
-def current_user() -> str | None:
-    """The user name of the visitor who is logged in, or ``None``."""
-    return cast("str | None", session.get(_USER_KEY))
-
-
-def login_required(view: F) -> F:
-    """Send visitors who are not logged in to the login page, and back after it.
-
-    A GET comes back to the same page through ``next``; any other method, whose body the
-    login page cannot replay, comes back to the front page.
-    """
-
-    @functools.wraps(view)
-    def guarded(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            flash("Please log in first.", "info")
-            target = request.full_path if request.method == "GET" else None
-            return redirect(url_for("accounts.login", next=target))
-        return view(*args, **kwargs)
-
-    return cast("F", guarded)
-
-
 @accounts.route("/signup", methods=["GET", "POST"])
 def signup() -> Any:
     """Create an account, then ask the new user to log in."""
@@ -83,7 +57,7 @@ def signup() -> Any:
     if form.validate_on_submit():
         username = form.username.data
         try:
-            users.create(username, form.password.data)
+            create_user(username, form.password.data)
         except UsernameTaken:
             form.username.errors.append("That user name is taken.")
         else:
@@ -94,20 +68,27 @@ def signup() -> Any:
 
 @accounts.route("/login", methods=["GET", "POST"])
 def login() -> Any:
-    """Log in, then go where ``?next=`` says if it stays on this site, or to the front page."""
+    """Log in, then go where ``?next=`` says if it stays on this site, or to the front page.
+
+    ``@login_required`` sends visitors here with ``?next=``: they are told why.
+    """
     target = request.args.get("next")
     if target is not None and not is_safe_redirect(target):
         target = None  # an open-redirect attempt: forget it, never echo it back
+    if target is not None and request.method == "GET":
+        flash("Please log in first.", "info")
     form = LoginForm()
     error = None
     if form.validate_on_submit():
-        account = users.authenticate(form.username.data, form.password.data)
-        if account is not None:
-            # NOTE: a new session identity on login: an identifier or CSRF token planted
-            # before it is worthless after it.
-            session.regenerate()
-            session[_USER_KEY] = account.username
-            flash(f"Logged in as {account.username}.", "success")
+        try:
+            user = authenticate(form.username.data, form.password.data, find_user)
+        except TooManyRequests as exc:
+            error = "Too many failed logins: wait a few minutes, then try again."
+            page = render("accounts/login.html", form=form, error=error, next=target)
+            return page, 429, exc.headers
+        if user is not None:
+            login_user(user)
+            flash(f"Logged in as {user.username}.", "success")
             return redirect(target or url_for("index"))
         error = "Wrong user name or password."
     return render("accounts/login.html", form=form, error=error, next=target)
@@ -120,6 +101,6 @@ def logout() -> Any:
     Logout is a POST (with a CSRF token) so that another site cannot log visitors out
     with a link or an image.
     """
-    session.clear()
+    logout_user()
     flash("You have been logged out.", "info")
     return redirect(url_for("index"))

@@ -1,9 +1,14 @@
-"""The bookshelf site: a catalogue, an authors page, accounts, a reading list and a JSON API.
+"""The bookshelf site: catalogue, accounts, reviews, reading list, JSON API and live pages.
 
 Serve it with ``cupola run --app examples.showcase.app:app`` (WSGI servers use
 ``examples.showcase.app:app``, ASGI servers ``examples.showcase.app:app.asgi``). Set
 ``CUPOLA_SECRET_KEY`` to a long random string (``python -c "import secrets;
 print(secrets.token_hex(32))"``) wherever sessions must outlive the process.
+
+Books, authors, reviews and accounts live in a database: by default a SQLite file in the
+``instance/`` folder, made and filled with the starting books on first run;
+``CUPOLA_DATABASE_URL`` names another (``postgresql+psycopg://…``). Each book has a live
+reading room, and every open page hears of new books (WebSockets on the channel layer).
 """
 
 from __future__ import annotations
@@ -14,16 +19,21 @@ import secrets
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
+
 from cupola import Cupola, View, current_app, render
+from cupola.auth import Auth, current_user
 from cupola.csrf import CSRFError
 from cupola.exceptions import HTTPException
-from examples.showcase.accounts import accounts, current_user
+from examples.showcase.accounts import accounts
 from examples.showcase.api import api
-from examples.showcase.books import store
+from examples.showcase.books import by_title, count, prepare_database
 from examples.showcase.catalog import books
+from examples.showcase.models import Author, db
 from examples.showcase.new_books import new_books
 from examples.showcase.reading_list import reading_list
 from examples.showcase.reading_room import reading_room
+from examples.showcase.users import load_user
 
 logger = logging.getLogger(__name__)
 
@@ -54,8 +64,16 @@ app = Cupola(
         "STATIC_MAX_AGE": 3600,
         # The host names the site answers for: add your domain when you deploy it.
         "ALLOWED_HOSTS": ["localhost", "127.0.0.1"],
+        # None: a SQLite file in instance/. Each request is one transaction.
+        "DATABASE_URL": os.environ.get("CUPOLA_DATABASE_URL"),
+        "DATABASE_ATOMIC_REQUESTS": True,
+        # @login_required sends browsers to this endpoint.
+        "LOGIN_URL": "accounts.login",
     },
 )
+db.init_app(app)
+Auth(app, user_loader=load_user)
+app.on_startup(prepare_database)
 app.register_blueprint(books)
 app.register_blueprint(accounts)
 app.register_blueprint(reading_list)
@@ -67,14 +85,16 @@ app.register_blueprint(new_books)
 @app.get("/")
 def index() -> str:
     """The front page: a few books and the size of the shelf."""
-    return render("index.html", featured=store.all()[:3], count=len(store))
+    featured = db.session.scalars(by_title().limit(3)).all()
+    return render("index.html", featured=featured, count=count())
 
 
 class AuthorsView(View):
-    """Every author with their books: a class-based view answering GET (and HEAD)."""
+    """The authors with their books, a page at a time: a class-based view (GET and HEAD)."""
 
     def get(self, request) -> str:
-        return render("authors.html", authors=store.by_author())
+        page = db.paginate(select(Author).order_by(Author.name), per_page=10)
+        return render("authors.html", page=page)
 
 
 app.add_url_rule("/authors", view_func=AuthorsView.as_view("authors"))
@@ -83,7 +103,7 @@ app.add_url_rule("/authors", view_func=AuthorsView.as_view("authors"))
 @app.context_processor
 def site() -> dict[str, Any]:
     """Make ``site_name`` and the visitor's ``current_user`` available to every template."""
-    return {"site_name": current_app.config["SITE_NAME"], "current_user": current_user()}
+    return {"site_name": current_app.config["SITE_NAME"], "current_user": current_user}
 
 
 @app.template_filter("price")

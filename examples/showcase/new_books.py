@@ -1,7 +1,7 @@
 """The ``new_books`` blueprint: adding a book, and telling every open page about it.
 
 ``/books/new`` is a form for logged-in visitors. The view is a plain sync view; once the
-book is on the shelf it calls :func:`cupola.channels.broadcast`, and every page of the site
+book is in the database it calls :func:`cupola.channels.broadcast`, and every page of the site
 shows a notice within a moment: each page's script (``static/new_books.js``) keeps a
 WebSocket to ``/books/new/feed``, served by :class:`NewBooksFeed`, a member of the group
 ``new-books``. With ``CHANNEL_LAYER`` on Redis the notice reaches visitors of every worker.
@@ -12,10 +12,11 @@ from __future__ import annotations
 from typing import Any
 
 from cupola import Blueprint, flash, redirect, render, url_for
+from cupola.auth import login_required
 from cupola.channels import JsonWebSocketConsumer, broadcast
 from cupola.forms import DecimalField, Form, IntegerField, StringField, validators
-from examples.showcase.accounts import login_required
-from examples.showcase.books import Book, store
+from examples.showcase.books import add_book
+from examples.showcase.models import Book
 
 new_books = Blueprint("new_books", __name__, url_prefix="/books/new")
 
@@ -40,7 +41,7 @@ def add() -> Any:
     """Add a book, announce it to every open page, then show it."""
     form = NewBookForm()
     if form.validate_on_submit():
-        book = store.add(
+        book = add_book(
             form.title.data.strip(),
             form.author.data.strip(),
             form.year.data,
@@ -60,7 +61,7 @@ def announce(book: Book) -> None:
         {
             "type": "book.added",
             "title": book.title,
-            "author": book.author,
+            "author": book.author.name,
             "url": url_for("books.show", book_id=book.id),
         },
     )

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from cupola import Blueprint, abort, flash, redirect, render, session, url_for
-from examples.showcase.accounts import login_required
-from examples.showcase.books import Book, store
+from cupola import Blueprint, flash, redirect, render, session, url_for
+from cupola.auth import login_required
+from examples.showcase.models import Book, db
 
 reading_list = Blueprint("reading_list", __name__, url_prefix="/reading-list")
 
@@ -24,17 +24,15 @@ def book_ids() -> list[int]:
 
 
 def _book_or_404(book_id: int) -> Book:
-    book = store.get(book_id)
-    if book is None:
-        abort(404)
-    return book
+    return db.get_or_404(Book, book_id)
 
 
 @reading_list.get("")
 @login_required
 def index() -> str:
     """The reading list, oldest first."""
-    books = [book for book in map(store.get, book_ids()) if book is not None]
+    found = [db.session.get(Book, book_id) for book_id in book_ids()]
+    books = [book for book in found if book is not None]
     return render("reading_list.html", books=books)
 
 

@@ -4,17 +4,21 @@
 :class:`ReadingRoom`, a JSON consumer. Every reader of a book joins that book's group, so a
 message sent by one reaches all of them, in every worker when ``CHANNEL_LAYER`` is Redis.
 Anyone may read along; only logged-in visitors may speak, under their user name from the
-session. Rooms keep no history: a message reaches the readers present when it is sent.
+session (``self.user``, loaded by ``cupola.auth``). Rooms keep no history: a message
+reaches the readers present when it is sent.
+
+The book and the reader are looked up once, in a worker thread, when the socket connects;
+the database session is then closed, so an open room holds no database connection.
 """
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from cupola import Blueprint, abort, render, url_for
+from cupola import Blueprint, render, url_for
 from cupola.channels import JsonWebSocketConsumer
-from examples.showcase.accounts import current_user
-from examples.showcase.books import store
+from examples.showcase.models import Book, db
 
 reading_room = Blueprint("reading_room", __name__, url_prefix="/books/<int:book_id>/room")
 
@@ -25,9 +29,7 @@ MAX_MESSAGE = 500
 @reading_room.get("")
 def page(book_id: int) -> str:
     """The room's page: the conversation, and a box to speak when logged in."""
-    book = store.get(book_id)
-    if book is None:
-        abort(404)
+    book = db.get_or_404(Book, book_id)
     socket_url = url_for("reading_room.socket", book_id=book_id, _external=True)
     return render("books/reading_room.html", book=book, socket_url=socket_url)
 
@@ -41,15 +43,29 @@ class ReadingRoom(JsonWebSocketConsumer):
     """
 
     async def connect(self) -> None:
-        book = store.get(self.kwargs["book_id"])
-        if book is None:
+        found = await asyncio.to_thread(self.look_up)
+        if found is None:
             return  # not accepted: the handshake is refused with 403
-        self.group = f"reading-room.{book.id}"
-        self.username = current_user()
+        book_id, self.username = found
+        self.group = f"reading-room.{book_id}"
         await self.group_add(self.group)
         await self.accept()
         if self.username:
             await self.notice(f"{self.username} joined the room.")
+
+    def look_up(self) -> tuple[int, str | None] | None:
+        """The book's id and the reader's user name (``None`` when not logged in).
+
+        ``None`` for an unknown book. Blocking: it runs in a worker thread.
+        """
+        try:
+            book = db.session.get(Book, self.kwargs["book_id"])
+            if book is None:
+                return None
+            user = self.user
+            return book.id, user.username if user.is_authenticated else None
+        finally:
+            db.session.remove()
 
     async def receive_json(self, content: Any) -> None:
         if not self.username:

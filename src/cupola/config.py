@@ -81,6 +81,25 @@ DEFAULTS: dict[str, Any] = {
     "CHANNEL_EXPIRY": 60,  # seconds an unread message waits before it is dropped
     "CHANNEL_GROUP_EXPIRY": 86400,  # seconds a group membership lasts unless re-added
     "CHANNEL_PREFIX": "cupola:channels:",  # Redis key prefix
+    # cupola.db; DATABASE_URL None is a SQLite file app.db in the instance folder.
+    "DATABASE_URL": None,
+    "DATABASE_ATOMIC_REQUESTS": False,  # one transaction per request, committed unless 5xx
+    "DATABASE_POOL_SIZE": None,  # None keeps SQLAlchemy's defaults (5 connections)
+    "DATABASE_MAX_OVERFLOW": None,  # (10 more under load)
+    "DATABASE_POOL_TIMEOUT": None,  # (30 seconds to wait for a connection)
+    "DATABASE_POOL_RECYCLE": None,  # seconds after which a connection is replaced
+    "DATABASE_ECHO": False,
+    "DATABASE_ENGINE_OPTIONS": {},  # more create_engine() arguments
+    # cupola.cache; CACHE_URL may also be a cupola.cache.Cache instance.
+    "CACHE_URL": "memory://",  # or "redis://host:6379/0", shared by every process
+    "CACHE_KEY_PREFIX": "cupola:cache:",
+    "CACHE_DEFAULT_TTL": 300,  # seconds; None keeps entries until evicted or deleted
+    "CACHE_MAX_ENTRIES": 10_000,  # memory:// only: the least recently used go first
+    # cupola.auth; LOGIN_URL is a path or an endpoint name such as "accounts.login".
+    "LOGIN_URL": "/login",
+    "LOGIN_THROTTLE_LIMIT": 5,  # failed logins per user name and address per window; 0: off
+    "LOGIN_THROTTLE_WINDOW": 300,  # seconds
+    "PASSWORD_HASH_PARAMS": None,  # {"n": 2**17, "r": 8, "p": 1}: scrypt's cost (None: these)
 }
 
 

@@ -90,8 +90,14 @@ def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://{HOST}:{port}"
     command = [sys.executable, "-m", "uvicorn", "examples.showcase.app:app.asgi"]
     command += ["--host", HOST, "--port", str(port), "--timeout-graceful-shutdown", "2"]
-    env = {**os.environ, "CUPOLA_SECRET_KEY": secrets.token_hex(32)}
-    log = tmp_path_factory.mktemp("showcase") / "uvicorn.log"
+    folder = tmp_path_factory.mktemp("showcase")
+    env = {
+        **os.environ,
+        "CUPOLA_SECRET_KEY": secrets.token_hex(32),
+        # A fresh database: the first start migrates it and adds the starting books.
+        "CUPOLA_DATABASE_URL": f"sqlite:///{folder / 'showcase.db'}",
+    }
+    log = folder / "uvicorn.log"
     process = start(command, log, f"{url}/", env)
     try:
         yield url

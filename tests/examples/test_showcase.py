@@ -1,7 +1,9 @@
 """The bookshelf showcase answers every page and endpoint alike under WSGI and ASGI.
 
 Visitors sign up, log in (forms with CSRF tokens, flash messages, a regenerated session),
-keep a reading list in the session and log out; forged posts and open redirects are refused.
+review books, keep a reading list in the session and log out; forged posts and open
+redirects are refused. The site runs on a SQLite file of the test's own, made by the
+checked-in migrations and seeded on startup, with a cheap password hash cost.
 """
 
 from __future__ import annotations
@@ -24,13 +26,17 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:  # `examples` is a package at the repository root
     sys.path.insert(0, str(ROOT))
 
+from cupola.auth import verify_password  # noqa: E402
 from examples.showcase.app import app  # noqa: E402
-from examples.showcase.books import store  # noqa: E402
-from examples.showcase.users import check_password, hash_password, users  # noqa: E402
+from examples.showcase.books import STARTING_BOOKS  # noqa: E402
+from examples.showcase.models import Review, db  # noqa: E402
+from examples.showcase.users import create_user, find_user  # noqa: E402
 
 CSS = ROOT / "examples" / "showcase" / "static" / "site.css"
 CSS_VERSION = hashlib.sha256(CSS.read_bytes()).hexdigest()[:12]
 PASSWORD = "correct horse battery staple"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # as browsers navigate
+TITLES = sorted(title for title, *_ in STARTING_BOOKS)
 LAYOUT = (
     f'<link rel="stylesheet" href="/static/site.css?v={CSS_VERSION}">',
     '<a class="brand" href="/">Cupola Books</a>',
@@ -38,6 +44,8 @@ LAYOUT = (
 )
 _CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
 _VALUE = re.compile(r'\bvalue="([^"]*)"')
+
+pytestmark = pytest.mark.usefixtures("showcase_database")
 
 
 @pytest.fixture(params=["wsgi", "asgi"])
@@ -47,8 +55,20 @@ def protocol(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def client(protocol: str) -> Iterator[TestClient]:
-    with app.test_client(protocol) as test_client:  # type: ignore[arg-type]
+    with app.test_client(protocol, headers=BROWSER) as test_client:  # type: ignore[arg-type]
         yield test_client
+
+
+def create_account(username: str, password: str = PASSWORD) -> None:
+    with app.app_context():
+        create_user(username, password)
+
+
+def authenticates(username: str, password: str) -> bool:
+    """Whether the account exists with this password (checked without the login throttle)."""
+    with app.app_context():
+        user = find_user(username)
+        return user is not None and verify_password(user.password_hash, password)
 
 
 @pytest.fixture
@@ -60,7 +80,7 @@ def username() -> str:
 @pytest.fixture
 def member(client: TestClient, username: str) -> TestClient:
     """``client``, logged in as a new account named ``username``."""
-    users.create(username, PASSWORD)
+    create_account(username)
     login(client, username)
     return client
 
@@ -119,12 +139,29 @@ def test_index_extends_the_layout(client: TestClient) -> None:
     assert "Moby-Dick" not in response.text
 
 
-def test_book_list_shows_every_book_with_formatted_prices(client: TestClient) -> None:
-    response = client.get("/books/")
-    assert_page(response, "<title>Books · Cupola Books</title>", 'href="/books/" aria-current')
-    for book in store.all():
-        assert f'<a href="/books/{book.id}">{book.title}</a>' in response.text
-    assert '<td class="num">$12.40</td>' in response.text  # the `price` template filter
+def test_book_list_shows_every_book_a_page_at_a_time(client: TestClient) -> None:
+    first = client.get("/books/")
+    assert_page(first, "<title>Books · Cupola Books</title>", 'href="/books/" aria-current')
+    assert_page(first, "Page 1 of 2", '<a rel="next" href="/books/?page=2">Next →</a>')
+    assert "Previous" not in first.text
+    second = client.get("/books/?page=2")
+    assert_page(second, "Page 2 of 2", '<a rel="prev" href="/books/?page=1">← Previous</a>')
+    listed = re.findall(r'<a href="/books/\d+">([^<]+)</a>', first.text + second.text)
+    assert listed == TITLES
+    assert '<td class="num">$12.40</td>' in first.text  # the `price` template filter
+
+
+@pytest.mark.parametrize("page", ["3", "0", "-1", "two", "1.5"])
+def test_pages_that_cannot_exist_are_not_found(client: TestClient, page: str) -> None:
+    response = client.get("/books/", query={"page": page})
+    assert_page(response, "<h1>Page not found</h1>", status=404)
+
+
+@pytest.mark.parametrize("query", ["%", "_", "' OR 1=1 --", "Austen'; DROP TABLE book; --"])
+def test_search_text_is_inert(client: TestClient, query: str) -> None:
+    response = client.get("/books/", query={"q": query})
+    assert_page(response, "No books match")
+    assert len(re.findall(r'<a href="/books/\d+">', client.get("/books/?page=2").text)) == 2
 
 
 def test_book_list_without_slash_redirects(client: TestClient) -> None:
@@ -207,7 +244,7 @@ def test_api_book_list(client: TestClient) -> None:
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
     books = response.json()
-    assert [book["title"] for book in books] == [book.title for book in store.all()]
+    assert [book["title"] for book in books] == TITLES
     assert books[0] == {
         "id": 2,
         "title": "Emma",
@@ -227,6 +264,7 @@ def test_api_book_detail(client: TestClient) -> None:
         "year": 1818,
         "price": "6.25",
         "summary": "A scientist makes a creature, then abandons it, and both pay the price.",
+        "rating": None,
     }
 
 
@@ -245,6 +283,7 @@ def test_every_route_is_registered() -> None:
         ("/static/<path:filename>", "static"),
         ("/books/", "books.index"),
         ("/books/<int:book_id>", "books.show"),
+        ("/books/<int:book_id>/reviews", "books.review"),
         ("/accounts/signup", "accounts.signup"),
         ("/accounts/login", "accounts.login"),
         ("/accounts/logout", "accounts.logout"),
@@ -296,7 +335,7 @@ def test_signup_creates_an_account_and_flashes_once(client: TestClient, username
     message = flash(f"Welcome, {username}! Your account is ready: log in to start.")
     assert_page(client.get("/accounts/login"), message)
     assert message not in client.get("/accounts/login").text  # shown once
-    assert users.authenticate(username, PASSWORD) is not None
+    assert authenticates(username, PASSWORD)
 
 
 @pytest.mark.parametrize(
@@ -315,7 +354,7 @@ def test_signup_shows_validation_errors(
     response = signup(client, **{"username": username, "password": PASSWORD, **fields})
     assert_page(response, '<div class="field has-errors">', error, 'aria-invalid="true"')
     assert "<b>x</b>" not in response.text  # the submitted value is escaped
-    assert users.authenticate(fields.get("username", username), PASSWORD) is None
+    assert not authenticates(fields.get("username", username), PASSWORD)
 
 
 def test_signup_refuses_a_taken_user_name_whatever_its_case(
@@ -324,27 +363,34 @@ def test_signup_refuses_a_taken_user_name_whatever_its_case(
     assert signup(client, username).status_code == 302
     response = signup(client, username.upper(), password="another long password")
     assert_page(response, "That user name is taken.")
-    assert users.authenticate(username, "another long password") is None
+    assert not authenticates(username, "another long password")
 
 
 def test_passwords_are_stored_as_salted_scrypt_hashes(username: str) -> None:
-    first = users.create(username, PASSWORD)
-    second = users.create(f"{username}-2", PASSWORD)
-    assert first.password_hash.startswith("scrypt$16384$8$1$")
-    assert PASSWORD not in first.password_hash
-    assert first.password_hash != second.password_hash  # a random salt each
-    assert check_password(PASSWORD, first.password_hash)
-    assert not check_password(PASSWORD + "!", first.password_hash)
+    create_account(username)
+    create_account(f"{username}-2")
+    with app.app_context():
+        first, second = find_user(username), find_user(f"{username}-2")
+        assert first is not None and second is not None
+        assert first.password_hash.startswith("$scrypt$ln=8,r=8,p=1$")  # the tests' cost
+        assert PASSWORD not in first.password_hash
+        assert first.password_hash != second.password_hash  # a random salt each
+    assert authenticates(username, PASSWORD)
+    assert not authenticates(username, PASSWORD + "!")
 
 
-@pytest.mark.parametrize("encoded", ["", "plain", "md5$1$2$3$00$00", "scrypt$x$8$1$00$00"])
-def test_a_malformed_password_hash_matches_nothing(encoded: str) -> None:
-    assert not check_password(PASSWORD, encoded)
-    assert check_password(PASSWORD, hash_password(PASSWORD))
+def test_repeated_wrong_passwords_are_throttled(client: TestClient, username: str) -> None:
+    create_account(username)
+    for _ in range(5):
+        assert login(client, username, "wrong, wrong, wrong").status_code == 200
+    response = login(client, username)
+    assert_page(response, "Too many failed logins", status=429)
+    assert 1 <= int(response.headers["retry-after"]) <= 300
+    assert client.get("/reading-list").status_code == 302  # not logged in
 
 
 def test_login_flashes_and_shows_the_user(client: TestClient, username: str) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     response = login(client, username)
     assert response.status_code == 302
     assert response.headers["location"] == "/"
@@ -363,7 +409,7 @@ def test_login_flashes_and_shows_the_user(client: TestClient, username: str) -> 
 def test_login_with_wrong_credentials_says_so(
     client: TestClient, username: str, wrong: str
 ) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     if wrong == "password":
         response = login(client, username, "not the password at all")
     else:
@@ -374,7 +420,7 @@ def test_login_with_wrong_credentials_says_so(
 
 def test_login_without_a_session_is_refused_by_the_form(client: TestClient, username: str) -> None:
     # Login CSRF: a form posted with no session (and so no secret) does not log anyone in.
-    users.create(username, PASSWORD)
+    create_account(username)
     response = client.post(
         "/accounts/login", data={"csrf_token": "x" * 86, "username": username, "password": PASSWORD}
     )
@@ -383,7 +429,7 @@ def test_login_without_a_session_is_refused_by_the_form(client: TestClient, user
 
 
 def test_login_regenerates_the_session(client: TestClient, username: str) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     before = client.get("/accounts/login")
     old_token, old_cookie = csrf_token(before), client.cookies["session"]
     login(client, username)
@@ -419,7 +465,7 @@ def test_logout_is_a_post_with_a_token(member: TestClient) -> None:
 def test_reading_list_needs_a_login_and_comes_back_after_it(
     client: TestClient, username: str
 ) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     response = client.get("/reading-list")
     assert response.status_code == 302
     assert response.headers["location"] == "/accounts/login?next=%2Freading-list"
@@ -529,7 +575,7 @@ def test_a_same_origin_post_with_a_token_is_accepted(member: TestClient) -> None
 def test_login_follows_a_safe_next(
     client: TestClient, username: str, target: str, location: str
 ) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     response = login(client, username, query=f"?{httpx.QueryParams(next=target)}")
     assert response.status_code == 302
     assert response.headers["location"] == location
@@ -555,7 +601,7 @@ def test_login_follows_a_safe_next(
 def test_login_ignores_an_open_redirect_in_next(
     client: TestClient, username: str, target: str
 ) -> None:
-    users.create(username, PASSWORD)
+    create_account(username)
     query = f"?{httpx.QueryParams(next=target)}"
     page = client.get(f"/accounts/login{query}")
     assert_page(page, '<form class="account" action="/accounts/login" method="post" novalidate>')
@@ -592,3 +638,69 @@ def test_without_the_variable_each_process_makes_its_own_random_key() -> None:
     first, second = (_secret_key_of_a_fresh_process(env) for _ in range(2))
     assert re.fullmatch(r"[0-9a-f]{64}", first)
     assert first != second
+
+
+# -- reviews --------------------------------------------------------------------------------
+
+
+def post_review(client: TestClient, book_id: int, rating: str, body: str):
+    token = csrf_token(client.get(f"/books/{book_id}"))
+    data = {"csrf_token": token, "rating": rating, "body": body}
+    return client.post(f"/books/{book_id}/reviews", data=data)
+
+
+def test_readers_review_books_once_each(member: TestClient, username: str) -> None:
+    with app.app_context():  # the other protocol's run reviewed it too
+        db.session.query(Review).filter_by(book_id=5).delete()
+        db.session.commit()
+    assert_page(member.get("/books/5"), "No reviews yet.", "Post review")
+    response = post_review(member, 5, "4", "Long, <em>wise</em> and kind.")
+    assert (response.status_code, response.headers["location"]) == (302, "/books/5")
+    page = member.get("/books/5")
+    assert_page(page, flash("Thank you for your review."), "★★★★☆</span> Long, &lt;em&gt;wise")
+    assert f'<footer class="muted">{username}</footer>' in page.text
+    post_review(member, 5, "5", "Even better the second time.")  # replaces the first
+    page = member.get("/books/5")
+    assert "Even better the second time." in page.text and "Long," not in page.text
+    with app.app_context():
+        assert db.session.query(Review).filter_by(book_id=5).count() == 1
+    assert member.get("/api/books/5").json()["rating"] == 5
+
+
+@pytest.mark.parametrize(("rating", "body"), [("0", "x"), ("6", "x"), ("five", "x"), ("3", "")])
+def test_invalid_reviews_are_refused(member: TestClient, rating: str, body: str) -> None:
+    response = post_review(member, 1, rating, body)
+    assert_page(response, 'class="error"', status=400)
+    assert "No reviews yet." in response.text
+
+
+def test_anonymous_visitors_cannot_review(client: TestClient) -> None:
+    assert "Post review" not in client.get("/books/1").text
+    token = csrf_token(client.get("/accounts/login"))
+    response = client.post("/books/1/reviews", data={"csrf_token": token})
+    assert (response.status_code, response.headers["location"]) == (302, "/accounts/login")
+
+
+def test_a_fresh_machine_gets_the_schema_and_the_starting_books(tmp_path: Path) -> None:
+    code = (
+        "from examples.showcase.app import app\n"
+        "with app.test_client() as client:\n"
+        "    print(client.get('/api/books').json()[0]['title'])\n"
+    )
+    env = {**os.environ, "CUPOLA_DATABASE_URL": f"sqlite:///{tmp_path / 'first.db'}"}
+    for _ in range(2):  # the second start finds the shelf filled and adds nothing
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+        )
+        assert result.stdout.strip() == "Emma"
+    import sqlite3
+
+    with sqlite3.connect(tmp_path / "first.db") as connection:
+        assert connection.execute("select count(*) from book").fetchone() == (5,)
+        assert connection.execute("select count(*) from alembic_version").fetchone() == (1,)

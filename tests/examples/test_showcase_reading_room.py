@@ -18,10 +18,12 @@ if str(ROOT) not in sys.path:  # `examples` is a package at the repository root
     sys.path.insert(0, str(ROOT))
 
 from examples.showcase.app import app  # noqa: E402
-from examples.showcase.users import users  # noqa: E402
+from examples.showcase.users import create_user  # noqa: E402
 
 PASSWORD = "correct horse battery staple"
 ORIGIN = {"Origin": "http://localhost"}
+
+pytestmark = pytest.mark.usefixtures("showcase_database")
 
 
 @pytest.fixture(params=["wsgi", "asgi"])
@@ -38,7 +40,8 @@ def clients(protocol: str) -> Iterator[list[TestClient]]:
 
 def log_in(client: TestClient) -> str:
     username = f"reader-{uuid.uuid4().hex[:10]}"
-    users.create(username, PASSWORD)
+    with app.app_context():
+        create_user(username, PASSWORD)
     page = client.get("/accounts/login")
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.text)
     assert token is not None

@@ -9,6 +9,7 @@ import platform
 
 import click
 
+from cupola.cli.db import db_group
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
 
@@ -27,6 +28,7 @@ def cli() -> None:
 
 cli.add_command(run_command)
 cli.add_command(routes_command)
+cli.add_command(db_group)
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ that reads nothing pays for nothing.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
@@ -186,6 +187,19 @@ class Request:
                 )
             session = self._session = middleware.open(self)
         return session
+
+    @cached_property
+    def user(self) -> Any:
+        """The logged-in user, or an anonymous user; loaded on first access.
+
+        ``cupola.auth.login_user`` and ``logout_user`` replace it for the rest of the request.
+
+        Raises:
+            RuntimeError: When the app has no ``cupola.auth.Auth``.
+        """
+        from cupola.auth.login import load_request_user  # PERF: apps without auth never import it
+
+        return load_request_user(self)
 
     # -- head -----------------------------------------------------------------------------
 

@@ -100,7 +100,7 @@ class SessionMiddleware(Middleware):
         # NOTE: a config change rebuilds the middleware; sessions in memory must survive it.
         stores: dict[str, SessionStore] = self.app.extensions.setdefault(_STORES, {})
         if choice not in stores:
-            stores[choice] = store_from_url(choice)
+            stores[choice] = store_from_url(choice, self.app)
         return stores[choice]
 
     def open(self, request: Request) -> Session:

@@ -19,6 +19,8 @@ from cupola.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from redis import Redis
 
+    from cupola.app import Cupola
+
 #: How often, in seconds, :class:`MemoryStore` drops expired sessions nobody asked for.
 SWEEP_INTERVAL = 60.0
 
@@ -143,12 +145,13 @@ class RedisStore(SessionStore):
         self.client.expire(self.prefix + sid, ttl)
 
 
-def store_from_url(url: str) -> SessionStore:
+def store_from_url(url: str, app: Cupola | None = None) -> SessionStore:
     """Create the store a ``SESSION_BACKEND`` URL names.
 
     Args:
-        url: ``"memory://"``, or a Redis URL (``redis://host:port/db``, ``rediss://…``,
-            ``unix://…``).
+        url: ``"memory://"``, a Redis URL (``redis://host:port/db``, ``rediss://…``,
+            ``unix://…``), or ``"database"`` for the app's :class:`~cupola.db.Database`.
+        app: The app whose database ``"database"`` means.
 
     Raises:
         ImproperlyConfigured: For any other URL.
@@ -162,7 +165,11 @@ def store_from_url(url: str) -> SessionStore:
         return MemoryStore()
     if scheme in ("redis", "rediss", "unix"):
         return RedisStore.from_url(url)
+    if url == "database":
+        from cupola.db.sessions import DatabaseStore
+
+        return DatabaseStore.for_app(app)
     raise ImproperlyConfigured(
-        f"Unknown session store {url!r}: set SESSION_BACKEND to 'cookie', 'memory://' or "
-        "'redis://host:6379/0'."
+        f"Unknown session store {url!r}: set SESSION_BACKEND to 'cookie', 'memory://', "
+        "'redis://host:6379/0' or 'database'."
     )

@@ -1,0 +1,130 @@
+"""Database fixtures: every test runs on SQLite (a temporary file) and on PostgreSQL.
+
+``database_url`` is the ``DATABASE_URL`` of the test: a SQLite file in the test's temporary
+folder, or the PostgreSQL at ``CUPOLA_TEST_DATABASE_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``) in a schema of its own, dropped afterwards.
+An unreachable PostgreSQL skips the PostgreSQL cases with the reason in the summary, or
+fails them when ``CI=true``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import ForeignKey, String, create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from cupola import Cupola
+from cupola.db import Database
+
+POSTGRES_URL = os.environ.get(
+    "CUPOLA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+)
+
+
+def psycopg_url(url: str) -> str:
+    """``url`` with the psycopg 3 driver named (SQLAlchemy's default is psycopg2)."""
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL; skips (fails on CI) the test when it does not answer."""
+    url = psycopg_url(POSTGRES_URL)
+    engine = create_engine(url, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("select 1"))
+    except OperationalError as exc:
+        message = (
+            f"POSTGRESQL DATABASE TESTS DID NOT RUN: no PostgreSQL at {POSTGRES_URL} "
+            f"({exc.orig}). Start PostgreSQL or set CUPOLA_TEST_DATABASE_URL."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's ``DATABASE_URL``: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    base = request.getfixturevalue("postgres_url")
+    schema = f"cupola_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@dataclass
+class Setup:
+    """An app with a database holding two models: ``Author`` and ``Book``."""
+
+    app: Cupola
+    db: Database
+    Author: Any
+    Book: Any
+
+
+def build(url: str, **config: Any) -> Setup:
+    """A fresh app on ``url`` with the test models (tables not created)."""
+    app = Cupola(__name__, config={"DATABASE_URL": url, "ALLOWED_HOSTS": ["*"], **config})
+    db = Database(app)
+
+    class Author(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        name: Mapped[str] = mapped_column(String(100))
+
+    class Book(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        title: Mapped[str] = mapped_column(String(200), unique=True)
+        author_id: Mapped[int | None] = mapped_column(ForeignKey("author.id"))
+
+    return Setup(app, db, Author, Book)
+
+
+@pytest.fixture
+def make_setup(database_url: str) -> Iterator[Callable[..., Setup]]:
+    """``make_setup(**config)``: an app with created tables; dropped and disposed after."""
+    made: list[Setup] = []
+
+    def make(**config: Any) -> Setup:
+        setup = build(database_url, **config)
+        with setup.app.app_context():
+            setup.db.create_all()
+        made.append(setup)
+        return setup
+
+    yield make
+    for setup in made:
+        with setup.app.app_context():
+            setup.db.drop_all()
+            setup.db.dispose()
+
+
+@pytest.fixture
+def setup(make_setup: Callable[..., Setup]) -> Setup:
+    """An app with created tables and default configuration."""
+    return make_setup()
