@@ -199,7 +199,13 @@ class ASGIAdapter:
             if body is None:  # the client went away
                 return
             request._body = body
-        response = await pipeline.handle_async(request)
+        # PERF: the route is matched here and its lifecycle awaited, with no call between.
+        route = pipeline.route(request)
+        response = await (
+            pipeline.run_async(request, route)
+            if route.needs_loop
+            else pipeline.run_in_thread(request, route)
+        )
         method = scope["method"]
         if response.is_streaming:
             await send_stream(cast(StreamingResponse, response), method, send, app, receive)

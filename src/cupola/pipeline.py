@@ -108,15 +108,8 @@ class Pipeline:
 
     # -- entry points for the adapters ----------------------------------------------------
 
-    def handle_async(self, request: Request) -> Awaitable[Response]:
-        """Handle ``request`` on the event loop (ASGI adapter); await the result.
-
-        Sync routes run in one worker-thread hop; async routes run on the loop.
-        """
-        # PERF: a plain function returning the awaitable saves a coroutine per request.
-        route = self.route(request)
-        if route.needs_loop:
-            return self.run_async(request, route)
+    def run_in_thread(self, request: Request, route: Route) -> Awaitable[Response]:
+        """Run a sync route's whole lifecycle in one worker-thread hop (ASGI); await it."""
         loop = asyncio.get_running_loop()
         context = contextvars.copy_context()
         return loop.run_in_executor(self.executor, context.run, self.run_sync, request, route)
