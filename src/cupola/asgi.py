@@ -25,7 +25,7 @@ from cupola.exceptions import (
     URITooLong,
 )
 from cupola.http.body import RequestBody, parse_content_length, read_messages
-from cupola.http.heads import HEADS, work_out
+from cupola.http.heads import HEADS, LENGTHS, length_pair, work_out
 from cupola.http.hosts import host_error
 from cupola.http.request import Request
 from cupola.http.response import StreamingResponse
@@ -216,7 +216,8 @@ class ASGIAdapter:
         if status in _NO_BODY_STATUSES:
             content = b""
         elif not sized:
-            headers = (*headers, (b"Content-Length", b"%d" % len(content)))
+            size = len(content)
+            headers += (LENGTHS.get(size) or length_pair(size),)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else content})
 

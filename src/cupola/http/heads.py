@@ -48,3 +48,16 @@ def work_out(pairs: Pairs) -> Head:
     if seen and len(HEADS) < _HEADS_MAX:
         HEADS[pairs] = head
     return head
+
+
+#: Encoded ``Content-Length`` pairs by body size, for the sizes seen (bounded).
+LENGTHS: dict[int, tuple[bytes, bytes]] = {}
+_LENGTHS_MAX = 1024
+
+
+def length_pair(size: int) -> tuple[bytes, bytes]:
+    """The encoded ``Content-Length`` pair for ``size``; look in :data:`LENGTHS` first."""
+    pair = (b"Content-Length", b"%d" % size)
+    if len(LENGTHS) < _LENGTHS_MAX:
+        LENGTHS[size] = pair
+    return pair
