@@ -60,6 +60,17 @@ def test_a_header_the_view_set_is_kept_once(app: Cupola, client: TestClient, nam
     assert response.headers.get_list("referrer-policy") == ["same-origin"]
 
 
+def test_a_view_set_header_is_kept_after_other_responses(app: Cupola, client: TestClient) -> None:
+    serve(app)
+    app.get("/plain", endpoint="plain")(lambda: Response("ok", headers={"X-Other": "1"}))
+    app.get("/framed", endpoint="framed")(
+        lambda: Response("ok", headers={"X-Other": "1", "X-Frame-Options": "SAMEORIGIN"})
+    )
+    for _ in range(3):  # names seen before are looked up, not lower-cased again
+        assert client.get("/plain").headers.get_list("x-frame-options") == ["DENY"]
+        assert client.get("/framed").headers.get_list("x-frame-options") == ["SAMEORIGIN"]
+
+
 @pytest.mark.parametrize(
     ("config", "header", "value"),
     [

@@ -161,6 +161,9 @@ def security_headers(config: Mapping[str, Any]) -> list[Header]:
     return headers
 
 
+_CLEAR_NAMES_MAX = 256
+
+
 class SecurityHeadersMiddleware(Middleware):
     """Add the security headers to every response; redirect to HTTPS when configured.
 
@@ -190,6 +193,8 @@ class SecurityHeadersMiddleware(Middleware):
         if hsts is not None:
             self.secure_headers = [*self.headers, ("Strict-Transport-Security", hsts)]
         self._names = frozenset(name.lower() for name, _ in self.secure_headers)
+        # PERF: header names (as spelt) found not to be ours: one set lookup next time.
+        self._clear: set[str] = set()
         self._https_only = bool(config.get("SECURE_SSL_REDIRECT"))
 
     def active_hooks(self) -> frozenset[str]:
@@ -203,6 +208,14 @@ class SecurityHeadersMiddleware(Middleware):
             return RedirectResponse(f"https://{request.host}{request.full_path}", 301)
         return None
 
+    def _is_ours(self, name: str) -> bool:
+        """Whether ``name`` is one of the headers this middleware sets."""
+        if name.lower() in self._names:
+            return True
+        if len(self._clear) < _CLEAR_NAMES_MAX:
+            self._clear.add(name)
+        return False
+
     def process_response(self, request: Request, response: Response) -> Response:
         """Append the headers the response does not carry yet."""
         extra = self.headers
@@ -210,9 +223,9 @@ class SecurityHeadersMiddleware(Middleware):
             extra = self.secure_headers
         # PERF: the headers were checked when the app was built; append them directly.
         pairs = response.headers._list
-        names = self._names
+        clear = self._clear
         for name, _ in pairs:
-            if name.lower() in names:  # the view set one of them: keep its value
+            if name not in clear and self._is_ours(name):  # the view set one: keep its value
                 present = {key.lower() for key, _ in pairs}
                 pairs.extend(pair for pair in extra if pair[0].lower() not in present)
                 return response
