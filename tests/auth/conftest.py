@@ -7,14 +7,12 @@ throttle counts in: memory, or Redis under a prefix of the test's own.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-import redis
 
 from cupola import Cupola, View, request
 from cupola.auth import (
@@ -34,7 +32,6 @@ from cupola.cache.binding import EXTENSION as CACHES
 from cupola.csrf import csrf_token
 from cupola.testing import TestClient
 
-REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 CHEAP = {"n": 2**8, "r": 8, "p": 1}
 PASSWORD = "correct horse battery staple"
 
@@ -61,25 +58,6 @@ def users() -> dict[str, User]:
         "root": User(2, "root", hash_password(PASSWORD, cheap), admin=True),
         "gone": User(3, "gone", hash_password(PASSWORD, cheap), active=False),
     }
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis URL; skips (fails on CI) the test when nothing answers there."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = (
-            f"REDIS AUTH TESTS DID NOT RUN: no Redis at {REDIS_URL} ({exc}). "
-            "Start redis-server or set CUPOLA_TEST_REDIS_URL."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture(params=["memory", "redis"])

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from cupola import Cupola
 from cupola.cache import Cache, MemoryCache, RedisCache
@@ -22,25 +21,6 @@ from cupola.cache.binding import EXTENSION
 from cupola.testing import TestClient
 
 REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis URL; skips (fails on CI) the test when nothing answers there."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = (
-            f"REDIS CACHE TESTS DID NOT RUN: no Redis at {REDIS_URL} ({exc}). "
-            "Start redis-server or set CUPOLA_TEST_REDIS_URL."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture

@@ -26,25 +26,6 @@ RunLayer = Callable[..., Any]
 
 
 @pytest.fixture
-def redis_url() -> str:
-    """The test Redis URL; skips (fails on CI) the test when nothing answers there."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = (
-            f"REDIS CHANNEL LAYER TESTS DID NOT RUN: no Redis at {REDIS_URL} ({exc}). "
-            "Start redis-server or set CUPOLA_TEST_REDIS_URL."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
-
-
-@pytest.fixture
 def redis_prefix(redis_url: str) -> Any:
     """A key prefix no other test uses; its keys are deleted afterwards."""
     prefix = f"cupola-test:{uuid.uuid4().hex}:"

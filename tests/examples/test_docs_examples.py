@@ -1187,26 +1187,6 @@ def token_in(html: str) -> str:
     return match["token"]
 
 
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis; skips the test when none answers (fails it on CI)."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = (
-            f"no Redis at {REDIS_URL} ({exc}): start redis-server or set CUPOLA_TEST_REDIS_URL"
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
-
-
 @exercises("sessions/recent.py")
 def test_sessions_recent(client_for: Callable[[str], TestClient]) -> None:
     from cupola.exceptions import ImproperlyConfigured

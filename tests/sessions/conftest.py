@@ -14,7 +14,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-import redis
 
 from cupola import Cupola
 from cupola.sessions import MemoryStore, RedisStore
@@ -22,25 +21,6 @@ from cupola.testing import TestClient
 
 REDIS_URL = os.environ.get("CUPOLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 SECRET_KEY = "test-secret-key"
-
-
-@pytest.fixture
-def redis_url() -> str:
-    """The test Redis URL; skips (fails on CI) the test when nothing answers there."""
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = (
-            f"REDIS SESSION TESTS DID NOT RUN: no Redis at {REDIS_URL} ({exc}). "
-            "Start redis-server or set CUPOLA_TEST_REDIS_URL."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        client.close()
-    return REDIS_URL
 
 
 @pytest.fixture
