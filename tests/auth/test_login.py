@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -200,6 +202,34 @@ def test_login_upgrades_outdated_hashes(
     upgraded = users["ada"].password_hash
     assert log_in("ada").status_code == 200
     assert users["ada"].password_hash == upgraded  # already current: left alone
+
+
+@pytest.mark.parametrize(
+    "make_hash",
+    [
+        lambda: __import__("werkzeug.security").security.generate_password_hash(
+            PASSWORD, "pbkdf2:sha256:1000"
+        ),
+        lambda: __import__("werkzeug.security").security.generate_password_hash(
+            PASSWORD, "scrypt:1024:8:1"
+        ),
+        lambda: (
+            "pbkdf2_sha256$1000$pepper$"
+            + base64.b64encode(
+                hashlib.pbkdf2_hmac("sha256", PASSWORD.encode(), b"pepper", 1000)
+            ).decode()
+        ),
+    ],
+    ids=["werkzeug-pbkdf2", "werkzeug-scrypt", "django-pbkdf2"],
+)
+def test_a_migrated_hash_logs_in_and_is_upgraded(
+    users: dict[str, User], log_in: Callable[..., Any], make_hash: Callable[[], str]
+) -> None:
+    users["ada"].password_hash = foreign = make_hash()
+    assert log_in("ada", "wrong").status_code == 400
+    assert users["ada"].password_hash == foreign
+    assert log_in("ada").status_code == 200
+    assert users["ada"].password_hash.startswith("$scrypt$ln=8,r=8,p=1$")
 
 
 def test_an_unknown_user_takes_as_long_as_a_wrong_password(
