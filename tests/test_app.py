@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import flask
 import pytest
 
 from cupola import Cupola, Response
@@ -207,7 +208,8 @@ def test_paths_and_repr() -> None:
     app = Cupola(__name__)
     here = os.path.dirname(os.path.abspath(__file__))
     assert app.root_path == here
-    assert app.instance_path == os.path.join(here, "instance")
+    # As Flask computes it: beside the project's top-level package or module.
+    assert app.instance_path == flask.Flask(__name__).instance_path
     assert app.template_path == os.path.join(here, "templates")
     assert repr(app) == f"<Cupola {__name__!r}>"
     custom = Cupola(__name__, template_folder="/abs/t", instance_path="/abs/i", static_folder=None)

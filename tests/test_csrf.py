@@ -62,11 +62,19 @@ def app() -> Cupola:
 
 
 @pytest.fixture
+def client(app: Cupola, protocol: str) -> Iterator[TestClient]:
+    """A client that sends no origin signal unless a test sets one, so tokens are needed."""
+    with app.test_client(protocol, enforce_csrf_checks=True) as test_client:  # type: ignore[arg-type]
+        yield test_client
+
+
+@pytest.fixture
 def clients(protocol: str) -> Iterator[Callable[..., TestClient]]:
     """``clients(app, **kwargs)``: more test clients over the test's protocol, closed after."""
     opened: list[TestClient] = []
 
     def open_client(app: Cupola, **kwargs: Any) -> TestClient:
+        kwargs.setdefault("enforce_csrf_checks", True)
         client = app.test_client(protocol, **kwargs)  # type: ignore[arg-type]
         opened.append(client.__enter__())
         return client

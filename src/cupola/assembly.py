@@ -21,6 +21,7 @@ from cupola.middleware import Middleware, MiddlewareStack, instantiate
 from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
 from cupola.scaffold import RouteSpec, Scaffold
+from cupola.signals import request_hooks
 from cupola.static import CachePolicy, StaticView
 
 if TYPE_CHECKING:
@@ -130,11 +131,12 @@ def assemble(app: Cupola) -> Pipeline:
         del app.extensions[key]
     stack = MiddlewareStack(instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware]))
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
+    outer = request_hooks(app)
 
     def make_route(
         endpoint: str | None, view: Callable[..., Any], chain: list[Scaffold], bp: str | None
     ) -> Route:
-        hooks = compose(chain)
+        hooks = compose(chain, outer)
         needs_loop = stack_async or is_async_callable(view)
         needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
         view_is_async = is_async_callable(view)
@@ -147,7 +149,7 @@ def assemble(app: Cupola) -> Pipeline:
     chains: dict[str | None, list[Scaffold]] = {None: [app]}
     for spec, rule, endpoint, chain, blueprint in _walk(app, CachePolicy.from_config(config)):
         chains.setdefault(blueprint, chain)
-        route = make_route(endpoint, spec.view_func, chain, blueprint)
+        route = make_route(endpoint, chain[-1].view_for(spec), chain, blueprint)
         route.rule = Rule(
             rule,
             endpoint=endpoint,

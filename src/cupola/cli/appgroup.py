@@ -1,0 +1,116 @@
+"""An app's own commands: ``app.cli`` (a click group) and ``app.test_cli_runner()``.
+
+Commands added to ``app.cli`` run inside the app's context (``current_app`` and ``g``
+work, ``teardown_appcontext`` hooks run at the end) and are reachable from the ``cupola``
+command: ``cupola --app blog init-db``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import click
+from click.testing import CliRunner as ClickRunner
+from click.testing import Result
+
+from cupola.context import get_app_context, has_app_context
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+
+__all__ = ["AppCommands", "AppGroup", "CliRunner", "with_appcontext"]
+
+
+def with_appcontext(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a click command's callback inside the current app's context.
+
+    The app is the one whose :class:`AppGroup` invoked the command, so a plain
+    ``@click.command`` added with ``app.cli.add_command`` needs no decorator; this one
+    exists for commands written for Flask.
+    """
+    return f  # AppGroup.invoke pushes the context for every command it runs
+
+
+class AppGroup(click.Group):
+    """A click group bound to an app; every command it runs has the app's context.
+
+    Args:
+        app: The application.
+        **kwargs: ``click.Group`` options (``name``, ``help``…).
+    """
+
+    def __init__(self, app: Cupola, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app = app
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Invoke the command under the app's context (unless it is already active)."""
+        if has_app_context() and get_app_context().app is self.app:
+            return super().invoke(ctx)
+        with self.app.app_context():
+            return super().invoke(ctx)
+
+    def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:  # type: ignore[override]
+        """``click.Group.command``; Flask's ``with_appcontext=`` keyword is accepted."""
+        kwargs.pop("with_appcontext", None)
+        return super().command(*args, **kwargs)  # type: ignore[no-any-return]
+
+
+class CliRunner(ClickRunner):
+    """A click test runner for an app's commands: ``app.test_cli_runner()``.
+
+    Args:
+        app: The application.
+        **kwargs: ``click.testing.CliRunner`` options.
+    """
+
+    def __init__(self, app: Cupola, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.app = app
+
+    def invoke(  # type: ignore[override]
+        self,
+        cli: click.Command | None = None,
+        args: str | Sequence[str] | None = None,
+        **kwargs: Any,
+    ) -> Result:
+        """Invoke ``cli`` (by default ``app.cli``) with ``args``; returns click's ``Result``."""
+        return super().invoke(cli if cli is not None else self.app.cli, args, **kwargs)
+
+
+class AppCommands(click.Group):
+    """The ``cupola`` group: its own commands first, then those of the app's ``app.cli``.
+
+    The app is the one ``cupola --app SPEC`` names (or ``$CUPOLA_APP``, or ``app.py``).
+    """
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Cupola's command ``cmd_name``, else the app's."""
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            return command
+        app = self._app(ctx, quiet=False)
+        return app.cli.get_command(ctx, cmd_name) if app is not None else None
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Cupola's commands and, when the app loads, the app's."""
+        names = set(super().list_commands(ctx))
+        app = self._app(ctx, quiet=True)
+        if app is not None:
+            names.update(app.cli.list_commands(ctx))
+        return sorted(names)
+
+    def _app(self, ctx: click.Context, *, quiet: bool) -> Cupola | None:
+        """The app, loaded once; ``None`` when there is none (an error unless ``quiet``)."""
+        from cupola.cli.discovery import load_app
+
+        if "cupola.app" not in ctx.meta:
+            try:
+                ctx.meta["cupola.app"] = load_app(ctx.params.get("app_spec"))
+            except click.ClickException:
+                if not quiet:
+                    raise
+                return None  # no app here: only Cupola's own commands
+        app: Cupola | None = ctx.meta["cupola.app"]
+        return app
