@@ -20,7 +20,7 @@ from cupola.http.forms import FormLimits
 from cupola.middleware import Middleware, MiddlewareStack, instantiate
 from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
-from cupola.scaffold import RouteSpec, Scaffold
+from cupola.scaffold import RouteSpec, Scaffold, is_unbound
 from cupola.signals import request_hooks
 from cupola.static import CachePolicy, StaticView
 
@@ -146,10 +146,15 @@ def assemble(app: Cupola) -> Pipeline:
         return route
 
     router = Router(app.url_converters)
+    policy = CachePolicy.from_config(config)
     chains: dict[str | None, list[Scaffold]] = {None: [app]}
-    for spec, rule, endpoint, chain, blueprint in _walk(app, CachePolicy.from_config(config)):
+    entries = [(*entry, entry[3][-1].view_for(entry[0])) for entry in _walk(app, policy)]
+    # NOTE: a rule with an endpoint name only, and no view for it, only builds URLs: it
+    # matches after every other rule (Flask's add_url_rule("/", endpoint="index")).
+    entries.sort(key=lambda entry: is_unbound(entry[-1]))
+    for spec, rule, endpoint, chain, blueprint, view in entries:
         chains.setdefault(blueprint, chain)
-        route = make_route(endpoint, chain[-1].view_for(spec), chain, blueprint)
+        route = make_route(endpoint, view, chain, blueprint)
         route.rule = Rule(
             rule,
             endpoint=endpoint,

@@ -67,7 +67,8 @@ def _unbound_view(endpoint: str) -> Callable[..., Any]:
     return unbound
 
 
-def _is_unbound(view: Callable[..., Any]) -> bool:
+def is_unbound(view: Callable[..., Any]) -> bool:
+    """Whether ``view`` stands in for a rule added with an endpoint name only."""
     return getattr(view, "cupola_unbound", False) is True
 
 
@@ -190,10 +191,10 @@ class Scaffold:
         endpoint = endpoint or view_func.__name__
         if "." in endpoint:
             raise ImproperlyConfigured(f"Endpoint {endpoint!r} may not contain a dot.")
-        if _is_unbound(view_func):
+        if is_unbound(view_func):
             return endpoint
         for existing in self.routes:
-            if _is_unbound(existing.view_func):
+            if is_unbound(existing.view_func):
                 continue
             if existing.endpoint == endpoint and existing.view_func is not view_func:
                 raise ImproperlyConfigured(
@@ -221,13 +222,13 @@ class Scaffold:
 
     def view_for(self, spec: RouteSpec) -> Callable[..., Any]:
         """The view of ``spec``: its own, or the one its endpoint names (when built)."""
-        if not _is_unbound(spec.view_func):
+        if not is_unbound(spec.view_func):
             return spec.view_func
         bound = self.endpoint_views.get(spec.endpoint)
         if bound is not None:
             return bound
         for other in self.routes:
-            if other.endpoint == spec.endpoint and not _is_unbound(other.view_func):
+            if other.endpoint == spec.endpoint and not is_unbound(other.view_func):
                 return other.view_func
         return spec.view_func
 

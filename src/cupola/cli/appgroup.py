@@ -8,7 +8,7 @@ command: ``cupola --app blog init-db``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.testing import CliRunner as ClickRunner
@@ -19,7 +19,21 @@ from cupola.context import get_app_context, has_app_context
 if TYPE_CHECKING:
     from cupola.app import Cupola
 
-__all__ = ["AppCommands", "AppGroup", "CliRunner", "with_appcontext"]
+__all__ = ["AppCommands", "AppGroup", "CliRunner", "app_group_option", "with_appcontext"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def app_group_option(f: F) -> F:
+    """The ``cupola`` group's ``--app SPEC``, read before ``--help`` lists the commands."""
+    return click.option(
+        "--app",
+        "app_spec",
+        metavar="SPEC",
+        default=None,
+        is_eager=True,
+        help="The app whose own commands (app.cli) are added; as each command's --app.",
+    )(f)
 
 
 def with_appcontext(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -91,7 +105,11 @@ class AppCommands(click.Group):
         if command is not None:
             return command
         app = self._app(ctx, quiet=False)
-        return app.cli.get_command(ctx, cmd_name) if app is not None else None
+        command = app.cli.get_command(ctx, cmd_name) if app is not None else None
+        if app is not None and command is not None and not ctx.resilient_parsing:
+            # The app's commands run in its context, which ends with this command line.
+            ctx.with_resource(app.app_context())
+        return command
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         """Cupola's commands and, when the app loads, the app's."""

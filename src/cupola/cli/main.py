@@ -11,9 +11,8 @@ import platform
 
 import click
 
-from cupola.cli.appgroup import AppCommands
+from cupola.cli.appgroup import AppCommands, app_group_option
 from cupola.cli.db import db_group
-from cupola.cli.discovery import app_option
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
 
@@ -26,7 +25,7 @@ __all__ = ["cli", "main"]
     prog_name="cupola",
     message=f"%(prog)s %(version)s (Python {platform.python_version()})",
 )
-@app_option
+@app_group_option
 def cli(app_spec: str | None) -> None:
     """Manage and serve Cupola applications."""
 

@@ -119,12 +119,12 @@ class ASGITransport(httpx.BaseTransport):
     def __init__(
         self,
         app: Any,
-        loop: _LoopThread,
+        loop: Callable[[], _LoopThread],
         client: tuple[str, int],
         response_class: type[httpx.Response] = httpx.Response,
     ) -> None:
         self.app = app
-        self.loop = loop
+        self.loop = loop  # the client's loop thread, started when first needed
         self.client = client
         self.response_class = response_class
 
@@ -147,7 +147,7 @@ class ASGITransport(httpx.BaseTransport):
             "server": (request.url.host, request.url.port or 80),
         }
         box = noted_box()
-        status, headers, chunks = self.loop.run(lambda: _call(self.app, scope, body, box))
+        status, headers, chunks = self.loop().run(lambda: _call(self.app, scope, body, box))
         # NOTE: stream=, not content=: httpx adds a Content-Length the app never sent.
         content = httpx.ByteStream(b"".join(chunks))
         return self.response_class(status, headers=headers, stream=content, request=request)
@@ -265,9 +265,8 @@ class TestClient(httpx.Client):
         self._preserved = PreservedContext(app)
         transport: httpx.BaseTransport
         if protocol == "asgi":
-            self._loop = _LoopThread()
             transport = ASGITransport(
-                app.asgi, self._loop, ("127.0.0.1", 50000), self.response_class
+                app.asgi, self._asgi_loop, ("127.0.0.1", 50000), self.response_class
             )
         else:
             transport = WSGITransport(app, self.response_class)
@@ -276,14 +275,15 @@ class TestClient(httpx.Client):
         )
 
     def __enter__(self) -> Self:
-        super().__enter__()
+        # NOTE: httpx's own __enter__ is not called: like Flask's client, this one may be
+        # entered again, and used before, after and between ``with`` blocks.
         self._preserved.start()
-        if self._loop is not None:
-            lifespan = _Lifespan(self.app.asgi, self._loop)
+        if self.protocol == "asgi":
+            lifespan = _Lifespan(self.app.asgi, self._asgi_loop())
             try:
                 lifespan.startup()
             except BaseException:
-                self.__exit__()  # a failed startup is not shut down; stop the loop thread
+                self._stop_loops()  # a failed startup is not shut down; stop the loop thread
                 raise
             self._lifespan = lifespan
         return self
@@ -294,19 +294,30 @@ class TestClient(httpx.Client):
         exc: BaseException | None = None,
         tb: TracebackType | None = None,
     ) -> None:
+        """End the block: shut the lifespan down, end the kept context, stop loop threads.
+
+        The client stays usable; a later request starts what it needs again.
+        """
         try:
             self._preserved.stop()
             lifespan, self._lifespan = self._lifespan, None
             if lifespan is not None:
                 lifespan.shutdown()
         finally:
-            # NOTE: httpx's __exit__ does not call close(); stop the loop thread here too.
-            super().__exit__(exc_type, exc, tb)
-            self.close()
+            self._stop_loops()
 
     def close(self) -> None:
         """Close the client and stop its event loop threads."""
         super().close()
+        self._stop_loops()
+
+    def _asgi_loop(self) -> _LoopThread:
+        """The loop the ASGI app runs on, started when first needed."""
+        if self._loop is None:
+            self._loop = _LoopThread()
+        return self._loop
+
+    def _stop_loops(self) -> None:
         for loop in (self._loop, self._websocket_loop):
             if loop is not None:
                 loop.close()
@@ -343,8 +354,8 @@ class TestClient(httpx.Client):
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
         """The loop WebSocket sessions run the app on (a WSGI client starts one)."""
-        if self._loop is not None:
-            return self._loop.loop
+        if self.protocol == "asgi":
+            return self._asgi_loop().loop
         if self._websocket_loop is None:
             self._websocket_loop = _LoopThread()
         return self._websocket_loop.loop
