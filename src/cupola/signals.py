@@ -55,7 +55,7 @@ def track(app: Cupola) -> None:
     _apps.add(app)
 
 
-def _on_connect(sender: Any, **kwargs: Any) -> None:
+def _on_connect(signal: Any, **kwargs: Any) -> None:
     for app in list(_apps):
         app.invalidate()
 

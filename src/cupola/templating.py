@@ -13,8 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, Template
 
+from cupola import signals
 from cupola.context import current_app, g, get_request, has_request_context, request, session
 from cupola.csrf import csrf_input, csrf_token
 from cupola.http.headers import HeadersInput
@@ -94,14 +95,23 @@ def render(template_name: str, **context: Any) -> str:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
     template = environment_for(app, template_name).get_template(template_name)
-    text: str = template.render(_template_context(app, context))
-    return text
+    return _render_template(app, template, _template_context(app, context))
 
 
 def render_string(source: str, **context: Any) -> str:
     """Render a template given as a string, autoescaped, with the app's globals."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
-    text: str = app.jinja_env.from_string(source).render(_template_context(app, context))
+    template = app.jinja_env.from_string(source)
+    return _render_template(app, template, _template_context(app, context))
+
+
+def _render_template(app: Cupola, template: Template, context: dict[str, Any]) -> str:
+    """Render, with the ``before_render_template`` and ``template_rendered`` signals."""
+    if signals.before_render_template.receivers:
+        signals.before_render_template.send(app, template=template, context=context)
+    text: str = template.render(context)
+    if signals.template_rendered.receivers:
+        signals.template_rendered.send(app, template=template, context=context)
     return text
 
 

@@ -7,6 +7,7 @@ command: ``cupola --app blog init-db``.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -37,13 +38,35 @@ def app_group_option(f: F) -> F:
 
 
 def with_appcontext(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a click command's callback inside the current app's context.
+    """Run a click command's callback inside its app's context, for commands written for Flask.
 
-    The app is the one whose :class:`AppGroup` invoked the command, so a plain
-    ``@click.command`` added with ``app.cli.add_command`` needs no decorator; this one
-    exists for commands written for Flask.
+    The app is the one whose ``app.cli`` (or ``cupola --app``) runs the command. Commands
+    of ``app.cli`` need no decorator: the group pushes the context for every command.
+
+    Raises:
+        click.UsageError: When the command runs outside any app's command line.
     """
-    return f  # AppGroup.invoke pushes the context for every command it runs
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if has_app_context():
+            return f(*args, **kwargs)
+        app = _command_app(click.get_current_context())
+        with app.app_context():
+            return f(*args, **kwargs)
+
+    return wrapper
+
+
+def _command_app(ctx: click.Context | None) -> Cupola:
+    while ctx is not None:
+        if isinstance(ctx.command, AppGroup):
+            return ctx.command.app
+        if ctx.meta.get("cupola.app") is not None:
+            app: Cupola = ctx.meta["cupola.app"]
+            return app
+        ctx = ctx.parent
+    raise click.UsageError("This command needs an app: run it with cupola --app SPEC.")
 
 
 class AppGroup(click.Group):
@@ -66,9 +89,29 @@ class AppGroup(click.Group):
             return super().invoke(ctx)
 
     def command(self, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], click.Command]:  # type: ignore[override]
-        """``click.Group.command``; Flask's ``with_appcontext=`` keyword is accepted."""
-        kwargs.pop("with_appcontext", None)
-        return super().command(*args, **kwargs)  # type: ignore[no-any-return]
+        """``click.Group.command``, the callback wrapped to run in the app's context.
+
+        As in Flask, ``with_appcontext=False`` leaves it unwrapped.
+        """
+        wrap = kwargs.pop("with_appcontext", True)
+
+        def decorator(f: Callable[..., Any]) -> click.Command:
+            command: click.Command = super(AppGroup, self).command(*args, **kwargs)(
+                self._in_context(f) if wrap else f
+            )
+            return command
+
+        return decorator
+
+    def _in_context(self, f: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(f)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if has_app_context() and get_app_context().app is self.app:
+                return f(*args, **kwargs)
+            with self.app.app_context():
+                return f(*args, **kwargs)
+
+        return wrapper
 
 
 class CliRunner(ClickRunner):

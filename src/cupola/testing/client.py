@@ -396,6 +396,7 @@ class TestClient(httpx.Client):
         if cookies:
             jar = httpx.Cookies(self.cookies)
             for name, value in dict(cookies).items():
+                jar.delete(name)  # a per-request value replaces the kept one
                 jar.set(name, value)
         jar.set_cookie_header(outgoing)
         redirects = self.follow_redirects if follow_redirects is None else follow_redirects

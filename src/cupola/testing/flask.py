@@ -8,12 +8,12 @@ app keeps the httpx-style :class:`~cupola.testing.TestClient`.
 
 from __future__ import annotations
 
+import json as jsonlib
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from cupola.http import json as jsonlib
 from cupola.testing.client import TestClient
 
 __all__ = ["FlaskClient", "WerkzeugResponse"]
