@@ -306,9 +306,12 @@ def test_a_rule_with_an_endpoint_only(app: Cupola, client: TestClient) -> None:
 
 def test_an_endpoint_without_any_view_says_how_to_fix_it(app: Cupola, protocol: str) -> None:
     app.add_url_rule("/nothing", endpoint="nothing")
-    with pytest.raises(ImproperlyConfigured, match=r"@app.endpoint\('nothing'\)"):
-        app.config["TESTING"] = True
-        app.test_client(protocol).get("/nothing")  # type: ignore[arg-type]
+    app.config["TESTING"] = True
+    with (
+        app.test_client(protocol) as client,  # type: ignore[arg-type]
+        pytest.raises(ImproperlyConfigured, match=r"@app.endpoint\('nothing'\)"),
+    ):
+        client.get("/nothing")
     with pytest.raises(ImproperlyConfigured, match="view_func or an endpoint"):
         app.add_url_rule("/neither")
 
