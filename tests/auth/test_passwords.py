@@ -157,4 +157,5 @@ def test_every_check_costs_at_least_the_current_parameters() -> None:
         "pbkdf2:sha256:1$salt$" + "00" * 32,  # a cheap foreign hash
     ):
         expected, spent = _fastest_pair(reference, hashed, current)
-        assert spent > 0.75 * expected, (hashed, spent, expected)
+        # Equal on a quiet machine; before the padding these took 0.1 % to 5 % of it.
+        assert spent > 0.5 * expected, (hashed, spent, expected)
