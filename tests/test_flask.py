@@ -137,6 +137,8 @@ def test_flask_is_a_cupola_app_with_flasks_arguments(tmp_path: Path) -> None:
     assert app.static_url_path == "/assets"  # as Flask: "/" + the folder's name
     assert app.config.root_path == app.instance_path
     assert repr(app) == f"<Flask {__name__!r}>"
+    app.secret_key = "set the Flask way"
+    assert app.config["SECRET_KEY"] == app.secret_key == "set the Flask way"
     with pytest.raises(ImproperlyConfigured, match="host_matching"):
         Flask(__name__, host_matching=True)
 

@@ -112,6 +112,15 @@ class Flask(Cupola):
     def __repr__(self) -> str:
         return f"<Flask {self.import_name!r}>"
 
+    @property
+    def secret_key(self) -> Any:
+        """``config["SECRET_KEY"]``, as Flask's ``app.secret_key``."""
+        return self.config["SECRET_KEY"]
+
+    @secret_key.setter
+    def secret_key(self, value: Any) -> None:
+        self.config["SECRET_KEY"] = value
+
     def test_client(  # same call, Werkzeug-style responses
         self, protocol: Literal["wsgi", "asgi"] = "wsgi", **kwargs: Any
     ) -> FlaskClient:
