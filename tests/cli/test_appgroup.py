@@ -55,6 +55,9 @@ def test_the_apps_commands_from_the_cupola_command(project: Path) -> None:
     assert runner.invoke(cli, ["--app", "site_app", "plain"]).output.startswith("plain in")
     listed = runner.invoke(cli, ["--app", "site_app", "--help"]).output
     assert "greet" in listed and "routes" in listed
+    # Cupola's own commands get the app from the group's --app too.
+    assert "greet" not in runner.invoke(cli, ["--app", "site_app", "routes"]).output
+    assert runner.invoke(cli, ["--app", "site_app", "routes"]).exit_code == 0
 
 
 def test_an_unknown_command_names_the_problem(project: Path) -> None:

@@ -142,6 +142,13 @@ class AppCommands(click.Group):
     The app is the one ``cupola --app SPEC`` names (or ``$CUPOLA_APP``, or ``app.py``).
     """
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command line; ``cupola --app SPEC cmd`` passes SPEC on to ``cmd --app``."""
+        spec = ctx.params.get("app_spec")
+        if spec is not None:
+            ctx.default_map = {**_app_defaults(self, spec), **(ctx.default_map or {})}
+        return super().invoke(ctx)
+
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         """Cupola's command ``cmd_name``, else the app's."""
         command = super().get_command(ctx, cmd_name)
@@ -175,3 +182,17 @@ class AppCommands(click.Group):
                 return None  # no app here: only Cupola's own commands
         app: Cupola | None = ctx.meta["cupola.app"]
         return app
+
+
+def _app_defaults(group: click.Group, spec: str) -> dict[str, Any]:
+    """``default_map`` entries giving every command with an ``--app`` option ``spec``."""
+    defaults: dict[str, Any] = {}
+    for name, command in group.commands.items():
+        entry: dict[str, Any] = {}
+        if any(param.name == "app_spec" for param in command.params):
+            entry["app_spec"] = spec
+        if isinstance(command, click.Group):
+            entry.update(_app_defaults(command, spec))
+        if entry:
+            defaults[name] = entry
+    return defaults
