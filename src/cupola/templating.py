@@ -13,16 +13,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, Template
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
-from cupola import signals
 from cupola.context import current_app, g, get_request, has_request_context, request, session
 from cupola.csrf import csrf_input, csrf_token
 from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
 from cupola.sessions.flash import get_flashed_messages
+from cupola.signals import before_render_template, template_rendered
 
 if TYPE_CHECKING:
+    from jinja2 import Template
+
     from cupola.app import Cupola
 
 
@@ -107,11 +109,11 @@ def render_string(source: str, **context: Any) -> str:
 
 def _render_template(app: Cupola, template: Template, context: dict[str, Any]) -> str:
     """Render, with the ``before_render_template`` and ``template_rendered`` signals."""
-    if signals.before_render_template.receivers:
-        signals.before_render_template.send(app, template=template, context=context)
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
     text: str = template.render(context)
-    if signals.template_rendered.receivers:
-        signals.template_rendered.send(app, template=template, context=context)
+    if template_rendered.receivers:
+        template_rendered.send(app, template=template, context=context)
     return text
 
 
