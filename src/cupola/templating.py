@@ -50,6 +50,10 @@ def create_environment(app: Cupola) -> Environment:
         csrf_input=csrf_input,
         config=app.config,
     )
+    if app.debug:  # NOTE: the debug toolbar's templates panel records every render
+        from cupola.debug.toolbar.panels.templates import RecordedTemplate
+
+        env.template_class = RecordedTemplate
     for scaffold in app.iter_scaffolds():
         env.filters.update(scaffold.template_filters)
         env.globals.update(scaffold.template_globals)

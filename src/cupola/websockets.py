@@ -485,6 +485,9 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
         logger.exception("Error during the WebSocket handshake for %r", scope.get("path"))
         await _deny(scope, send, 500, "The server could not open the connection.")
         return
+    tap = pipeline.websocket_tap  # set by the debug toolbar, with DEBUG on only
+    if tap is not None:
+        receive, send = tap(request, receive, send)
     await _run(WebSocket(request, receive, send, policy.max_message_size), route)
 
 

@@ -1,0 +1,131 @@
+"""The SQL panel: each query a request ran, with its duration and parameters.
+
+SQLAlchemy's ``before_cursor_execute``/``after_cursor_execute`` events are listened to once
+per process, when an app is first built with ``DEBUG`` on; a query is recorded only while a
+followed request of that app runs (the current record is a context variable), so the
+engines ``cupola.db`` creates for the app, sync and asyncio alike, are covered. Queries
+repeated with the same parameters are flagged as duplicates, the same statement with other
+parameters as similar (the N+1 pattern).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+from cupola.debug.masking import MASK, is_secret, safe_repr
+from cupola.debug.toolbar.history import current_record
+from cupola.debug.toolbar.panels.base import Panel, ms, table
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
+    from cupola.debug.toolbar.history import RequestRecord
+    from cupola.http.request import Request
+    from cupola.http.response import Response
+
+__all__ = ["SQLPanel"]
+
+_START = "cupola_debug_started"
+_listening = False
+_lock = threading.Lock()
+
+
+def _before(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    if current_record() is not None:
+        conn.info.setdefault(_START, []).append(time.perf_counter())
+
+
+def _after(
+    conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+) -> None:
+    record = current_record()
+    started = conn.info.get(_START)
+    if record is None or not started:
+        return
+    duration = (time.perf_counter() - started.pop()) * 1000
+    url = conn.engine.url.render_as_string(hide_password=True)
+    queries = record.data("sql").setdefault("queries", [])
+    queries.append(
+        {
+            "sql": statement,
+            "params": safe_repr("parameters", _masked_params(parameters)),
+            "duration_ms": duration,
+            "database": url,
+            "many": many,
+        }
+    )
+
+
+def _masked_params(parameters: Any) -> Any:
+    # Named parameters are masked by name like everything else (a "password" column…).
+    if isinstance(parameters, dict):
+        return {k: MASK if is_secret(k) else v for k, v in parameters.items()}
+    return parameters
+
+
+def listen() -> None:
+    """Listen to every SQLAlchemy engine's cursor events (once per process)."""
+    global _listening
+    with _lock:
+        if _listening:
+            return
+        from sqlalchemy import Engine, event
+
+        event.listen(Engine, "before_cursor_execute", _before)
+        event.listen(Engine, "after_cursor_execute", _after)
+        _listening = True
+
+
+class SQLPanel(Panel):
+    """The request's SQL queries."""
+
+    name = "sql"
+    title = "SQL"
+
+    def enable(self, app: Cupola) -> None:
+        """Listen to engine events when the app uses ``cupola.db``."""
+        if app.extensions.get("cupola.db") is not None:
+            listen()
+
+    def process_response(self, record: RequestRecord, request: Request, response: Response) -> None:
+        """Count the queries and flag repeated ones."""
+        data = record.data("sql")
+        queries = data.setdefault("queries", [])
+        same = Counter((q["sql"], q["params"]) for q in queries)
+        statements = Counter(q["sql"] for q in queries)
+        for query in queries:
+            query["duplicate"] = same[(query["sql"], query["params"])] > 1
+            query["similar"] = statements[query["sql"]] > 1 and not query["duplicate"]
+        data["total_ms"] = sum(q["duration_ms"] for q in queries)
+        data["duplicates"] = sum(count - 1 for count in same.values() if count > 1)
+
+    def subtitle(self, stats: dict[str, Any]) -> str:
+        """How many queries, and how long they took."""
+        queries = stats.get("queries", [])
+        return f"{len(queries)} in {ms(stats.get('total_ms', 0))}"
+
+    def render(self, stats: dict[str, Any]) -> str:
+        """One row per query, duplicates flagged."""
+        queries = stats.get("queries", [])
+        if not queries:
+            return '<p class="cdt-empty">No SQL queries.</p>'
+        note = (
+            f'<p class="cdt-warn">{stats["duplicates"]} duplicate queries.</p>'
+            if stats.get("duplicates")
+            else ""
+        )
+        rows = [
+            (
+                index,
+                query["sql"],
+                query["params"],
+                ms(query["duration_ms"]),
+                "duplicate" if query["duplicate"] else "similar" if query["similar"] else "",
+            )
+            for index, query in enumerate(queries, 1)
+        ]
+        return note + table(("#", "Statement", "Parameters", "Time", "Flag"), rows, css="cdt-sql")
