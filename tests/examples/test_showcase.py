@@ -130,6 +130,16 @@ def add_to_list(client: TestClient, book_id: int):
     return client.post(f"/reading-list/{book_id}", data={"csrf_token": token})
 
 
+def test_other_error_pages_use_the_layout_of_the_404_page(client: TestClient) -> None:
+    # templates/error.html (ERROR_TEMPLATE) extends base.html, as 404.html does.
+    not_allowed = client.delete("/authors")
+    assert_page(not_allowed, "<title>Method Not Allowed · Cupola Books</title>", status=405)
+    assert "<h1>Method Not Allowed</h1>" in not_allowed.text
+    assert not_allowed.headers["Allow"] == "GET, HEAD, OPTIONS"
+    not_found = client.get("/no-such-page")
+    assert_page(not_found, "<h1>Page not found</h1>", status=404)
+
+
 def test_index_extends_the_layout(client: TestClient) -> None:
     response = client.get("/")
     assert_page(response, "<title>Cupola Books</title>", "<h1>Welcome to Cupola Books</h1>")

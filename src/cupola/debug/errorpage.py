@@ -17,7 +17,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from cupola.context import get_request, has_request_context
-from cupola.debug.masking import masked_items, safe_repr
+from cupola.debug.masking import masked_items, masked_url, safe_repr
 from cupola.errors import error_page
 from cupola.http.response import Response
 
@@ -43,7 +43,7 @@ def render_debug_page(exc: BaseException, request: Request | None) -> str:
     parts = [f'<p class="message">{escape(str(exc)) or "(no message)"}</p>']
     if request is not None:
         parts.append(
-            f'<p class="where"><b>{escape(request.method)}</b> {escape(request.url)}'
+            f'<p class="where"><b>{escape(request.method)}</b> {escape(masked_url(request.url))}'
             f"{_endpoint(request)}</p>"
         )
     parts.append(_nav())
@@ -181,7 +181,7 @@ def _locals(values: dict[str, Any]) -> str:
 
 def _request_block(request: Request) -> str:
     tables = [
-        _table("Request", [("Method", request.method), ("URL", request.url)]),
+        _table("Request", [("Method", request.method), ("URL", masked_url(request.url))]),
         *(_table(title, rows) for title, rows in describe_request(request)),
     ]
     return f'<section id="request"><h2>Request</h2>{"".join(tables)}</section>'

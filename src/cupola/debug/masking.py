@@ -11,6 +11,7 @@ from __future__ import annotations
 import reprlib
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl, urlencode
 
 #: Parts of a name whose value is masked (compared in upper case).
 SECRET_MARKERS = ("KEY", "SECRET", "PASSWORD", "TOKEN", "COOKIE", "AUTH")
@@ -82,3 +83,12 @@ def safe_repr(name: object, value: Any) -> str:
 def masked_items(pairs: Iterable[tuple[str, Any]]) -> list[tuple[str, str]]:
     """``(name, value)`` pairs as text, secret-looking names' values masked."""
     return [(str(name), MASK if is_secret(name) else str(value)) for name, value in pairs]
+
+
+def masked_url(url: str) -> str:
+    """``url`` (or a path) with the values of secret-looking query arguments masked."""
+    base, mark, query = url.partition("?")
+    if not mark:
+        return url
+    pairs = parse_qsl(query, keep_blank_values=True)
+    return base + "?" + urlencode([(k, MASK if is_secret(k) else v) for k, v in pairs], safe="*")

@@ -16,6 +16,8 @@ from collections import OrderedDict
 from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
+from cupola.debug.masking import masked_url
+
 if TYPE_CHECKING:
     from cupola.http.request import Request
 
@@ -58,7 +60,7 @@ class RequestRecord:
     def __init__(self, request: Request) -> None:
         self.id = new_id()
         self.method = request.method
-        self.path = request.full_path
+        self.path = masked_url(request.full_path)
         self.started = time.time()
         self.status: int | None = None
         self.content_type: str | None = None
@@ -105,7 +107,7 @@ class WebSocketRecord:
 
     def __init__(self, request: Request) -> None:
         self.id = new_id()
-        self.path = request.full_path
+        self.path = masked_url(request.full_path)
         self.started = time.time()
         self._clock = time.perf_counter()
         self.frames: list[tuple[float, str, str, int, str]] = []

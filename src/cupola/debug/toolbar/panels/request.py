@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from cupola.debug.errorpage import describe_request
-from cupola.debug.masking import masked_items, safe_repr
+from cupola.debug.masking import masked_items, masked_url, safe_repr
 from cupola.debug.toolbar.panels.base import Panel, pairs
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class RequestPanel(Panel):
         data = record.data("request")
         data["summary"] = [
             ("Method", request.method),
-            ("URL", request.url),
+            ("URL", masked_url(request.url)),
             ("Client", request.remote_addr or "?"),
             ("Status", str(response.status)),
         ]
