@@ -52,7 +52,7 @@ def _after(
     queries.append(
         {
             "sql": statement,
-            "params": safe_repr("parameters", _masked_params(parameters)),
+            "params": safe_repr("parameters", _masked_params(parameters, context, many)),
             "duration_ms": duration,
             "database": url,
             "many": many,
@@ -60,10 +60,19 @@ def _after(
     )
 
 
-def _masked_params(parameters: Any) -> Any:
-    # Named parameters are masked by name like everything else (a "password" column…).
+def _masked_params(parameters: Any, context: Any, many: bool) -> Any:
+    """Mask parameters bound to secret-looking names (a ``password`` column…).
+
+    A driver with positional parameters gets a tuple; the compiled statement's
+    ``positiontup`` names each position.
+    """
+    if many and isinstance(parameters, (list, tuple)):
+        return [_masked_params(each, context, False) for each in parameters]
     if isinstance(parameters, dict):
         return {k: MASK if is_secret(k) else v for k, v in parameters.items()}
+    names = getattr(getattr(context, "compiled", None), "positiontup", None)
+    if names and isinstance(parameters, (list, tuple)) and len(names) == len(parameters):
+        return tuple(MASK if is_secret(n) else v for n, v in zip(names, parameters, strict=True))
     return parameters
 
 
