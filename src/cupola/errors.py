@@ -160,8 +160,8 @@ def error_page(code: int, name: str, content: str, *, style: str = "", wide: boo
         f"<!doctype html>\n<html lang=en>\n<meta charset=utf-8>\n"
         f'<meta name=viewport content="width=device-width, initial-scale=1">\n'
         f"<title>{code} {name}</title>\n<style>{PAGE_STYLE}{style}</style>\n"
-        f'<main class="cupola-error{width}">\n<p class=code>{code}</p>\n'
-        f"<h1>{name}</h1>\n{content}\n</main>\n"
+        f'<body>\n<main class="cupola-error{width}">\n<p class=code>{code}</p>\n'
+        f"<h1>{name}</h1>\n{content}\n</main>\n</body>\n</html>\n"
     )
 
 

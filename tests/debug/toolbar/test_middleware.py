@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from cupola import Cupola, StreamingResponse
+from cupola import Cupola, PlainTextResponse, StreamingResponse
 from cupola.exceptions import ImproperlyConfigured
 from cupola.testing import TestClient
 from cupola.websockets import WebSocket
@@ -82,8 +82,8 @@ def test_only_complete_html_with_a_body_is_injected(app: Cupola, client: TestCli
     assert client.get("/api/books").json() == {"books": ["Emma"]}
     assert client.get("/fragment").text == "<p>no body element</p>"
     assert client.get("/stream").text == "<html><body>streamed</body></html>"
-    crash = client.get("/crash")  # the debug error page has no </body>: left as it is
-    assert "cupola-debug-toolbar" not in crash.text
+    crash = client.get("/crash")  # the debug error page gets the toolbar too
+    assert crash.text.count('id="cupola-debug-toolbar"') == 1
 
 
 def test_history_lists_pages_and_api_calls(app: Cupola, client: TestClient) -> None:
@@ -118,6 +118,25 @@ def test_details_show_every_panel_in_the_page(app: Cupola, client: TestClient) -
     assert "<td>x-mine</td><td>&lt;x&gt;</td>" in page.lower()
     assert "Bearer abc" not in page and "<td>********</td>" in page
     assert "<td>Endpoint</td><td>books</td>" in page
+
+
+def test_history_filters_by_kind(app: Cupola, client: TestClient) -> None:
+    routes(app)
+
+    @app.get("/robots.txt")
+    def robots() -> PlainTextResponse:
+        return PlainTextResponse("User-agent: *")
+
+    client.get("/")
+    client.get("/api/books")
+    client.get("/robots.txt")
+    api = client.get("/__debug__/?kind=api").text
+    assert re.findall(r'<tr data-kind="(\w+)">', api) == ["api"]
+    assert '<a href="/__debug__/?kind=api" aria-current=page>JSON API</a>' in api
+    other = client.get("/__debug__/?kind=other").text
+    assert re.findall(r'<tr data-kind="(\w+)">', other) == ["other"]
+    everything = client.get("/__debug__/?kind=unknown").text
+    assert re.findall(r'<tr data-kind="(\w+)">', everything) == ["other", "api", "page"]
 
 
 def test_history_is_bounded(app: Cupola, client: TestClient) -> None:

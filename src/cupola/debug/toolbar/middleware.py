@@ -160,7 +160,7 @@ class DebugToolbarMiddleware(Middleware):
         rest = request.path[len(PREFIX) :].strip("/")
         root = request.root_path
         if not rest:
-            return history_page(self.history, root)
+            return history_page(self.history, root, request.args.get("kind", ""))
         if rest.startswith("static/"):
             found = asset(rest.removeprefix("static/"))
         else:

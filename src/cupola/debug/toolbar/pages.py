@@ -100,30 +100,59 @@ def _kind(record: Record) -> tuple[str, str]:
     return "other", (record.content_type or "-").split(";")[0]
 
 
-def history_page(history: History, root: str) -> Response:
-    """``/__debug__/``: the last requests and WebSocket sessions, newest first."""
+#: The history's filters: query value, label, and the kinds each shows.
+FILTERS = (
+    ("", "All", None),
+    ("page", "Pages", {"page"}),
+    ("api", "JSON API", {"api"}),
+    ("websocket", "WebSocket", {"websocket"}),
+    ("other", "Other", {"other"}),
+)
+
+
+def history_page(history: History, root: str, kind: str = "") -> Response:
+    """``/__debug__/``: the last requests and WebSocket sessions, newest first.
+
+    Args:
+        history: The records.
+        root: The app's root path.
+        kind: Show only one kind: ``page``, ``api``, ``websocket`` or ``other``.
+    """
+    shown = next((kinds for value, _, kinds in FILTERS if value == kind), None)
     rows = []
     for record in history.records():
         css, label = _kind(record)
-        status = record.status
-        error = isinstance(status, int) and status >= 400
-        started = time.strftime("%H:%M:%S", time.localtime(record.started))
-        rows.append(
-            f'<tr data-kind="{css}"><td>{started}</td>'
-            f'<td><span class="cdt-kind {css}">{escape(label)}</span></td>'
-            f"<td>{escape(record.method)}</td>"
-            f'<td><a href="{root}{PREFIX}/{record.id}">{escape(record.path)}</a></td>'
-            f'<td class="{"cdt-status-error" if error else ""}">{escape(str(status))}</td>'
-            f"<td>{ms(record.duration_ms)}</td></tr>"
-        )
+        if shown is not None and css not in shown:
+            continue
+        rows.append(_history_row(record, css, label, root))
     body = "".join(rows) or '<tr><td colspan=6 class="cdt-empty">No requests yet.</td></tr>'
+    filters = "".join(
+        f'<a href="{root}{PREFIX}/{"?kind=" + value if value else ""}"'
+        f"{' aria-current=page' if value == kind else ''}>{label}</a>"
+        for value, label, _ in FILTERS
+    )
     content = (
         f"<h1>History</h1><p>The last {history.size} requests and WebSocket sessions "
         f"from internal addresses, newest first.</p>"
+        f'<nav class="cdt-filters">{filters}</nav>'
         '<table class="cdt-history"><thead><tr><th>Time</th><th>Kind</th><th>Method</th>'
         f"<th>Path</th><th>Status</th><th>Duration</th></tr></thead><tbody>{body}</tbody></table>"
     )
     return _page("History", content, root)
+
+
+def _history_row(record: Record, css: str, label: str, root: str) -> str:
+    status = record.status
+    error = isinstance(status, int) and status >= 400
+    started = time.strftime("%H:%M:%S", time.localtime(record.started))
+    return (
+        f'<tr data-kind="{css}"><td>{started}</td>'
+        f'<td><span class="cdt-kind {css}">{escape(label)}</span></td>'
+        f"<td>{escape(record.method)}</td>"
+        f'<td><a href="{root}{PREFIX}/{record.id}">{escape(record.path)}</a></td>'
+        f'<td class="{"cdt-status-error" if error else ""}">{escape(str(status))}</td>'
+        f"<td>{ms(record.duration_ms)}</td></tr>"
+    )
 
 
 def detail_page(record: Record, panels: Sequence[Panel], root: str) -> Response:
