@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import String, select, text
+from sqlalchemy import String, create_engine, select, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from cupola import Cupola
@@ -88,3 +88,38 @@ def test_queries_outside_followed_requests_are_not_recorded(
     debug_id = client.get("/missing").headers["X-Debug-Id"]
     assert "No SQL queries." in panel(details(client, debug_id), "sql")
     assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+def test_only_the_apps_engines_are_followed(
+    app: Cupola, client: TestClient, db: Database, tmp_path: Path
+) -> None:
+    other = create_engine(f"sqlite:///{tmp_path / 'other.db'}")
+
+    @app.get("/other")
+    def elsewhere() -> Any:
+        with other.connect() as connection:
+            connection.execute(text("SELECT 42")).all()
+        db.session.execute(text("SELECT 7")).all()
+        return {"ok": True}
+
+    sql = panel(details(client, client.get("/other").headers["X-Debug-Id"]), "sql")
+    assert "<td>SELECT 7</td>" in sql
+    assert "SELECT 42" not in sql
+    other.dispose()
+
+
+def test_async_sessions_are_followed(app: Cupola, protocol: str, tmp_path: Path) -> None:
+    pytest.importorskip("aiosqlite")
+    app.config["DATABASE_URL"] = f"sqlite+aiosqlite:///{tmp_path / 'async.db'}"
+    database = Database(app)
+
+    @app.get("/async")
+    async def async_view() -> Any:
+        value = await database.async_session.scalar(text("SELECT 'from asyncio'"))
+        return {"value": value}
+
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/async")
+        assert response.json() == {"value": "from asyncio"}
+        sql = panel(details(client, response.headers["X-Debug-Id"]), "sql")
+    assert "<td>SELECT &#x27;from asyncio&#x27;</td>" in sql

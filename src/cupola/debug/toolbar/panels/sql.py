@@ -1,11 +1,11 @@
 """The SQL panel: each query a request ran, with its duration and parameters.
 
-SQLAlchemy's ``before_cursor_execute``/``after_cursor_execute`` events are listened to once
-per process, when an app is first built with ``DEBUG`` on; a query is recorded only while a
-followed request of that app runs (the current record is a context variable), so the
-engines ``cupola.db`` creates for the app, sync and asyncio alike, are covered. Queries
-repeated with the same parameters are flagged as duplicates, the same statement with other
-parameters as similar (the N+1 pattern).
+When the app is built with ``DEBUG`` on, SQLAlchemy's ``before_cursor_execute`` and
+``after_cursor_execute`` events are listened to on the app's ``cupola.db`` engines (the
+sync engine, and the asyncio one's when ``DATABASE_URL`` names an asyncio driver); a query
+is recorded only while a followed request runs (the current record is a context variable,
+so views in worker threads count too). Queries repeated with the same parameters are flagged
+as duplicates, the same statement with other parameters as similar (the N+1 pattern).
 """
 
 from __future__ import annotations
@@ -15,9 +15,13 @@ import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import Engine, event
+
+from cupola.db.engines import database_url, is_async
 from cupola.debug.masking import MASK, is_secret, safe_repr
 from cupola.debug.toolbar.history import current_record
 from cupola.debug.toolbar.panels.base import Panel, ms, table
+from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -28,7 +32,6 @@ if TYPE_CHECKING:
 __all__ = ["SQLPanel"]
 
 _START = "cupola_debug_started"
-_listening = False
 _lock = threading.Lock()
 
 
@@ -76,17 +79,27 @@ def _masked_params(parameters: Any, context: Any, many: bool) -> Any:
     return parameters
 
 
-def listen() -> None:
-    """Listen to every SQLAlchemy engine's cursor events (once per process)."""
-    global _listening
+def listen(engine: Engine) -> None:
+    """Listen to ``engine``'s cursor events (once per engine)."""
     with _lock:
-        if _listening:
-            return
-        from sqlalchemy import Engine, event
+        if not event.contains(engine, "before_cursor_execute", _before):
+            event.listen(engine, "before_cursor_execute", _before)
+            event.listen(engine, "after_cursor_execute", _after)
 
-        event.listen(Engine, "before_cursor_execute", _before)
-        event.listen(Engine, "after_cursor_execute", _after)
-        _listening = True
+
+def app_engines(app: Cupola) -> list[Engine]:
+    """The engines ``cupola.db`` gives ``app`` (made now if need be); none without it."""
+    db = app.extensions.get("cupola.db")
+    if db is None:
+        return []
+    try:
+        with app.app_context():
+            engines: list[Engine] = [db.engine]
+            if is_async(database_url(app)):
+                engines.append(db.async_engine.sync_engine)
+    except ImproperlyConfigured:  # reported when the app uses its database
+        return []
+    return engines
 
 
 class SQLPanel(Panel):
@@ -96,9 +109,9 @@ class SQLPanel(Panel):
     title = "SQL"
 
     def enable(self, app: Cupola) -> None:
-        """Listen to engine events when the app uses ``cupola.db``."""
-        if app.extensions.get("cupola.db") is not None:
-            listen()
+        """Listen to the cursor events of the app's ``cupola.db`` engines."""
+        for engine in app_engines(app):
+            listen(engine)
 
     def process_response(self, record: RequestRecord, request: Request, response: Response) -> None:
         """Count the queries and flag repeated ones."""
