@@ -9,7 +9,6 @@ class handlers; among class handlers the most specific class (earliest in the MR
 from __future__ import annotations
 
 import logging
-import traceback
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
@@ -133,16 +132,6 @@ def http_error_response(exc: HTTPException) -> Response:
     else:
         body = error_page(exc.code, escape(exc.name), f"<p>{escape(exc.description)}</p>").encode()
     return Response(body, exc.code, exc.headers or None)
-
-
-def server_error_response(exc: BaseException, *, debug: bool) -> Response:
-    """The built-in 500 page; with ``debug`` it shows the traceback, otherwise nothing."""
-    error = InternalServerError()
-    description = f"<p>{escape(error.description)}</p>"
-    if debug:
-        trace = "".join(traceback.format_exception(exc))
-        description += f"<pre>{escape(trace)}</pre>"
-    return Response(error_page(500, escape(error.name), description), 500)
 
 
 def error_page(code: int, name: str, content: str, *, style: str = "", wide: bool = False) -> str:

@@ -150,3 +150,15 @@ def test_async_views_get_the_debug_page(app: Cupola, client: TestClient) -> None
     assert "OSError" in response.text and "disk gone 12" in response.text
     assert "async-" + "secret" not in response.text  # written so: the source is shown
     assert "<th>secret_key</th><td><code>********</code>" in response.text
+
+
+def test_a_form_too_large_to_read_is_reported(app: Cupola, client: TestClient) -> None:
+    app.config.update(CSRF_ENABLED=False, MAX_FORM_MEMORY_SIZE=10)
+
+    @app.post("/upload")
+    def upload() -> None:
+        raise RuntimeError("failed before reading the form")
+
+    response = client.post("/upload", data={"field": "x" * 100})
+    assert response.status_code == 500
+    assert "<th>(unreadable)</th><td><code>RequestEntityTooLarge" in response.text

@@ -190,6 +190,16 @@ def test_nothing_for_clients_outside_internal_ips(app: Cupola, client: TestClien
     assert "X-Debug-Id" in client.get("/").headers
 
 
+def test_unknown_or_malformed_addresses_are_not_internal(app: Cupola) -> None:
+    from cupola.debug.toolbar import DebugToolbarMiddleware
+
+    toolbar = DebugToolbarMiddleware(app)
+    assert toolbar.is_internal("127.0.0.1") and toolbar.is_internal("::1")
+    assert not toolbar.is_internal(None)
+    assert not toolbar.is_internal("unix-socket")
+    assert not toolbar.is_internal("127.0.0.2")
+
+
 def test_internal_ips_must_be_addresses(app: Cupola, client: TestClient) -> None:
     app.config["INTERNAL_IPS"] = ["localhost"]
     with pytest.raises(ImproperlyConfigured, match="INTERNAL_IPS holds 'localhost'"):
