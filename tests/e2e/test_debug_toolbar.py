@@ -149,3 +149,7 @@ def test_the_debug_error_page(page: Page, showcase: str, tmp_path: Path) -> None
     assert "Direct cause of the exception above" in page.locator("#traceback").inner_text()
     assert "e2e-token" not in page.content()
     page.screenshot(path=str(tmp_path / "debug-error-page.png"), full_page=False)
+    # The toolbar is on the error page too: the query made before the failure is there.
+    page.locator("#cupola-debug-toolbar .cdt-handle").click()
+    page.locator('.cdt-tabs button[data-panel="sql"]').click()
+    assert "FROM book" in page.locator("#cdt-panel-sql").inner_text()
