@@ -4,6 +4,8 @@ Lookup walks the matched view's blueprints from the innermost outwards, then the
 one of them, as in Flask, a handler for a subclass of the status's exception (``class
 BookNotFound(NotFound)``) wins over the handler for the status code, which wins over other
 class handlers; among class handlers the most specific class (earliest in the MRO) wins.
+Errors no handler claims get the pages of :class:`ErrorPages`, chosen when the app is built:
+the app's ``ERROR_TEMPLATE`` or the built-in page, and the debug page with ``DEBUG`` on.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from cupola.exceptions import (
 from cupola.http.response import Response
 
 ErrorHandler = Callable[[Any], Any]
+logger = logging.getLogger("cupola.app")
 
 
 class ErrorHandlerRegistry:
@@ -171,5 +174,3 @@ letter-spacing:.08em}
 .cupola-error pre{overflow:auto;padding:1rem;background:var(--paper);border-radius:6px;
 font:13px/1.45 var(--mono)}
 """
-
-logger = logging.getLogger("cupola.app")
