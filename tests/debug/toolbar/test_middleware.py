@@ -149,6 +149,20 @@ def test_history_is_bounded(app: Cupola, client: TestClient) -> None:
     assert client.get(f"/__debug__/{ids[4]}").status_code == 200
 
 
+def test_debug_pages_check_the_host_and_set_security_headers(
+    app: Cupola, client: TestClient
+) -> None:
+    routes(app)
+    page = client.get("/__debug__/")
+    assert page.headers["X-Frame-Options"] == "DENY"
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+    rebound = client.get("/__debug__/", headers={"Host": "attacker.example"})
+    assert rebound.status_code == 400
+    assert "attacker.example" not in client.get("/__debug__/").text
+    app.config["ALLOWED_HOSTS"] = ["books.example"]
+    assert client.get("/__debug__/", headers={"Host": "books.example"}).status_code == 200
+
+
 def test_debug_paths_that_are_not_pages(app: Cupola, client: TestClient) -> None:
     app.config["CSRF_ENABLED"] = False
     assert client.get("/__debug__/unknown").status_code == 404

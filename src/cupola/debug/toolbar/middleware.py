@@ -27,8 +27,9 @@ from cupola.debug.toolbar.panels.route import RoutePanel
 from cupola.debug.toolbar.panels.sql import SQLPanel
 from cupola.debug.toolbar.panels.templates import TemplatesPanel
 from cupola.debug.toolbar.panels.timer import TimerPanel, timed_hook
-from cupola.exceptions import ImproperlyConfigured, NotFound
+from cupola.exceptions import BadRequest, ImproperlyConfigured, NotFound
 from cupola.middleware import Middleware
+from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -56,6 +57,9 @@ class DebugToolbarMiddleware(Middleware):
     def __init__(self, app: Cupola) -> None:
         super().__init__(app)
         self.networks = _networks(app.config.get("INTERNAL_IPS") or ())
+        # NOTE: /__debug__/ is served before the trusted hosts middleware runs; it checks
+        # the host itself, or a page of a rebound domain could read it from a local browser.
+        self.hosts = HostPatterns(allowed_hosts(app.config))
         size = int(app.config.get("DEBUG_TOOLBAR_HISTORY") or 50)
         history: History | None = app.extensions.get(_HISTORY)
         if history is None or history.size != size:  # kept across rebuilds
@@ -157,6 +161,9 @@ class DebugToolbarMiddleware(Middleware):
     def _serve(self, request: Request) -> Response:
         if request.method not in ("GET", "HEAD"):
             raise NotFound()
+        name = host_name(request.host)
+        if not self.hosts.matches(name):
+            raise BadRequest(f"The host {name!r} is not served here.")
         rest = request.path[len(PREFIX) :].strip("/")
         root = request.root_path
         if not rest:

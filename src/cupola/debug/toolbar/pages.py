@@ -30,7 +30,13 @@ _ASSETS = {
     "toolbar.css": "text/css; charset=utf-8",
     "toolbar.js": "text/javascript; charset=utf-8",
 }
-_NO_STORE = {"Cache-Control": "no-store"}
+#: The debug pages are served before the security headers middleware: they set their own.
+_HEADERS = {
+    "Cache-Control": "no-store",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+}
 
 
 def asset(name: str) -> Response | None:
@@ -39,7 +45,8 @@ def asset(name: str) -> Response | None:
     if content_type is None:
         return None
     body = files("cupola.debug.toolbar").joinpath("static", name).read_bytes()
-    return Response(body, headers={"Cache-Control": "no-cache"}, content_type=content_type)
+    headers = {**_HEADERS, "Cache-Control": "no-cache"}
+    return Response(body, headers=headers, content_type=content_type)
 
 
 def toolbar_html(record: RequestRecord, panels: Sequence[Panel], root: str) -> str:
@@ -87,7 +94,7 @@ def _page(title: str, content: str, root: str) -> Response:
         f'<body class="cdt-page"><header><strong>Cupola debug</strong>'
         f'<a href="{base}/">History</a></header>\n<main>{content}</main></body>\n'
     )
-    return Response(html, headers=_NO_STORE)
+    return Response(html, headers=_HEADERS)
 
 
 def _kind(record: Record) -> tuple[str, str]:
