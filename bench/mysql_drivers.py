@@ -126,7 +126,7 @@ def main() -> None:
     for scenario in ("db_read", "db_page"):
         py, c = results["pymysql"][scenario], results["mysqlclient"][scenario]
         ratio = statistics.median(c) / statistics.median(py)
-        print(f"| {scenario} | {median_and_spread(py)} | {median_and_spread(c)} | {ratio:.2f}× |")
+        print(f"| {scenario} | {median_and_spread(py)} | {median_and_spread(c)} | {ratio:.2f}x |")
 
 
 def median_and_spread(rates: list[float]) -> str:
