@@ -114,9 +114,7 @@ def main() -> None:
             results[name] = {}
             for scenario, path in (("db_read", "/db/item/500"), ("db_page", "/db/items")):
                 rate(app, path, 0.3)  # warm-up: pool filled, statements cached
-                results[name][scenario] = [
-                    rate(app, path, args.round) for _ in range(args.rounds)
-                ]
+                results[name][scenario] = [rate(app, path, args.round) for _ in range(args.rounds)]
     finally:
         with admin.begin() as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS `{DATABASE}`"))
