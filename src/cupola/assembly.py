@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
+from cupola.bootstrap import bootstrap_route
 from cupola.exceptions import ImproperlyConfigured
 from cupola.hooks import compose
 from cupola.http.forms import FormLimits
@@ -88,6 +89,9 @@ def _walk(app: Cupola, policy: CachePolicy) -> Iterator[_Entry]:
     static = _static_spec(app, policy)
     if static is not None:
         yield static, static.rule, "static", chain, None
+    bootstrap = bootstrap_route(app.config, policy)
+    if bootstrap is not None:
+        yield bootstrap, bootstrap.rule, bootstrap.endpoint, chain, None
     names: set[str] = set()
     for blueprint, options in app.blueprints:
         yield from _walk_blueprint(blueprint, options, "", "", chain, names, policy)
