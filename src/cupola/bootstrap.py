@@ -3,9 +3,9 @@
 The files come from the package the ``cupola[bootstrap]`` extra installs (Bootstrap-Flask,
 which ships Bootstrap's built files; only those files are used, never its Python code), and
 are served at ``/_cupola/bootstrap/<path>`` under the endpoint ``cupola.bootstrap``: no CDN,
-nothing copied into the application. ``BOOTSTRAP`` switches it: ``None`` (the default)
-serves the files when the package is installed, ``True`` requires it, ``False`` turns it
-off for applications with their own CSS.
+nothing copied into the application. ``BOOTSTRAP = True`` turns it on (as adding
+Bootstrap-Flask's extension or a Django app with static files would); it is off by default,
+so an application with its own CSS, or none, gets no such route.
 """
 
 from __future__ import annotations
@@ -44,16 +44,15 @@ def _installed_folder() -> str | None:
 
 
 def bootstrap_folder(config: Mapping[str, Any]) -> str | None:
-    """The folder of Bootstrap's files to serve, or ``None`` when they are not served.
+    """The folder of Bootstrap's files to serve, or ``None`` when ``BOOTSTRAP`` is off.
 
     Raises:
-        ImproperlyConfigured: When ``BOOTSTRAP`` is ``True`` and the files are not installed.
+        ImproperlyConfigured: When ``BOOTSTRAP`` is on and the files are not installed.
     """
-    setting = config.get("BOOTSTRAP")
-    if setting is False:
+    if not config.get("BOOTSTRAP"):
         return None
     folder = _installed_folder()
-    if folder is None and setting:
+    if folder is None:
         raise ImproperlyConfigured(
             "BOOTSTRAP is True but Bootstrap's files are not installed: "
             "pip install 'cupola[bootstrap]', or set BOOTSTRAP = False."

@@ -1,7 +1,7 @@
 from cupola import Cupola, flash, redirect, render, url_for
 from cupola.forms import Form, IntegerField, StringField, validators
 
-app = Cupola(__name__, config={"SECRET_KEY": "dev-only-secret"})
+app = Cupola(__name__, config={"SECRET_KEY": "dev-only-secret", "BOOTSTRAP": True})
 
 
 class BookForm(Form):
