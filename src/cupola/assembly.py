@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import TemplateNotFound
 
+from cupola.bootstrap import bootstrap_route
 from cupola.errors import ErrorPages
 from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.hooks import compose
@@ -92,6 +93,9 @@ def _walk(app: Cupola, policy: CachePolicy) -> Iterator[_Entry]:
     static = _static_spec(app, policy)
     if static is not None:
         yield static, static.rule, "static", chain, None
+    bootstrap = bootstrap_route(app.config, policy)
+    if bootstrap is not None:
+        yield bootstrap, bootstrap.rule, bootstrap.endpoint, chain, None
     names: set[str] = set()
     for blueprint, options in app.blueprints:
         yield from _walk_blueprint(blueprint, options, "", "", chain, names, policy)

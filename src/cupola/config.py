@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "STATIC_MAX_AGE": None,
     "STATIC_URL_HASH": False,  # url_for("static", …) appends ?v=<content hash>
     "STATIC_HASHED_MAX_AGE": 31536000,  # sent with "immutable" when ?v= is current
+    # cupola.bootstrap: True serves Bootstrap's files (pip install 'cupola[bootstrap]').
+    "BOOTSTRAP": False,
     # cupola.sessions
     "SESSION_BACKEND": "cookie",  # or "memory://", "redis://host:6379/0", a SessionStore
     "SESSION_COOKIE_NAME": "session",

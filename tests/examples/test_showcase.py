@@ -39,8 +39,9 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # as browsers
 TITLES = sorted(title for title, *_ in STARTING_BOOKS)
 LAYOUT = (
     f'<link rel="stylesheet" href="/static/site.css?v={CSS_VERSION}">',
-    '<a class="brand" href="/">Cupola Books</a>',
-    '<footer class="site-footer">',
+    '<link rel="stylesheet" href="/_cupola/bootstrap/css/bootstrap.min.css">',
+    '<a class="brand navbar-brand" href="/">Cupola Books</a>',
+    '<footer class="site-footer container">',
 )
 _CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
 _VALUE = re.compile(r'\bvalue="([^"]*)"')
@@ -102,7 +103,9 @@ def csrf_token(response: httpx.Response) -> str:
 
 
 def flash(message: str, category: str = "success") -> str:
-    return f'<li class="flash flash-{category}" role="status">{message}</li>'
+    kind = {"error": "danger", "message": "info"}.get(category, category)
+    role = "alert" if kind in ("danger", "warning") else "status"
+    return f'<div class="alert alert-{kind}" role="{role}">{message}</div>'
 
 
 def signup(client: TestClient, username: str, password: str = PASSWORD, **fields: str):
@@ -291,6 +294,7 @@ def test_every_route_is_registered() -> None:
         ("/", "index"),
         ("/authors", "authors"),
         ("/static/<path:filename>", "static"),
+        ("/_cupola/bootstrap/<path:filename>", "cupola.bootstrap"),
         ("/books/", "books.index"),
         ("/books/<int:book_id>", "books.show"),
         ("/books/<int:book_id>/reviews", "books.review"),
@@ -314,7 +318,11 @@ def test_every_route_is_registered() -> None:
 
 def test_anonymous_visitors_see_login_and_signup_links(client: TestClient) -> None:
     response = client.get("/")
-    assert_page(response, '<a href="/accounts/login">Log in</a>', '<a href="/accounts/signup">')
+    assert_page(
+        response,
+        '<a class="nav-link" href="/accounts/login">Log in</a>',
+        '<a class="nav-link" href="/accounts/signup">',
+    )
     assert "Log out" not in response.text
     assert "set-cookie" not in response.headers  # reading an empty session stores nothing
     assert response.headers["vary"] == "Cookie"
@@ -326,7 +334,7 @@ def test_signup_page_has_a_form_with_a_csrf_token(client: TestClient) -> None:
         response,
         "<title>Sign up · Cupola Books</title>",
         '<form class="account" action="/accounts/signup" method="post" novalidate>',
-        '<label for="username">User name</label>',
+        '<label class="form-label" for="username">User name</label>',
         'name="password" required type="password"',
         'name="confirm" required type="password"',
     )
@@ -362,7 +370,7 @@ def test_signup_shows_validation_errors(
     client: TestClient, username: str, fields: dict[str, str], error: str
 ) -> None:
     response = signup(client, **{"username": username, "password": PASSWORD, **fields})
-    assert_page(response, '<div class="field has-errors">', error, 'aria-invalid="true"')
+    assert_page(response, 'class="form-control is-invalid"', error, 'aria-invalid="true"')
     assert "<b>x</b>" not in response.text  # the submitted value is escaped
     assert not authenticates(fields.get("username", username), PASSWORD)
 
@@ -409,10 +417,11 @@ def test_login_flashes_and_shows_the_user(client: TestClient, username: str) -> 
         page,
         flash(f"Logged in as {username}."),
         f'<span class="user">{username}</span>',
-        '<form class="logout" action="/accounts/logout" method="post">',
-        '<a href="/reading-list">Reading list</a>',
+        '<form class="logout d-flex align-items-center gap-2" action="/accounts/logout" '
+        'method="post">',
+        '<a class="nav-link" href="/reading-list">Reading list</a>',
     )
-    assert '<a href="/accounts/login">Log in</a>' not in page.text
+    assert 'href="/accounts/login">Log in</a>' not in page.text
 
 
 @pytest.mark.parametrize("wrong", ["password", "username"])
@@ -680,7 +689,7 @@ def test_readers_review_books_once_each(member: TestClient, username: str) -> No
 @pytest.mark.parametrize(("rating", "body"), [("0", "x"), ("6", "x"), ("five", "x"), ("3", "")])
 def test_invalid_reviews_are_refused(member: TestClient, rating: str, body: str) -> None:
     response = post_review(member, 1, rating, body)
-    assert_page(response, 'class="error"', status=400)
+    assert_page(response, 'class="invalid-feedback"', status=400)
     assert "No reviews yet." in response.text
 
 
