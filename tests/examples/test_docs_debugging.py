@@ -29,6 +29,8 @@ def test_toolbar_example(example: Any) -> None:
     assert "<td>(&#x27;Emma&#x27;,)</td>" in details
     assert "Book &#x27;Emma&#x27; added" in details  # the logging panel
     assert "<td>Endpoint</td><td>add_book</td>" in details
+    data = client.get(f"/__debug__/{api_id}?format=json").json()
+    assert data["panels"]["sql"]["queries"][0]["sql"] == "INSERT INTO book (title) VALUES (?)"
 
     shelf = client.get(f"/__debug__/{page.headers['X-Debug-Id']}").text
     assert "<td>shelf.html</td><td>books, visits</td>" in shelf

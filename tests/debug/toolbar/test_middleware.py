@@ -139,6 +139,22 @@ def test_history_filters_by_kind(app: Cupola, client: TestClient) -> None:
     assert re.findall(r'<tr data-kind="(\w+)">', everything) == ["other", "api", "page"]
 
 
+def test_details_as_json_for_api_clients(app: Cupola, client: TestClient) -> None:
+    routes(app)
+    response = client.get("/api/books?api_key=k", headers={"Authorization": "Bearer abc"})
+    data = client.get(f"/__debug__/{response.headers['X-Debug-Id']}?format=json").json()
+    assert data["kind"] == "http" and data["method"] == "GET" and data["status"] == 200
+    assert data["path"] == "/api/books?api_key=********"
+    assert data["content_type"] == "application/json"
+    panels = data["panels"]
+    assert set(panels) == {"request", "timer", "sql", "templates", "cache", "logging", "route"}
+    assert panels["route"]["endpoint"] == "books"
+    assert panels["timer"]["wall_ms"] > 0
+    headers = {name.lower(): value for name, value in panels["request"]["tables"][0][1]}
+    assert headers["authorization"] == "********"
+    assert "Bearer abc" not in str(data)
+
+
 def test_history_is_bounded(app: Cupola, client: TestClient) -> None:
     app.config["DEBUG_TOOLBAR_HISTORY"] = 3
     routes(app)

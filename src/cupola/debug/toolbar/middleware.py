@@ -19,7 +19,14 @@ from cupola.debug.toolbar.history import (
     WebSocketRecord,
     current_record,
 )
-from cupola.debug.toolbar.pages import PREFIX, asset, detail_page, history_page, toolbar_html
+from cupola.debug.toolbar.pages import (
+    PREFIX,
+    asset,
+    detail_json,
+    detail_page,
+    history_page,
+    toolbar_html,
+)
 from cupola.debug.toolbar.panels.cache import CachePanel
 from cupola.debug.toolbar.panels.logging import LoggingPanel
 from cupola.debug.toolbar.panels.request import RequestPanel
@@ -172,7 +179,12 @@ class DebugToolbarMiddleware(Middleware):
             found = asset(rest.removeprefix("static/"))
         else:
             record = self.history.get(rest)
-            found = detail_page(record, self.panels, root) if record is not None else None
+            if record is None:
+                found = None
+            elif request.args.get("format") == "json":
+                found = detail_json(record)
+            else:
+                found = detail_page(record, self.panels, root)
         if found is None:
             raise NotFound("This request is no longer in the debug history.")
         return found

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from cupola.debug.masking import masked_items
 from cupola.debug.toolbar.history import RequestRecord, WebSocketRecord
 from cupola.debug.toolbar.panels.base import ms, pairs, table
-from cupola.http.response import Response
+from cupola.http.response import JSONResponse, Response
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from cupola.debug.toolbar.history import History, Record
     from cupola.debug.toolbar.panels.base import Panel
 
-__all__ = ["asset", "detail_page", "history_page", "toolbar_html"]
+__all__ = ["asset", "detail_json", "detail_page", "history_page", "toolbar_html"]
 
 PREFIX = "/__debug__"
 _ASSETS = {
@@ -175,6 +175,27 @@ def detail_page(record: Record, panels: Sequence[Panel], root: str) -> Response:
     title = f"{record.method} {record.path}"
     heading = f"<h1>{escape(title)} <small>→ {escape(str(record.status))}</small></h1>"
     return _page(title, heading + "".join(sections), root)
+
+
+def detail_json(record: Record) -> Response:
+    """``/__debug__/<id>?format=json``: the same findings as data, for scripts and API clients."""
+    summary: dict[str, object] = {
+        "id": record.id,
+        "kind": record.kind,
+        "method": record.method,
+        "path": record.path,
+        "status": record.status,
+        "started": record.started,
+        "duration_ms": record.duration_ms,
+    }
+    if isinstance(record, WebSocketRecord):
+        keys = ("at", "direction", "type", "bytes", "content")
+        summary["frames"] = [dict(zip(keys, frame, strict=True)) for frame in record.frames]
+        summary["dropped_frames"] = record.dropped
+    else:
+        summary["content_type"] = record.content_type
+        summary["panels"] = record.stats
+    return JSONResponse(summary, headers=_HEADERS)
 
 
 def _websocket_page(record: WebSocketRecord, root: str) -> Response:
