@@ -10,7 +10,7 @@ import pytest
 
 from cupola import Cupola, PlainTextResponse, StreamingResponse
 from cupola.exceptions import ImproperlyConfigured
-from cupola.testing import TestClient
+from cupola.testing import TestClient, WebSocketRejected
 from cupola.websockets import WebSocket
 
 from ..conftest import details
@@ -277,6 +277,37 @@ def test_websocket_sessions_have_a_frame_timeline(app: Cupola, client: TestClien
     ]
     assert "hello &lt;b&gt;" in page and "HELLO &lt;B&gt;" in page
     assert "closed (1000)" in page
+
+
+@pytest.mark.usefixtures("echo")
+def test_refused_handshakes_are_recorded(app: Cupola, client: TestClient) -> None:
+    with pytest.raises(WebSocketRejected) as refused:  # a foreign page's script
+        client.websocket_connect("/ws/echo", headers={"Origin": "https://evil.example"}).__enter__()
+    assert refused.value.status == 403
+    data = client.get("/__debug__/?kind=websocket").text
+    found = re.search(r'href="/__debug__/(\w+)">/ws/echo</a>', data)
+    assert found is not None and ">refused (403)</td>" in data
+    timeline = client.get(f"/__debug__/{found.group(1)}?format=json").json()
+    assert [f["type"] for f in timeline["frames"]][:2] == [
+        "websocket.connect",
+        "websocket.http.response.start",
+    ]
+    assert timeline["frames"][1]["content"] == "HTTP 403"
+
+
+@pytest.mark.usefixtures("echo")
+def test_websockets_behind_trusted_proxies_are_judged_by_the_peer(
+    app: Cupola, client: TestClient
+) -> None:
+    # The handshake's Host is allowed only through X-Forwarded-Host: the proxy headers
+    # middleware's hook, timed by the toolbar, is still found by the handshake.
+    app.config.update(TRUSTED_PROXIES=1, ALLOWED_HOSTS=["books.example"])
+    forwarded = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Host": "books.example"}
+    with client.websocket_connect("/ws/echo", headers=forwarded) as ws:  # the proxy is local
+        ws.send_text("hi")
+        assert ws.receive_text() == "HI"
+    history = client.get("/__debug__/", headers={"Host": "books.example"}).text
+    assert ">closed (1000)</td>" in history
 
 
 @pytest.mark.usefixtures("echo")

@@ -113,18 +113,21 @@ class WebSocketRecord:
         self.frames: list[tuple[float, str, str, int, str]] = []
         self.dropped = 0
         self.close_code: int | None = None
+        self.refused: int | None = None  # the HTTP status a refused handshake got
         self.headers = list(request.headers.items())
         self.endpoint = request.endpoint
 
     @property
     def status(self) -> str:
-        """``open``, or ``closed (code)``."""
+        """``open``, ``closed (code)``, or ``refused (HTTP status)``."""
+        if self.refused is not None:
+            return f"refused ({self.refused})"
         return "open" if self.close_code is None else f"closed ({self.close_code})"
 
     @property
     def duration_ms(self) -> float:
         """Milliseconds since the handshake, or until the last frame once closed."""
-        if self.close_code is not None and self.frames:
+        if (self.close_code is not None or self.refused is not None) and self.frames:
             return self.frames[-1][0] * 1000
         return (time.perf_counter() - self._clock) * 1000
 
@@ -141,6 +144,8 @@ class WebSocketRecord:
             size, preview = 0, _control_preview(message)
         if kind in ("websocket.close", "websocket.disconnect"):
             self.close_code = int(message.get("code") or 1000)
+        elif kind == "websocket.http.response.start":
+            self.refused = int(message.get("status") or 403)
         if len(self.frames) >= MAX_FRAMES:
             self.dropped += 1
             return
@@ -148,6 +153,8 @@ class WebSocketRecord:
 
 
 def _control_preview(message: dict[str, Any]) -> str:
+    if "status" in message:
+        return f"HTTP {message['status']}"
     if "code" in message:
         reason = message.get("reason") or ""
         return f"code {message['code']}" + (f": {reason}" if reason else "")
