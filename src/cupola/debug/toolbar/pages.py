@@ -174,7 +174,13 @@ def detail_page(record: Record, panels: Sequence[Panel], root: str) -> Response:
     ]
     title = f"{record.method} {record.path}"
     heading = f"<h1>{escape(title)} <small>→ {escape(str(record.status))}</small></h1>"
-    return _page(title, heading + "".join(sections), root)
+    contents = "".join(
+        f'<a href="#cdt-panel-{panel.name}">{escape(panel.title)} '
+        f"<small>{escape(panel.subtitle(record.stats.get(panel.name, {})))}</small></a>"
+        for panel in panels
+    )
+    jump = f'<nav class="cdt-filters">{contents}</nav>'
+    return _page(title, heading + jump + "".join(sections), root)
 
 
 def detail_json(record: Record) -> Response:
