@@ -225,6 +225,7 @@ def test_unknown_or_malformed_addresses_are_not_internal(app: Cupola) -> None:
 
     toolbar = DebugToolbarMiddleware(app)
     assert toolbar.is_internal("127.0.0.1") and toolbar.is_internal("::1")
+    assert toolbar.is_internal("::ffff:127.0.0.1")
     assert not toolbar.is_internal(None)
     assert not toolbar.is_internal("unix-socket")
     assert not toolbar.is_internal("127.0.0.2")

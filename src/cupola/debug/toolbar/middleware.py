@@ -106,6 +106,8 @@ class DebugToolbarMiddleware(Middleware):
             ip = ipaddress.ip_address(address)
         except ValueError:
             return False
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped  # a dual-stack server reports IPv4 clients as ::ffff:a.b.c.d
         return any(ip in network for network in self.networks)
 
     def process_request(self, request: Request) -> Response | None:
