@@ -237,6 +237,24 @@ def test_internal_ips_must_be_addresses(app: Cupola, client: TestClient) -> None
         app.build()
 
 
+def test_a_failing_panel_never_breaks_the_response(
+    app: Cupola, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cupola.debug.toolbar.panels.route import RoutePanel
+    from cupola.debug.toolbar.panels.timer import TimerPanel
+
+    def broken(*args: Any) -> None:
+        raise RuntimeError("panel bug")
+
+    monkeypatch.setattr(RoutePanel, "process_response", broken)
+    monkeypatch.setattr(TimerPanel, "process_request", broken)
+    routes(app)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert 'id="cupola-debug-toolbar"' in response.text
+    assert client.get(f"/__debug__/{response.headers['X-Debug-Id']}").status_code == 200
+
+
 def test_history_survives_a_rebuild(app: Cupola, client: TestClient) -> None:
     routes(app)
     debug_id = client.get("/").headers["X-Debug-Id"]

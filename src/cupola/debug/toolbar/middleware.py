@@ -10,6 +10,7 @@ Any other client sees nothing of it (``/__debug__/`` answers 404).
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 
 __all__ = ["DebugToolbarMiddleware"]
 
+logger = logging.getLogger("cupola.debug")
 _HISTORY = "cupola.debug.history"
 _HOOKS = ("process_request", "process_view", "process_exception", "process_template_response")
 _Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -129,7 +131,10 @@ class DebugToolbarMiddleware(Middleware):
         record = RequestRecord(request)
         record.activate()
         for panel in self.panels:
-            panel.process_request(record, request)
+            try:
+                panel.process_request(record, request)
+            except Exception:  # a debugging aid must never break the request
+                logger.exception("The debug toolbar's %s panel failed", panel.name)
         return None
 
     def process_response(self, request: Request, response: Response) -> Response:
@@ -141,7 +146,10 @@ class DebugToolbarMiddleware(Middleware):
         record.status = response.status
         record.content_type = response.headers.get("Content-Type")
         for panel in self.panels:
-            panel.process_response(record, request, response)
+            try:
+                panel.process_response(record, request, response)
+            except Exception:  # a debugging aid must never break the response
+                logger.exception("The debug toolbar's %s panel failed", panel.name)
         self.history.add(record)
         response.headers["X-Debug-Id"] = record.id
         if _injectable(response):
