@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
 from cupola import Cupola
+from cupola.debug.toolbar.panels import base
 from cupola.testing import TestClient
 
 from ...conftest import details, panel
@@ -37,3 +40,19 @@ def test_the_unhandled_exception_is_logged_in_its_request(app: Cupola, client: T
         "<td>ERROR</td><td>cupola.app</td><td>Exception on request [KeyError: &#x27;gone&#x27;]"
         in records
     )
+
+
+def test_records_are_bounded_per_request(
+    app: Cupola, client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(base, "MAX_ITEMS", 3)
+
+    @app.get("/")
+    def view() -> str:
+        for index in range(5):
+            logger.warning("record %d", index)
+        return "ok"
+
+    records = panel(details(client, client.get("/").headers["X-Debug-Id"]), "logging")
+    assert "record 2" in records and "record 3" not in records
+    assert "2 more not kept." in records

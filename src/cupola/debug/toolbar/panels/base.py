@@ -19,7 +19,10 @@ if TYPE_CHECKING:
     from cupola.http.request import Request
     from cupola.http.response import Response
 
-__all__ = ["Panel", "table"]
+__all__ = ["MAX_ITEMS", "Panel", "dropped_note", "keep", "ms", "pairs", "table"]
+
+#: Items (queries, calls, renders, records) a panel keeps per request; the rest are counted.
+MAX_ITEMS = 1000
 
 
 class Panel:
@@ -49,6 +52,21 @@ class Panel:
     def render(self, stats: dict[str, Any]) -> str:
         """The panel's findings as HTML (every value escaped)."""
         return '<p class="cdt-empty">Nothing recorded.</p>'
+
+
+def keep(data: dict[str, Any], key: str, item: Any) -> None:
+    """Append ``item`` to ``data[key]``, or count it in ``data["dropped"]`` past the bound."""
+    items = data.setdefault(key, [])
+    if len(items) < MAX_ITEMS:
+        items.append(item)
+    else:
+        data["dropped"] = data.get("dropped", 0) + 1
+
+
+def dropped_note(stats: dict[str, Any]) -> str:
+    """A note saying how many items were not kept, or nothing."""
+    dropped = stats.get("dropped", 0)
+    return f'<p class="cdt-warn">{dropped} more not kept.</p>' if dropped else ""
 
 
 def table(headings: Sequence[str], rows: Iterable[Sequence[Any]], *, css: str = "") -> str:

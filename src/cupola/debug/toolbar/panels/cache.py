@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.cache import Cache, get_cache
 from cupola.cache.base import MISSING
 from cupola.debug.toolbar.history import current_record
-from cupola.debug.toolbar.panels.base import Panel, ms, table
+from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, ms, table
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ def _wrap(method: str, func: Callable[..., Any]) -> Callable[..., Any]:
             _inside.active = False
         duration = (time.perf_counter() - started) * 1000
         hits, misses = _outcome(method, args, result)
-        calls = record.data("cache").setdefault("calls", [])
-        calls.append((method, _keys(method, args), hits, misses, duration))
+        keep(record.data("cache"), "calls", (method, _keys(method, args), hits, misses, duration))
         if method == "get" and result is MISSING:
             return default
         return result
@@ -131,4 +130,5 @@ class CachePanel(Panel):
             f"<p>{len(rows)} calls · {stats.get('hits', 0)} hits · "
             f"{stats.get('misses', 0)} misses · {ms(stats.get('total_ms', 0))}</p>"
         )
-        return summary + table(("Call", "Keys", "Hits", "Misses", "Time"), rows)
+        headings = ("Call", "Keys", "Hits", "Misses", "Time")
+        return summary + table(headings, rows) + dropped_note(stats)

@@ -13,7 +13,7 @@ import threading
 from typing import TYPE_CHECKING, Any
 
 from cupola.debug.toolbar.history import current_record
-from cupola.debug.toolbar.panels.base import Panel, table
+from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, table
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -23,8 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = ["LoggingPanel"]
 
-#: Records a request keeps, and characters of each message.
-MAX_RECORDS = 500
+#: Characters of each message kept.
 MAX_MESSAGE = 2000
 
 
@@ -35,9 +34,6 @@ class _Collector(logging.Handler):
         followed = current_record()
         if followed is None:
             return
-        records = followed.data("logging").setdefault("records", [])
-        if len(records) >= MAX_RECORDS:
-            return
         try:
             message = record.getMessage()
         except Exception:  # a bad format string must not break the request
@@ -45,14 +41,9 @@ class _Collector(logging.Handler):
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             message += f" [{type(error).__name__}: {error}]"
-        records.append(
-            (
-                record.levelname,
-                record.name,
-                message[:MAX_MESSAGE],
-                f"{record.pathname}:{record.lineno}",
-            )
-        )
+        where = f"{record.pathname}:{record.lineno}"
+        entry = (record.levelname, record.name, message[:MAX_MESSAGE], where)
+        keep(followed.data("logging"), "records", entry)
 
 
 _collector = _Collector(logging.NOTSET)
@@ -82,4 +73,5 @@ class LoggingPanel(Panel):
 
     def render(self, stats: dict[str, Any]) -> str:
         """One row per record."""
-        return table(("Level", "Logger", "Message", "Where"), stats.get("records", []))
+        rows = stats.get("records", [])
+        return table(("Level", "Logger", "Message", "Where"), rows) + dropped_note(stats)

@@ -20,7 +20,7 @@ from sqlalchemy import Engine, event
 from cupola.db.engines import database_url, is_async
 from cupola.debug.masking import MASK, is_secret, safe_repr
 from cupola.debug.toolbar.history import current_record
-from cupola.debug.toolbar.panels.base import Panel, ms, table
+from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, ms, table
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
@@ -51,15 +51,16 @@ def _after(
         return
     duration = (time.perf_counter() - started.pop()) * 1000
     url = conn.engine.url.render_as_string(hide_password=True)
-    queries = record.data("sql").setdefault("queries", [])
-    queries.append(
+    keep(
+        record.data("sql"),
+        "queries",
         {
             "sql": statement,
             "params": safe_repr("parameters", _masked_params(parameters, context, many)),
             "duration_ms": duration,
             "database": url,
             "many": many,
-        }
+        },
     )
 
 
@@ -150,4 +151,5 @@ class SQLPanel(Panel):
             )
             for index, query in enumerate(queries, 1)
         ]
-        return note + table(("#", "Statement", "Parameters", "Time", "Flag"), rows, css="cdt-sql")
+        headings = ("#", "Statement", "Parameters", "Time", "Flag")
+        return note + table(headings, rows, css="cdt-sql") + dropped_note(stats)

@@ -14,7 +14,7 @@ from jinja2 import Template
 from jinja2.runtime import Context
 
 from cupola.debug.toolbar.history import current_record
-from cupola.debug.toolbar.panels.base import Panel, table
+from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, table
 
 if TYPE_CHECKING:
     from cupola.debug.toolbar.history import RequestRecord
@@ -37,8 +37,7 @@ class RecordedTemplate(Template):
         record = current_record()
         if record is not None:
             keys = sorted(key for key in (vars or {}) if key not in self.globals)
-            renders = record.data("templates").setdefault("renders", [])
-            renders.append((self.name or "(from a string)", keys))
+            keep(record.data("templates"), "renders", (self.name or "(from a string)", keys))
         return super().new_context(vars, shared, locals)
 
 
@@ -59,4 +58,4 @@ class TemplatesPanel(Panel):
     def render(self, stats: dict[str, Any]) -> str:
         """One row per render: the template and its context's keys."""
         rows = [(name, ", ".join(keys) or "-") for name, keys in stats.get("renders", [])]
-        return table(("Template", "Context keys"), rows)
+        return table(("Template", "Context keys"), rows) + dropped_note(stats)
