@@ -10,6 +10,7 @@ import pytest
 
 from cupola import Cupola, PlainTextResponse, StreamingResponse
 from cupola.exceptions import ImproperlyConfigured
+from cupola.static import send_file
 from cupola.testing import TestClient, WebSocketRejected
 from cupola.websockets import WebSocket
 
@@ -135,8 +136,23 @@ def test_history_filters_by_kind(app: Cupola, client: TestClient) -> None:
     assert '<a href="/__debug__/?kind=api" aria-current=page>JSON API</a>' in api
     other = client.get("/__debug__/?kind=other").text
     assert re.findall(r'<tr data-kind="(\w+)">', other) == ["other"]
+    client.get("/__debug__/static/toolbar.css")  # not recorded
     everything = client.get("/__debug__/?kind=unknown").text
     assert re.findall(r'<tr data-kind="(\w+)">', everything) == ["other", "api", "page"]
+
+
+def test_files_are_their_own_kind(app: Cupola, client: TestClient, tmp_path: Any) -> None:
+    (tmp_path / "notes.txt").write_text("notes")
+
+    @app.get("/notes")
+    def notes() -> Any:
+        return send_file(tmp_path / "notes.txt")
+
+    response = client.get("/notes")
+    assert response.text == "notes" and "X-Debug-Id" in response.headers
+    files = client.get("/__debug__/?kind=file").text
+    assert re.findall(r'<tr data-kind="(\w+)">', files) == ["file"]
+    assert '<span class="cdt-kind file">File</span>' in files
 
 
 def test_details_as_json_for_api_clients(app: Cupola, client: TestClient) -> None:

@@ -64,6 +64,7 @@ class RequestRecord:
         self.started = time.time()
         self.status: int | None = None
         self.content_type: str | None = None
+        self.is_file = False  # a file response (static files, send_file)
         self.duration_ms: float | None = None
         self.stats: dict[str, dict[str, Any]] = {}
 

@@ -36,6 +36,7 @@ from cupola.debug.toolbar.panels.sql import SQLPanel
 from cupola.debug.toolbar.panels.templates import TemplatesPanel
 from cupola.debug.toolbar.panels.timer import TimerPanel, timed_hook
 from cupola.exceptions import BadRequest, ImproperlyConfigured, NotFound
+from cupola.http.files import FileResponse
 from cupola.middleware import Middleware
 from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
 
@@ -145,6 +146,7 @@ class DebugToolbarMiddleware(Middleware):
         RequestRecord.deactivate()
         record.status = response.status
         record.content_type = response.headers.get("Content-Type")
+        record.is_file = isinstance(response, FileResponse)
         for panel in self.panels:
             try:
                 panel.process_response(record, request, response)

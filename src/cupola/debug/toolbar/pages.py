@@ -102,6 +102,8 @@ def _kind(record: Record) -> tuple[str, str]:
         return "websocket", "WebSocket"
     if record.is_json:
         return "api", "JSON API"
+    if record.is_file:
+        return "file", "File"
     if (record.content_type or "").startswith("text/html"):
         return "page", "Page"
     return "other", (record.content_type or "-").split(";")[0]
@@ -113,6 +115,7 @@ FILTERS = (
     ("page", "Pages", {"page"}),
     ("api", "JSON API", {"api"}),
     ("websocket", "WebSocket", {"websocket"}),
+    ("file", "Files", {"file"}),
     ("other", "Other", {"other"}),
 )
 
