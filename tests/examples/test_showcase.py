@@ -141,6 +141,10 @@ def test_other_error_pages_use_the_layout_of_the_404_page(client: TestClient) ->
     assert not_allowed.headers["Allow"] == "GET, HEAD, OPTIONS"
     not_found = client.get("/no-such-page")
     assert_page(not_found, "<h1>Page not found</h1>", status=404)
+    unauthorized = client.get("/reading-list", headers={"Accept": "application/json"})
+    assert_page(unauthorized, "<title>Unauthorized · Cupola Books</title>", status=401)
+    bad_host = client.get("/", headers={"Host": "elsewhere.example"})
+    assert_page(bad_host, "<title>Bad Request · Cupola Books</title>", status=400)
 
 
 def test_index_extends_the_layout(client: TestClient) -> None:
