@@ -1,6 +1,7 @@
 """The debug toolbar in a real browser: Chromium through Playwright, the showcase on uvicorn.
 
-The showcase runs with ``DEBUG`` on (``apps/debug_showcase.py``). The toolbar opens and
+The showcase runs with ``DEBUG`` on (``apps/debug_showcase.py``), on uvicorn, and on gunicorn
+for the checks that need no browser. The toolbar opens and
 closes, its SQL panel lists the page's queries, and ``/__debug__/`` lists a JSON API call
 the page made, whose details show its queries and endpoint. Screenshots of the toolbar and
 of the debug error page are written to the test's temporary folder.
@@ -20,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from .test_browser import CHROMIUM, HOST, ROOT, TIMEOUT_MS, free_port, start, stop
@@ -51,6 +53,49 @@ def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield url
     finally:
         stop(process)
+
+
+@pytest.fixture(scope="module")
+def gunicorn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The same app under gunicorn (WSGI), one sync worker; its base URL."""
+    port = free_port()
+    url = f"http://{HOST}:{port}"
+    command = [sys.executable, "-m", "gunicorn", "debug_showcase:app"]
+    command += ["--chdir", str(ROOT / "tests" / "e2e" / "apps"), "--workers", "1"]
+    command += ["--bind", f"{HOST}:{port}", "--graceful-timeout", "2"]
+    folder = tmp_path_factory.mktemp("debug-gunicorn")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]
+        ),
+        "CUPOLA_SECRET_KEY": secrets.token_hex(32),
+        "CUPOLA_DATABASE_URL": f"sqlite:///{folder / 'showcase.db'}",
+    }
+    process = start(command, folder / "gunicorn.log", f"{url}/", env)
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+@pytest.mark.parametrize("server", ["showcase", "gunicorn"])
+def test_real_servers_send_the_id_and_a_right_content_length(
+    server: str, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue(server)
+    page = httpx.get(f"{url}/books/")
+    assert re.fullmatch(r"[0-9a-f]{16}", page.headers["X-Debug-Id"])
+    assert page.text.count('id="cupola-debug-toolbar"') == 1
+    assert int(page.headers["Content-Length"]) == len(page.content)
+    api = httpx.get(f"{url}/api/books?per_page=1")
+    history = httpx.get(f"{url}/__debug__/?kind=api").text
+    assert f'href="/__debug__/{api.headers["X-Debug-Id"]}"' in history
+    if server == "gunicorn":
+        # The app believes no X-Forwarded-For: the peer decides. (uvicorn itself rewrites
+        # the client address from it for connections from 127.0.0.1, its default.)
+        spoofed = httpx.get(f"{url}/__debug__/", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert spoofed.status_code == 200
 
 
 @pytest.fixture(scope="module")
