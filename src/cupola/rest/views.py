@@ -180,6 +180,7 @@ class APIView:
     headers: dict[str, str]
     format_kwarg: str | None
     response: Any
+    _allowed_methods: list[str]
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
