@@ -527,3 +527,36 @@ def test_view_name_and_description() -> None:
     view.name = "Books"  # type: ignore[attr-defined]
     assert get_view_name(view) == "Books"
     assert get_view_name(APIView()) == "Api"
+
+
+def test_build_view_with_setup_binds_methods_per_view(protocol: str) -> None:
+    class Actions(APIView):
+        def list(self, request: Any) -> Response:
+            return Response({"action": "list", "seen": self.seen})
+
+        def create(self, request: Any) -> Response:
+            return Response({"action": "create"}, status=201)
+
+    def bind_for(actions: dict[str, str]) -> Any:
+        def bind(view: Any, request: Any, kwargs: dict[str, Any]) -> None:
+            view.seen = request.method
+            for method, name in actions.items():
+                setattr(view, method, getattr(view, name))
+
+        return bind
+
+    app = rest_app()
+    both = Actions.build_view(
+        "both", {}, is_async=False, setup=bind_for({"get": "list", "post": "create"})
+    )
+    read = Actions.build_view("read", {}, is_async=False, setup=bind_for({"get": "list"}))
+    app.add_url_rule("/both", view_func=both)
+    app.add_url_rule("/read", view_func=read)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/both")
+        assert response.json() == {"action": "list", "seen": "GET"}
+        assert response.headers["Allow"] == "GET, POST, HEAD, OPTIONS"
+        assert client.post("/both").status_code == 201
+        response = client.post("/read")
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"

@@ -250,7 +250,7 @@ class APIView:
         initkwargs: Mapping[str, Any],
         *,
         is_async: bool,
-        setup: Callable[[APIView], None] | None = None,
+        setup: Callable[[APIView, CupolaRequest, dict[str, Any]], None] | None = None,
     ) -> Callable[..., Any]:
         """Build the view function (shared by :meth:`as_view` and viewsets' ``as_view``).
 
@@ -258,16 +258,27 @@ class APIView:
             name: The function's name.
             initkwargs: Attributes of each new instance.
             is_async: Build an ``async def`` view.
-            setup: Called on each new instance before dispatch (viewsets bind actions).
+            setup: Called as ``setup(view, request, kwargs)`` on each new instance before
+                dispatch (viewsets bind their actions to methods there).
+
+        Example:
+            A viewset's ``as_view(actions)`` binds each method to its action::
+
+                def bind(view, request, kwargs):
+                    view.action_map = actions
+                    for method, name in actions.items():
+                        setattr(view, method, getattr(view, name))
+
+                return cls.build_view(name, initkwargs, is_async=False, setup=bind)
         """
         # PERF: the allowed methods depend on the class, the initkwargs and setup(), all
         # fixed for this view function: worked out on its first request, then reused.
         allowed: list[str] = []
 
-        def instance() -> APIView:
+        def instance(request: CupolaRequest, kwargs: dict[str, Any]) -> APIView:
             self = cls(**initkwargs)
             if setup is not None:
-                setup(self)
+                setup(self, request, kwargs)
             if not allowed:
                 allowed.extend(self.allowed_methods)
             self._allowed_methods = allowed
@@ -277,12 +288,12 @@ class APIView:
         if is_async:
 
             async def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                return await instance().async_dispatch(request, **kwargs)
+                return await instance(request, kwargs).async_dispatch(request, **kwargs)
 
         else:
 
             def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                return instance().dispatch(request, **kwargs)
+                return instance(request, kwargs).dispatch(request, **kwargs)
 
         view.__name__ = view.__qualname__ = name
         view.__doc__ = cls.__doc__
