@@ -21,27 +21,12 @@ from cupola.http.response import Response as CupolaResponse
 from cupola.rest import exceptions
 from cupola.rest.request import Request
 from cupola.rest.response import Response
-from cupola.rest.settings import ResolvedSettings, current_settings
+from cupola.rest.settings import ResolvedSettings, SettingDefault, current_settings
 
 if TYPE_CHECKING:
     from cupola.http.request import Request as CupolaRequest
 
 HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
-
-
-class _FromSettings:
-    """A class attribute whose default is a REST setting of the current app.
-
-    Read from the settings the view resolved for its request (or, outside a request, the
-    active app's); a subclass assigning the attribute replaces it.
-    """
-
-    def __init__(self, setting: str) -> None:
-        self.setting = setting
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        settings = instance.__dict__.get("_settings") if instance is not None else None
-        return (settings or current_settings()).get(self.setting)
 
 
 def get_view_name(view: Any) -> str:
@@ -158,18 +143,18 @@ class APIView:
 
     # NOTE: annotated as the values they hold; the descriptors read the current app's
     # settings, so nothing is resolved when a subclass is defined.
-    renderer_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_RENDERER_CLASSES")  # type: ignore[assignment]
-    parser_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_PARSER_CLASSES")  # type: ignore[assignment]
-    authentication_classes: Sequence[type[Any]] = _FromSettings(  # type: ignore[assignment]
+    renderer_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_RENDERER_CLASSES")  # type: ignore[assignment]
+    parser_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_PARSER_CLASSES")  # type: ignore[assignment]
+    authentication_classes: Sequence[type[Any]] = SettingDefault(  # type: ignore[assignment]
         "DEFAULT_AUTHENTICATION_CLASSES"
     )
-    throttle_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_THROTTLE_CLASSES")  # type: ignore[assignment]
-    permission_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_PERMISSION_CLASSES")  # type: ignore[assignment]
-    content_negotiation_class: type[Any] = _FromSettings(  # type: ignore[assignment]
+    throttle_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_THROTTLE_CLASSES")  # type: ignore[assignment]
+    permission_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_PERMISSION_CLASSES")  # type: ignore[assignment]
+    content_negotiation_class: type[Any] = SettingDefault(  # type: ignore[assignment]
         "DEFAULT_CONTENT_NEGOTIATION_CLASS"
     )
-    metadata_class: type[Any] | None = _FromSettings("DEFAULT_METADATA_CLASS")  # type: ignore[assignment]
-    versioning_class: type[Any] | None = _FromSettings("DEFAULT_VERSIONING_CLASS")  # type: ignore[assignment]
+    metadata_class: type[Any] | None = SettingDefault("DEFAULT_METADATA_CLASS")  # type: ignore[assignment]
+    versioning_class: type[Any] | None = SettingDefault("DEFAULT_VERSIONING_CLASS")  # type: ignore[assignment]
 
     http_method_names: ClassVar[Sequence[str]] = HTTP_METHOD_NAMES
     schema: Any = None
