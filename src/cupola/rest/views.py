@@ -6,6 +6,9 @@ authentication, permissions, throttles, then the method's handler); errors becom
 does not set come from the current app's REST settings, read per request from the settings
 resolved once for the app, never at class definition. ``as_view`` builds a Cupola view
 function once per registration.
+
+NOTE: past 600 lines on purpose: ``APIView`` keeps REST framework's hooks as its own
+methods (one short method each), so that subclasses override them where they expect them.
 """
 
 from __future__ import annotations
@@ -250,10 +253,8 @@ class APIView:
             A viewset's ``as_view(actions)`` binds each method to its action::
 
                 def bind(view, request, kwargs):
-                    view.action_map = actions
                     for method, name in actions.items():
                         setattr(view, method, getattr(view, name))
-
                 return cls.build_view(name, initkwargs, is_async=False, setup=bind)
         """
         # PERF: the allowed methods depend on the class, the initkwargs and setup(), all
@@ -280,22 +281,7 @@ class APIView:
             def view(request: CupolaRequest, **kwargs: Any) -> Any:
                 return instance(request, kwargs).dispatch(request, **kwargs)
 
-        view.__name__ = view.__qualname__ = name
-        view.__doc__ = cls.__doc__
-        view.__module__ = cls.__module__
-        attributes = {
-            "view_class": cls,
-            "view_initkwargs": dict(initkwargs),
-            "cls": cls,
-            "initkwargs": dict(initkwargs),
-            # Every method reaches the view, which answers 405 itself (with its Allow).
-            "methods": frozenset(m.upper() for m in HTTP_METHOD_NAMES),
-            # SessionAuthentication enforces CSRF itself; other schemes need none.
-            "csrf_exempt": True,
-        }
-        for key, value in attributes.items():
-            setattr(view, key, value)
-        return view
+        return _describe_view(view, cls, name, initkwargs)
 
     # -- the request lifecycle ------------------------------------------------------------------
 
@@ -601,6 +587,28 @@ class APIView:
             return self.http_method_not_allowed(request, *args, **kwargs)  # type: ignore[no-any-return]
         data = self.metadata_class().determine_metadata(request, self)
         return Response(data, status=200)
+
+
+def _describe_view(
+    view: Callable[..., Any], cls: type[APIView], name: str, initkwargs: Mapping[str, Any]
+) -> Callable[..., Any]:
+    """Name the view function and set what registration and introspection read."""
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = cls.__doc__
+    view.__module__ = cls.__module__
+    attributes = {
+        "view_class": cls,
+        "view_initkwargs": dict(initkwargs),
+        "cls": cls,
+        "initkwargs": dict(initkwargs),
+        # Every method reaches the view, which answers 405 itself (with its Allow).
+        "methods": frozenset(m.upper() for m in HTTP_METHOD_NAMES),
+        # SessionAuthentication enforces CSRF itself; other schemes need none.
+        "csrf_exempt": True,
+    }
+    for key, value in attributes.items():
+        setattr(view, key, value)
+    return view
 
 
 def _add_vary(response: CupolaResponse, vary: str) -> None:
