@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cupola import exceptions as core
+from cupola.context import get_app_context, has_app_context
 from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.http.response import Response as CupolaResponse
 from cupola.rest import exceptions
@@ -94,12 +95,32 @@ def _from_core(exc: HTTPException) -> exceptions.APIException:
     return converted
 
 
+def set_rollback() -> None:
+    """Undo the request's database writes when ``DATABASE_ATOMIC_REQUESTS`` is on.
+
+    A handled REST error is a response, not a raise, so the atomic request would otherwise
+    commit what the view wrote before failing.
+    """
+    if not has_app_context():
+        return
+    app = get_app_context().app
+    if not app.config.get("DATABASE_ATOMIC_REQUESTS"):
+        return
+    # NOTE: imported here: apps without a database never load SQLAlchemy for REST errors.
+    from cupola.db.database import EXTENSION, Database
+
+    database = app.extensions.get(EXTENSION)
+    if isinstance(database, Database) and database.session.registry.has():
+        database.session.rollback()
+
+
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """The default ``EXCEPTION_HANDLER``: a response for REST and HTTP errors, else ``None``.
 
     The body is ``{"detail": message}``, or the detail itself when it is a list or dict
     (validation errors). ``WWW-Authenticate`` and ``Retry-After`` are added when the error
-    carries them. ``None`` lets the error propagate (a 500).
+    carries them; with ``DATABASE_ATOMIC_REQUESTS`` the request's writes are rolled back.
+    ``None`` lets the error propagate (a 500).
 
     Args:
         exc: The exception the view raised.
@@ -118,6 +139,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         headers["Retry-After"] = str(int(exc.wait))
     detail = exc.detail
     data = detail if isinstance(detail, list | dict) else {"detail": detail}
+    set_rollback()
     return Response(data, status=exc.status_code, headers=headers)
 
 
@@ -625,4 +647,10 @@ def _add_vary(response: CupolaResponse, vary: str) -> None:
     response.headers["Vary"] = ", ".join(names)
 
 
-__all__ = ["APIView", "exception_handler", "get_view_description", "get_view_name"]
+__all__ = [
+    "APIView",
+    "exception_handler",
+    "get_view_description",
+    "get_view_name",
+    "set_rollback",
+]
