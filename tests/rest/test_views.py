@@ -598,3 +598,19 @@ def test_handled_errors_roll_back_atomic_requests(
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Note)) == 1
         db.dispose()
+
+
+def plain_handler(exc: Exception, context: dict[str, Any]) -> Any:
+    from cupola import PlainTextResponse
+
+    return PlainTextResponse(f"failed: {exc}", status=418)
+
+
+def test_exception_handler_may_answer_with_a_core_response(protocol: str) -> None:
+    app = rest_app()
+    app.config["REST"]["EXCEPTION_HANDLER"] = plain_handler
+    app.add_url_rule("/errors/<kind>/", view_func=Errors.as_view())
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/errors/not_found/")
+        assert (response.status_code, response.text) == (418, "failed: Not found.")
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"

@@ -409,7 +409,7 @@ class APIView:
             response.render()
         return response
 
-    def handle_exception(self, exc: Exception) -> Response:
+    def handle_exception(self, exc: Exception) -> CupolaResponse:
         """Answer ``exc`` through the exception handler, or re-raise it.
 
         A 401 gets ``WWW-Authenticate`` from the first authentication class; without one,
@@ -425,8 +425,9 @@ class APIView:
         response = handler(exc, self.get_exception_handler_context())
         if response is None:
             self.raise_uncaught_exception(exc)
-        response.exception = True
-        return response  # type: ignore[no-any-return]  # the handler's Response
+        if isinstance(response, Response):
+            response.exception = True
+        return response  # type: ignore[no-any-return]  # the handler's response
 
     def raise_uncaught_exception(self, exc: Exception) -> None:
         """Re-raise an error no handler answered (the app then answers 500)."""
