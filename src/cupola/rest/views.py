@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from html import escape
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -63,8 +64,6 @@ def get_view_description(view: Any, html: bool = False) -> str:
         description = type(view).__doc__ or ""
     text = _dedent(str(description))
     if html:
-        from html import escape
-
         return "<p>" + escape(text).replace("\n", "<br />") + "</p>"
     return text
 
