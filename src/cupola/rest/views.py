@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import inspect
 import re
-from html import escape
 from collections.abc import Callable, Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cupola import exceptions as core
