@@ -67,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     args = parser.parse_args(argv)
     from examples.showcase.app import app
+    from examples.showcase.books import prepare_database
 
     with app.app_context():
+        prepare_database()  # a first run's database gets its tables first
         user = find_user(args.username)
         if user is not None:
             user.is_staff = True
