@@ -123,7 +123,7 @@ def test_a_staff_round(page: Page, showcase_with_staff: tuple[str, str], tmp_pat
     page.wait_for_url(change_url)
     snap(page, tmp_path, "change")
     page.click("a.deletelink")
-    page.click("button:has-text('Yes, I’m sure')")
+    page.click("button.danger")
     page.wait_for_url(f"{url}/admin/book/")
     assert "Persuasion" not in page.locator(".result-list").inner_text()
 
