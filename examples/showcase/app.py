@@ -26,6 +26,7 @@ from cupola.auth import Auth, current_user
 from cupola.csrf import CSRFError
 from cupola.exceptions import HTTPException
 from examples.showcase.accounts import accounts
+from examples.showcase.admin import admin
 from examples.showcase.api import api
 from examples.showcase.books import by_title, count, prepare_database
 from examples.showcase.catalog import books
@@ -81,6 +82,7 @@ app.register_blueprint(reading_list)
 app.register_blueprint(api)
 app.register_blueprint(reading_room)
 app.register_blueprint(new_books)
+admin.init_app(app)
 
 
 @app.get("/")

@@ -314,6 +314,15 @@ def test_every_route_is_registered() -> None:
         ("/books/<int:book_id>/room/socket", "reading_room.socket"),
         ("/books/new", "new_books.add"),
         ("/books/new/feed", "new_books.feed"),
+        ("/admin/", "admin.index"),
+        ("/admin/login/", "admin.login"),
+        ("/admin/logout/", "admin.logout"),
+        ("/admin/<model>/", "admin.changelist"),
+        ("/admin/<model>/add/", "admin.add"),
+        ("/admin/<model>/<int:pk>/change/", "admin.change"),
+        ("/admin/<model>/<int:pk>/delete/", "admin.delete"),
+        ("/admin/<model>/<int:pk>/history/", "admin.history"),
+        ("/admin/static/<path:filename>", "admin.static"),
     }
 
 
