@@ -31,7 +31,8 @@ def createtoken_command(app_spec: str | None, username: str, reset: bool) -> Non
             raise click.ClickException(str(exc)) from None
         user_model = model.user_model
         column = getattr(user_model, model.username_field)
-        session = app.extensions[DB_EXTENSION].session
+        db = app.extensions[DB_EXTENSION]
+        session = db.session
         try:
             user = session.execute(select(user_model).where(column == username)).scalar()
             if user is None:
@@ -42,3 +43,4 @@ def createtoken_command(app_spec: str | None, username: str, reset: bool) -> Non
             click.echo(f"Generated token {token.key} for user {username}")
         finally:
             session.remove()
+            db.dispose()
