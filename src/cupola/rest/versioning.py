@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from typing import Any, ClassVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from cupola.context import get_app_context
 from cupola.http.mediatypes import parse_options_header
 from cupola.rest.exceptions import NotAcceptable, NotFound
+from cupola.rest.reverse import _reverse, replace_query_param
 
 __all__ = [
     "UNSET",
@@ -25,6 +25,9 @@ __all__ = [
     "QueryParameterVersioning",
     "URLPathVersioning",
 ]
+
+
+_RULES_EXTENSION = "cupola.rest.versioning"
 
 
 class _Unset:
@@ -87,7 +90,7 @@ class BaseVersioning:
         Raises:
             cupola.routing.BuildError: When the endpoint is unknown or values are missing.
         """
-        return _url(viewname, args, kwargs, request, format)
+        return _reverse(viewname, args, kwargs, request, format, **extra)
 
     def is_allowed_version(self, version: Any) -> bool:
         """Whether ``version`` is allowed (the default version always is)."""
@@ -147,7 +150,9 @@ class URLPathVersioning(BaseVersioning):
     ) -> str:
         """The URL of ``viewname`` with the request's version as its ``version`` value."""
         version = getattr(request, "version", None)
-        if version is not None:
+        # NOTE: only into a rule that has the value: Cupola would put it in the query string
+        # of another, where Django's reverse fails and REST framework's falls back.
+        if version is not None and _takes_value(viewname, self.version_param):
             kwargs = {self.version_param: version, **(kwargs or {})}
         return super().reverse(viewname, args, kwargs, request, format, **extra)
 
@@ -244,39 +249,24 @@ class QueryParameterVersioning(BaseVersioning):
         url = super().reverse(viewname, args, kwargs, request, format, **extra)
         version = getattr(request, "version", None)
         if version is not None:
-            return replace_query_param(url, self.version_param, version)
+            return replace_query_param(url, self.version_param, str(version))
         return url
 
 
-def replace_query_param(url: str, key: str, value: Any) -> str:
-    """``url`` with query parameter ``key`` set to ``value``, the query sorted by key.
-
-    Example:
-        >>> replace_query_param("/books/?page=2&version=1", "version", "2")
-        '/books/?page=2&version=2'
-    """
-    scheme, netloc, path, query, fragment = urlsplit(url)
-    pairs = [(k, v) for k, v in parse_qsl(query, keep_blank_values=True) if k != key]
-    pairs.append((key, str(value)))
-    pairs.sort(key=lambda pair: pair[0])
-    return urlunsplit((scheme, netloc, path, urlencode(pairs), fragment))
-
-
-def _url(
-    viewname: str,
-    args: Any,
-    kwargs: dict[str, Any] | None,
-    request: Any,
-    format: str | None,
-) -> str:
-    """``url_for`` with DRF's reverse() arguments; absolute when there is a request."""
-    if args:
-        raise TypeError(
-            f"reverse({viewname!r}) got positional args: Cupola rules name their values, "
-            "pass kwargs={...} instead."
-        )
-    values = dict(kwargs or {})
-    if format is not None:
-        values["format"] = format
+def _takes_value(endpoint: str, name: str) -> bool:
+    """Whether a rule of ``endpoint`` in the current app has the URL value ``name``."""
     app = get_app_context().app
-    return app.url_for(viewname, _external=request is not None, **values)
+    router = app.pipeline.router
+    # PERF: known per router (a rebuilt app has a new one) and endpoint after the first look.
+    known: dict[Any, Any] = app.extensions.setdefault(_RULES_EXTENSION, {})
+    if known.get("router") is not router:
+        known.clear()
+        known["router"] = router
+    key = (endpoint, name)
+    found = known.get(key)
+    if found is None:
+        rules = router.iter_rules()
+        found = known[key] = any(
+            rule.endpoint == endpoint and name in rule.arguments for rule in rules
+        )
+    return bool(found)
