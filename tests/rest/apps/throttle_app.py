@@ -1,4 +1,4 @@
-"""A throttled endpoint for the multi-worker exactness test.
+"""A throttled REST endpoint for the multi-worker exactness test.
 
 ``uvicorn throttle_app:app.asgi --workers 4`` or ``gunicorn throttle_app:app --workers 4``;
 ``THROTTLE_CACHE_URL`` and ``THROTTLE_CACHE_PREFIX`` from the environment put the counters in
@@ -9,13 +9,12 @@ names the worker process that served it.
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
 from typing import Any
 
-from cupola import Cupola, request
-from cupola.auth.models import ANONYMOUS
-from cupola.rest.exceptions import Throttled
-from cupola.rest.throttling import AnonRateThrottle, check_throttles
+from cupola import Cupola
+from cupola.rest.response import Response
+from cupola.rest.throttling import AnonRateThrottle
+from cupola.rest.views import APIView
 
 app = Cupola(
     __name__,
@@ -29,17 +28,17 @@ app = Cupola(
 )
 
 
+class Limited(APIView):
+    authentication_classes: list[Any] = []
+    throttle_classes = [AnonRateThrottle]
+
+    def get(self, request: Any) -> Response:
+        return Response({"pid": os.getpid()})
+
+
 @app.get("/ready")
 def ready() -> dict[str, Any]:
     return {"pid": os.getpid()}
 
 
-@app.get("/limited")
-def limited() -> Any:
-    # What a REST request offers a throttle: an anonymous user and the client's address.
-    client = SimpleNamespace(user=ANONYMOUS, remote_addr=request.remote_addr)
-    try:
-        check_throttles([AnonRateThrottle()], client, None)
-    except Throttled as refusal:
-        return {"detail": str(refusal.detail), "pid": os.getpid()}, 429
-    return {"pid": os.getpid()}
+app.add_url_rule("/limited", view_func=Limited.as_view("limited"))
