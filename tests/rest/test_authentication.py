@@ -311,3 +311,34 @@ def test_base_authentication_and_the_header() -> None:
     with app.test_request_context("/"):
         assert get_authorization_header(request) == b""
     assert authentication.HEADER_ENCODING == "iso-8859-1"
+
+
+class AsyncWho(APIView):
+    authentication_classes = [SessionAuthentication]
+    permission_classes = [permissions.IsAuthenticated]
+
+    async def post(self, request: Any) -> Response:
+        return Response({"user": request.user.username})
+
+
+def test_session_csrf_token_in_a_form_field_with_an_async_view(
+    app: Cupola, client: TestClient
+) -> None:
+    app.add_url_rule("/async/", view_func=AsyncWho.as_view("async-who"))
+    token = client.post("/login/ada").json()["csrf"]
+    response = client.post("/async/", data={"csrf_token": token})
+    assert response.status_code == 200
+    assert response.json() == {"user": "ada"}
+    refused = client.post("/async/", data={"csrf_token": "x"})
+    assert refused.json() == {"detail": "CSRF Failed: CSRF token incorrect."}
+
+
+def test_basic_refuses_an_inactive_user_the_check_returned(protocol: str) -> None:
+    sleeper = type("U", (), {"username": "zzz", "is_active": False, "is_authenticated": True})()
+    app = Cupola(__name__, config={"TESTING": True})
+    Auth(app, user_loader=lambda user_id: None, authenticate=lambda username, password: sleeper)
+    app.add_url_rule("/basic/", view_func=who(BasicAuthentication).as_view("basic"))
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/basic/", headers=basic("zzz:pw"))
+    assert response.status_code == 401
+    assert response.json() == {"detail": "User inactive or deleted."}
