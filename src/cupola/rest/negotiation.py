@@ -9,6 +9,7 @@ rules: quality values do not reorder); no match is a 406.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from cupola.http.mediatypes import parse_options_header
@@ -58,6 +59,15 @@ class MediaType:
 
     def __repr__(self) -> str:
         return f"<MediaType {self.orig!r}>"
+
+
+@lru_cache(maxsize=256)
+def parsed_media_type(value: str) -> MediaType:
+    """:class:`MediaType` of a renderer's or parser's own media type, parsed once.
+
+    Only for media types named in code (bounded); client headers are parsed per request.
+    """
+    return MediaType(value)
 
 
 def media_type_matches(lhs: str, rhs: str) -> bool:
@@ -114,7 +124,7 @@ class DefaultContentNegotiation(BaseContentNegotiation):
             return None
         body_type = MediaType(content_type)
         for parser in parsers:
-            if MediaType(parser.media_type).match(body_type):
+            if parsed_media_type(parser.media_type).match(body_type):
                 return parser
         return None
 
@@ -132,10 +142,15 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         if fmt:
             renderers = self.filter_renderers(renderers, fmt)
         accept = request.headers.get("accept")
-        # PERF: no Accept header (or */*) takes the first renderer without parsing.
+        # PERF: no Accept header (or */*) takes the first renderer without parsing, and a
+        # lone media type without parameters matches the first renderer naming it exactly.
         if accept is None or accept == "*/*":
             return renderers[0], renderers[0].media_type
-        offered = [(renderer, MediaType(renderer.media_type)) for renderer in renderers]
+        if "," not in accept and ";" not in accept and "*" not in accept:
+            for renderer in renderers:
+                if renderer.media_type == accept:
+                    return renderer, accept
+        offered = [(renderer, parsed_media_type(renderer.media_type)) for renderer in renderers]
         for group in by_precedence(self.get_accept_list(accept)):
             for renderer, renderer_type in offered:
                 for wanted in group:

@@ -9,7 +9,6 @@ parser_context)``. They reuse Cupola's bounded readers: JSON with DESIGN §7's l
 from __future__ import annotations
 
 import json
-import tempfile
 from typing import IO, TYPE_CHECKING, Any, ClassVar
 
 from cupola.exceptions import BadRequest
@@ -96,14 +95,6 @@ class JSONParser(BaseParser):
             raise ParseError(f"JSON parse error - {reason}") from None
 
 
-def _limits(parser_context: dict[str, Any] | None) -> FormLimits:
-    request = (parser_context or {}).get("request")
-    if request is None:
-        return FormLimits()
-    limits: FormLimits = request._request.app.form_limits
-    return limits
-
-
 class FormParser(BaseParser):
     """``application/x-www-form-urlencoded`` bodies, as a multi-dict of fields."""
 
@@ -121,11 +112,13 @@ class FormParser(BaseParser):
             ParseError: When a value is not UTF-8.
             RequestEntityTooLarge: Over ``MAX_FORM_MEMORY_SIZE`` or ``MAX_FORM_PARTS``.
         """
+        request = (parser_context or {}).get("request")
         try:
-            return parse_urlencoded(stream.read(), _limits(parser_context))
+            if request is not None:
+                form: ImmutableMultiDict[str] = request._request.form
+                return form  # parsed (and bounded) once by the Cupola request
+            return parse_urlencoded(stream.read(), FormLimits())
         except BadRequest as exc:
-            if exc.code != 400 or isinstance(exc, ParseError):
-                raise
             raise ParseError(f"Form parse error - {exc.description}") from None
 
 
@@ -147,12 +140,17 @@ class MultiPartParser(BaseParser):
             RequestEntityTooLarge: Past ``MAX_FORM_PARTS``, ``MAX_FORM_FILES`` or
                 ``MAX_FORM_MEMORY_SIZE``.
         """
-        boundary = parse_options_header(media_type)[1].get("boundary")
+        request = (parser_context or {}).get("request")
         try:
-            fields, files = parse_multipart(stream, boundary, _limits(parser_context))
+            if request is not None:
+                # NOTE: the Cupola request parses (within its limits) and later closes the
+                # uploads; its form is the same body.
+                cupola_request = request._request
+                return DataAndFiles(cupola_request.form, cupola_request.files)
+            boundary = parse_options_header(media_type)[1].get("boundary")
+            return DataAndFiles(*parse_multipart(stream, boundary, FormLimits()))
         except BadRequest as exc:
             raise ParseError(f"Multipart form parse error - {exc.description}") from None
-        return DataAndFiles(fields, files)
 
 
 class FileUploadParser(BaseParser):
@@ -184,12 +182,8 @@ class FileUploadParser(BaseParser):
         filename = self.get_filename(stream, media_type, parser_context)
         if not filename:
             raise ParseError(self.errors["no_filename"])
-        limits = _limits(parser_context)
-        # NOTE: the file outlives this call: UploadFile owns it, the request closes it.
-        spool = tempfile.SpooledTemporaryFile(max_size=limits.spool_max_size)  # noqa: SIM115
-        while chunk := stream.read(64 * 1024):
-            spool.write(chunk)
-        upload = UploadFile("file", spool, raw_filename=filename, content_type=media_type)
+        # NOTE: the upload reads the body's own stream (no copy); the request releases it.
+        upload = UploadFile("file", stream, raw_filename=filename, content_type=media_type)
         return DataAndFiles({}, ImmutableMultiDict([("file", upload)]))
 
     def get_filename(

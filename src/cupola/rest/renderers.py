@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
+import uuid
 from html import escape
 from http import HTTPStatus
 from typing import Any, ClassVar
@@ -64,6 +65,8 @@ def _default(obj: Any) -> Any:
         return str(obj.total_seconds())
     if isinstance(obj, bytes):
         return obj.decode()
+    if isinstance(obj, uuid.UUID):
+        return str(obj)
     if isinstance(obj, set | frozenset | tuple):
         return list(obj)
     if hasattr(obj, "tolist"):

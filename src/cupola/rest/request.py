@@ -136,10 +136,12 @@ class Request:
 
     @property
     def POST(self) -> Any:  # the name REST code expects
-        """The parsed form fields; empty unless the body is a form."""
-        data = self.data
+        """The parsed form fields (without files); empty unless the body is a form."""
+        if "_data" not in self.__dict__:
+            with wrap_attribute_errors():
+                self._load_data_and_files()
         if is_form_media_type(self.content_type):
-            return data
+            return self._data
         return ImmutableMultiDict()
 
     @property

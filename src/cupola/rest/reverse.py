@@ -15,7 +15,7 @@ from cupola.exceptions import BuildError, ImproperlyConfigured
 from cupola.navigation import url_for
 
 
-def _reverse(
+def unversioned_reverse(
     viewname: str,
     args: Sequence[Any] | None = None,
     kwargs: Mapping[str, Any] | None = None,
@@ -23,7 +23,10 @@ def _reverse(
     format: str | None = None,  # REST framework's parameter name
     **extra: Any,
 ) -> str:
-    """Build the URL without consulting a versioning scheme."""
+    """Build the URL without consulting a versioning scheme.
+
+    Versioning schemes call it from their ``reverse`` once they have added the version.
+    """
     if args:
         raise ImproperlyConfigured(
             f"reverse({viewname!r}) got positional args; Cupola routes are built from "
@@ -87,10 +90,15 @@ def reverse(
         try:
             url: str = scheme.reverse(viewname, args, kwargs, request, format, **extra)
         except BuildError:
-            url = _reverse(viewname, args, kwargs, request, format, **extra)
+            url = unversioned_reverse(viewname, args, kwargs, request, format, **extra)
     else:
-        url = _reverse(viewname, args, kwargs, request, format, **extra)
+        url = unversioned_reverse(viewname, args, kwargs, request, format, **extra)
     return preserve_builtin_query_params(url, request)
 
 
-__all__ = ["preserve_builtin_query_params", "replace_query_param", "reverse"]
+__all__ = [
+    "preserve_builtin_query_params",
+    "replace_query_param",
+    "reverse",
+    "unversioned_reverse",
+]

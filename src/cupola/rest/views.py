@@ -180,6 +180,7 @@ class APIView:
     headers: dict[str, str]
     format_kwarg: str | None
     response: Any
+    _allowed_methods: list[str]
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
@@ -259,22 +260,29 @@ class APIView:
             is_async: Build an ``async def`` view.
             setup: Called on each new instance before dispatch (viewsets bind actions).
         """
+        # PERF: the allowed methods depend on the class, the initkwargs and setup(), all
+        # fixed for this view function: worked out on its first request, then reused.
+        allowed: list[str] = []
+
+        def instance() -> APIView:
+            self = cls(**initkwargs)
+            if setup is not None:
+                setup(self)
+            if not allowed:
+                allowed.extend(self.allowed_methods)
+            self._allowed_methods = allowed
+            return self
+
         view: Callable[..., Any]
         if is_async:
 
             async def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                self = cls(**initkwargs)
-                if setup is not None:
-                    setup(self)
-                return await self.async_dispatch(request, **kwargs)
+                return await instance().async_dispatch(request, **kwargs)
 
         else:
 
             def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                self = cls(**initkwargs)
-                if setup is not None:
-                    setup(self)
-                return self.dispatch(request, **kwargs)
+                return instance().dispatch(request, **kwargs)
 
         view.__name__ = view.__qualname__ = name
         view.__doc__ = cls.__doc__
@@ -431,6 +439,9 @@ class APIView:
     @property
     def allowed_methods(self) -> list[str]:
         """The methods this view answers, upper-case, in REST framework's order."""
+        known: list[str] | None = self.__dict__.get("_allowed_methods")
+        if known is not None:
+            return known
         return [
             m.upper()
             for m in self.http_method_names
