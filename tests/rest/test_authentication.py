@@ -159,7 +159,7 @@ def replay(client: TestClient, expected: dict[str, Any]) -> None:
     response = client.request(sent["method"], sent["path"], headers=sent["headers"])
     assert response.status_code == expected["status"]
     assert response.json() == expected["body"]
-    for name in ("WWW-Authenticate", "Retry-After", "Content-Type"):
+    for name in ("WWW-Authenticate", "Retry-After", "Content-Type", "Allow"):
         assert response.headers.get(name) == expected["headers"].get(name), name
 
 
