@@ -312,6 +312,25 @@ def redis_cache(redis_url: str) -> Iterator[RedisCache]:
     cache.close()
 
 
+@pytest.fixture(params=["memory", "redis"])
+def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """App config putting the cache, so the throttles' counters, on memory or Redis."""
+    if request.param == "memory":
+        yield {"CACHE_URL": "memory://"}
+        return
+    url = request.getfixturevalue("redis_url")
+    prefix = f"cupola-test:{uuid.uuid4().hex}:"
+    yield {"CACHE_URL": url, "CACHE_KEY_PREFIX": prefix}
+    leftover = RedisCache.from_url(url, prefix=prefix)
+    leftover.clear()
+    leftover.close()
+
+
+def close_caches(app: Cupola) -> None:
+    for backend in app.extensions.get("cupola.cache", {}).values():
+        backend.close()
+
+
 def test_exact_under_threads_on_the_memory_cache() -> None:
     limited = throttle_class("100/min", MemoryCache())
     assert race(limited, 300) == 100
@@ -449,11 +468,13 @@ class Unthrottled(JsonWebSocketConsumer):
 
 
 @pytest.fixture
-def ws_app(app: Cupola) -> Cupola:
+def ws_app(app: Cupola, cache_config: dict[str, Any]) -> Iterator[Cupola]:
+    app.config.update(cache_config)
     app.config["REST"] = {"DEFAULT_THROTTLE_RATES": {"anon": "3/min"}}
     app.add_websocket_route("/limited", Limited)
     app.add_websocket_route("/free", Unthrottled)
-    return app
+    yield app
+    close_caches(app)
 
 
 def test_a_consumer_counts_the_handshake_and_each_message(
@@ -511,15 +532,19 @@ def scoped_view(scope: str) -> type[APIView]:
 
 
 @pytest.fixture
-def api_app() -> Cupola:
+def api_app(cache_config: dict[str, Any]) -> Iterator[Cupola]:
     app = Cupola(
         __name__,
-        config={"REST": {"DEFAULT_THROTTLE_RATES": {"burst": "2/min", "second": "1/s"}}},
+        config={
+            **cache_config,
+            "REST": {"DEFAULT_THROTTLE_RATES": {"burst": "2/min", "second": "1/s"}},
+        },
     )
     for scope in ("burst", "second"):
         view = scoped_view(scope).as_view(scope)
         app.add_url_rule(f"/throttle/{scope}/", view_func=view)
-    return app
+    yield app
+    close_caches(app)
 
 
 def test_answers_as_drf(api_app: Cupola, protocol: str) -> None:
