@@ -585,3 +585,52 @@ def test_throttles_run_after_permissions_and_before_parsing(protocol: str) -> No
         # Malformed bodies are counted: the body is parsed after the throttle.
         statuses = [client.post("/open/", **bad_json).status_code for _ in range(3)]  # type: ignore[arg-type]
     assert statuses == [400, 400, 429]
+
+
+class PerUser(JsonWebSocketConsumer):
+    throttle_classes = [UserRateThrottle]
+
+    async def connect(self) -> None:
+        if await check_consumer_throttles(self) is None:
+            await self.accept()
+
+    async def receive_json(self, content: Any) -> None:
+        refusal = await check_consumer_throttles(self)
+        await self.send_json({"ok": refusal is None})
+
+
+def test_a_consumer_counts_per_logged_in_user(protocol: str) -> None:
+    from cupola.auth import Auth, UserMixin, login_user
+
+    class Person(UserMixin):
+        def __init__(self, id: int) -> None:
+            self.id = id
+
+    people = {"7": Person(7)}
+    app = Cupola(
+        __name__,
+        config={
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "REST": {"DEFAULT_THROTTLE_RATES": {"user": "2/min"}},
+        },
+    )
+    Auth(app, user_loader=people.get)
+
+    @app.post("/login")
+    def log_in() -> str:
+        login_user(people["7"])
+        return "ok"
+
+    app.add_websocket_route("/ws", PerUser)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        client.post("/login")
+        with client.websocket_connect("/ws") as ws:  # 1
+            ws.send_json({})  # 2
+            assert ws.receive_json() == {"ok": True}
+            ws.send_json({})  # 3
+            assert ws.receive_json() == {"ok": False}
+        with app.app_context():
+            from cupola.cache import cache
+
+            assert cache.get("throttle_user_7") == 3
