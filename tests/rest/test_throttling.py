@@ -634,3 +634,15 @@ def test_a_consumer_counts_per_logged_in_user(protocol: str) -> None:
             from cupola.cache import cache
 
             assert cache.get("throttle_user_7") == 3
+
+
+def test_a_refusal_at_the_very_end_of_the_window_still_says_one_second() -> None:
+    clock = Clock()
+    limited = throttle_class("1/min", MemoryCache(), clock)
+    assert limited().allow_request(anonymous(), None) is True
+    clock.now += 60  # the cache's own clock has not expired the counter yet
+    throttle = limited()
+    assert throttle.allow_request(anonymous(), None) is False
+    with pytest.raises(Throttled) as info:
+        check_throttles([throttle], anonymous(), None)
+    assert info.value.wait == 1

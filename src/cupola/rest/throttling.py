@@ -205,7 +205,9 @@ class SimpleRateThrottle(BaseThrottle):
         start = self.get_cache().get(self.key + ":start") if self.key else None
         if not isinstance(start, int | float):  # the window's opener has not noted it yet
             return float(self.duration)
-        return float(min(max(start + self.duration - self.now, 0.0), self.duration))
+        # NOTE: never 0 for a refusal: the counter may outlive the noted start by a moment
+        # (two keys, two clocks), and a refused client must be told to wait (Retry-After).
+        return float(min(max(start + self.duration - self.now, 0.001), self.duration))
 
 
 class AnonRateThrottle(SimpleRateThrottle):
