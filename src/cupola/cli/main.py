@@ -15,6 +15,7 @@ from cupola.cli.appgroup import AppCommands, app_group_option
 from cupola.cli.db import db_group
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
+from cupola.rest.authtoken.cli import createtoken_command
 
 __all__ = ["cli", "main"]
 
@@ -33,6 +34,7 @@ def cli(app_spec: str | None) -> None:
 cli.add_command(run_command)
 cli.add_command(routes_command)
 cli.add_command(db_group)
+cli.add_command(createtoken_command)
 
 
 def main() -> None:
