@@ -243,7 +243,7 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(
     with app.test_request_context("/login"):
         authenticate("nobody", "x", users.get)  # make the dummy hash before timing
         pair = [("wrong password", "ada"), ("unknown user", "nobody")]
-        for _ in range(25):
+        for _ in range(60):
             pair.reverse()  # neither case always runs first
             for name, username in pair:
                 start = time.perf_counter()
@@ -251,7 +251,9 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(
                 timings[name].append(time.perf_counter() - start)
     # The fastest run of each is its cost without the noise of other work on the machine.
     wrong, unknown = (min(values) for values in timings.values())
-    assert abs(wrong - unknown) / wrong < 0.2, f"fastest {wrong:.5f} s vs {unknown:.5f} s"
+    # NOTE: equal on a quiet machine; the leak this guards against is 100 % (an unknown
+    # user answered at once), so a loaded machine's noise gets room.
+    assert abs(wrong - unknown) / wrong < 0.3, f"fastest {wrong:.5f} s vs {unknown:.5f} s"
 
 
 def hash_password_with(app: Cupola, password: str) -> str:
