@@ -288,3 +288,43 @@ def test_host_header_is_checked_on_every_request(
     assert int(seen[0][:3]) == status
     if status == 400:
         assert b"Host" in body
+
+
+class _BrokenInput:
+    """A ``wsgi.input`` whose read fails as a server's does on broken chunked framing."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def read(self, size: int = -1) -> bytes:
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [ValueError("Invalid chunk size"), OSError("reset")])
+@pytest.mark.parametrize("reader", ["form", "json", "get_data", "stream"])
+def test_read_error_from_wsgi_input_is_400(app: Cupola, reader: str, error: Exception) -> None:
+    @app.post("/")
+    def view(request: Request) -> str:
+        if reader == "form":
+            return str(dict(request.form))
+        if reader == "json":
+            return str(request.get_json(force=True))
+        if reader == "stream":
+            return str(len(request.stream().read()))
+        return str(len(request.get_data()))
+
+    statuses: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "wsgi.input": _BrokenInput(error),
+        "wsgi.input_terminated": True,
+        "wsgi.url_scheme": "http",
+    }
+    body = b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses == ["400 Bad Request"]
+    assert b"could not be read" in body
