@@ -99,6 +99,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_URL": "/login",
     "LOGIN_THROTTLE_LIMIT": 5,  # failed logins per user name and address per window; 0: off
     "LOGIN_THROTTLE_WINDOW": 300,  # seconds
+    "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,  # attempts per address over all user names; 0: off
+    # Security counters (login throttles): None keeps them beside the cache, out of its reach.
+    "SECURITY_STORE_URL": None,
+    "SECURITY_KEY_PREFIX": "cupola:security:",
     "PASSWORD_HASH_PARAMS": None,  # {"n": 2**17, "r": 8, "p": 1}: scrypt's cost (None: these)
 }
 

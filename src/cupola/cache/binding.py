@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 
 #: Where an app keeps its cache backends, by the settings they were made from.
 EXTENSION = "cupola.cache"
+#: Where an app keeps its store of security counters, by the cache it was derived from.
+SECURITY_EXTENSION = "cupola.cache.security"
+#: How many counters an in-process security store keeps.
+SECURITY_MAX_ENTRIES = 100_000
 _lock = threading.Lock()
 
 
@@ -89,6 +93,50 @@ def get_cache(app: Cupola) -> Cache:
             if backend is None:
                 backend = caches[settings] = cache_from_url(*settings)
     return backend
+
+
+def get_security_store(app: Cupola) -> Cache:
+    """Where security counters (login throttles) live: beside the cache, out of its reach.
+
+    Counters must not be evicted by cached pages, nor wiped by ``cache.clear()``. With a
+    memory cache they get their own :class:`MemoryCache` (``SECURITY_MAX_ENTRIES`` counters,
+    which only security code fills); with Redis, the same server under the
+    ``SECURITY_KEY_PREFIX`` (``cupola:security:``), which no cache prefix covers.
+    ``SECURITY_STORE_URL`` (a URL or a :class:`Cache`) names another store, e.g. a Redis with
+    ``maxmemory-policy noeviction``.
+
+    Raises:
+        ImproperlyConfigured: For an unknown URL.
+    """
+    config = app.config
+    explicit = config["SECURITY_STORE_URL"]
+    if isinstance(explicit, Cache):
+        return explicit
+    prefix = config["SECURITY_KEY_PREFIX"]
+    # Beside the cache, a Redis store shares its connection pool.
+    base: Any = explicit or get_cache(app)
+    stores: dict[Any, Cache] = app.extensions.setdefault(SECURITY_EXTENSION, {})
+    key = (base if isinstance(base, str) else id(base), prefix)
+    store = stores.get(key)
+    if store is None:
+        with _lock:
+            store = stores.get(key)
+            if store is None:
+                store = stores[key] = _security_store_for(base, prefix)
+    return store
+
+
+def _security_store_for(base: Cache | str, prefix: str) -> Cache:
+    """A counter store beside ``base``, a cache or a store URL."""
+    if isinstance(base, RedisCache):
+        return RedisCache(base.client, prefix, default_ttl=None)
+    if isinstance(base, Cache):
+        return MemoryCache(prefix, None, SECURITY_MAX_ENTRIES)
+    if not isinstance(base, str):
+        raise ImproperlyConfigured(
+            f"SECURITY_STORE_URL must be 'memory://', a Redis URL or a Cache, not {base!r}."
+        )
+    return cache_from_url(base, prefix, None, SECURITY_MAX_ENTRIES)
 
 
 def _current_cache() -> Cache:
