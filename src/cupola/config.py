@@ -32,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_PARTS": 1000,
     "MAX_FORM_FILES": 100,
     "TEMPLATES_AUTO_RELOAD": None,
+    "TEMPLATES_UNESCAPED_SUFFIXES": (".txt",),  # names not autoescaped (case-insensitive)
     # The default stack, outermost first; set MIDDLEWARE to replace it.
     "MIDDLEWARE": [
         "cupola.security:ProxyHeadersMiddleware",
