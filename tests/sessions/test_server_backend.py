@@ -266,3 +266,21 @@ def test_another_process_sees_and_changes_the_session(
     assert json.loads(result.stdout) == {"user": "ada", "visits": 2}
     assert client.get("/get").json() == {"user": "ada", "visits": 2}
     client.post("/logout")
+
+
+@server_side
+def test_clear_then_write_issues_a_new_id(client: TestClient, app: Cupola) -> None:
+    @app.post("/logout-with-message")
+    def logout_with_message() -> str:
+        session.clear()
+        session["message"] = "You are logged out."  # what a flash after logout does
+        return "ok"
+
+    client.post("/login", json={"user": "ada"})
+    copied = client.cookies["session"]
+    client.post("/logout-with-message")
+    fresh = client.cookies["session"]
+    assert sid_of(fresh) != sid_of(copied)
+    assert client.get("/get").json() == {"message": "You are logged out."}
+    # The cookie copied before logout sees nothing of the next anonymous session.
+    assert client.get("/get", headers={"Cookie": f"session={copied}"}).json() == {}

@@ -103,8 +103,14 @@ class Session(MutableMapping[str, Any]):
         return self._data.setdefault(key, default)
 
     def clear(self) -> None:
-        """Remove everything; the cookie is deleted at the end of the request (logout)."""
+        """Remove everything; the cookie is deleted at the end of the request (logout).
+
+        The session also gets a new identity, as with :meth:`regenerate`: when something is
+        written after ``clear()`` (a flash message after logout), a server-side backend
+        stores it under a new id, so a cookie copied before is worthless.
+        """
         self._data.clear()
+        self.regenerated = True
         self.modified = True
 
     @property
