@@ -56,6 +56,7 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 31 * 24 * 60 * 60,  # seconds (31 days), or a timedelta
     "SESSION_REFRESH_EACH_REQUEST": True,
+    "SESSION_KEY_PREFIX": "cupola:session:",  # Redis store keys: prefix + session id
     # cupola.security; ALLOWED_HOSTS may stay None only with DEBUG or TESTING on.
     "ALLOWED_HOSTS": None,
     "TRUSTED_PROXIES": [],

@@ -74,6 +74,7 @@ def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         "CACHE_KEY_PREFIX": f"{prefix}cache:",
         "SECURITY_KEY_PREFIX": security,
         "SESSION_BACKEND": url,
+        "SESSION_KEY_PREFIX": f"{prefix}session:",
     }
     leftover = RedisCache.from_url(url, prefix=prefix)
     leftover.clear()

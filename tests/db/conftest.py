@@ -9,6 +9,7 @@ fails them when ``CI=true``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -58,13 +59,12 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The test's ``DATABASE_URL``: a fresh SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    base = request.getfixturevalue("postgres_url")
+@contextlib.contextmanager
+def private_schema(base: str) -> Iterator[str]:
+    """A schema of the test's own on the PostgreSQL at ``base``; the URL that selects it.
+
+    The schema is dropped afterwards, whatever the test left in it.
+    """
     schema = f"cupola_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -76,6 +76,22 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """The test PostgreSQL, in a schema of the test's own (never ``public``)."""
+    with private_schema(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's ``DATABASE_URL``: a fresh SQLite file, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+        return
+    yield request.getfixturevalue("postgres_schema_url")
 
 
 @dataclass

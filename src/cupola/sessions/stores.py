@@ -164,7 +164,9 @@ def store_from_url(url: str, app: Cupola | None = None) -> SessionStore:
     if scheme == "memory":
         return MemoryStore()
     if scheme in ("redis", "rediss", "unix"):
-        return RedisStore.from_url(url)
+        if app is None:
+            return RedisStore.from_url(url)
+        return RedisStore.from_url(url, app.config["SESSION_KEY_PREFIX"])
     if url == "database":
         from cupola.db.sessions import DatabaseStore
 
