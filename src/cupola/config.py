@@ -57,6 +57,14 @@ DEFAULTS: dict[str, Any] = {
     "PERMANENT_SESSION_LIFETIME": 31 * 24 * 60 * 60,  # seconds (31 days), or a timedelta
     "SESSION_REFRESH_EACH_REQUEST": True,
     "SESSION_KEY_PREFIX": "cupola:session:",  # Redis store keys: prefix + session id
+    # While Redis is down: "closed" answers 503 with Retry-After, "open" carries on without
+    # it (docs/security.md). Parts: sessions, cache, throttle, channels.
+    "OUTAGE_POLICY": {
+        "sessions": "closed",
+        "cache": "closed",
+        "throttle": "closed",
+        "channels": "closed",
+    },
     # cupola.security; ALLOWED_HOSTS may stay None only with DEBUG or TESTING on.
     "ALLOWED_HOSTS": None,
     "TRUSTED_PROXIES": [],

@@ -14,6 +14,7 @@ every worker, so the limits hold in total.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import time
 from collections.abc import Callable
@@ -22,9 +23,12 @@ from typing import TYPE_CHECKING
 from cupola.cache import Cache, get_security_store
 from cupola.context import get_request, has_request_context
 from cupola.exceptions import ImproperlyConfigured, TooManyRequests
+from cupola.outages import Unavailable, fails_open
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
+
+logger = logging.getLogger("cupola.auth")
 
 
 def _checked(name: str, value: object, minimum: int, what: str) -> int:
@@ -45,6 +49,8 @@ class LoginThrottle:
         clock: Seconds since the epoch (tests pass a fake one).
         address_limit: Attempts allowed per address over all user names per window
             (successes excepted); ``0``: no such limit.
+        fail_open: While the store is unreachable, let attempts through uncounted instead
+            of answering 503 (``OUTAGE_POLICY["throttle"] = "open"``).
 
     Example:
         >>> from cupola.cache import MemoryCache
@@ -64,6 +70,7 @@ class LoginThrottle:
         window: int,
         clock: Callable[[], float] = time.time,
         address_limit: int = 0,
+        fail_open: bool = False,
     ) -> None:
         what = "a whole number of failures (0: off)"
         self.limit = _checked("LOGIN_THROTTLE_LIMIT", limit, 0, what)
@@ -71,6 +78,7 @@ class LoginThrottle:
         what = "a whole number of attempts (0: off)"
         self.address_limit = _checked("LOGIN_THROTTLE_ADDRESS_LIMIT", address_limit, 0, what)
         self.cache = cache
+        self.fail_open = fail_open
         self._clock = clock
 
     @classmethod
@@ -82,6 +90,7 @@ class LoginThrottle:
             config["LOGIN_THROTTLE_LIMIT"],
             config["LOGIN_THROTTLE_WINDOW"],
             address_limit=config["LOGIN_THROTTLE_ADDRESS_LIMIT"],
+            fail_open=fails_open(config, "throttle"),
         )
 
     def _keys(self, username: str) -> tuple[str, str, float]:
@@ -119,10 +128,17 @@ class LoginThrottle:
             return 0
         pair, address, remaining = self._keys(username)
         ttl = max(1.0, remaining)
-        count = self.cache.incr(pair, ttl=ttl)
-        if count > self.limit:
-            raise self._refuse(remaining)
-        if self.address_limit and self.cache.incr(address, ttl=ttl) > self.address_limit:
+        try:
+            count = self.cache.incr(pair, ttl=ttl)
+            over = count > self.limit or (
+                self.address_limit > 0 and self.cache.incr(address, ttl=ttl) > self.address_limit
+            )
+        except Unavailable:
+            if not self.fail_open:
+                raise  # 503 with Retry-After: no attempt is checked uncounted
+            logger.warning("Login throttle store unavailable: attempt let through uncounted.")
+            return 0
+        if over:
             raise self._refuse(remaining)
         return count
 
@@ -154,6 +170,11 @@ class LoginThrottle:
         if not self.limit:
             return
         pair, address, remaining = self._keys(username)
-        self.cache.delete(pair)
-        if self.address_limit and self.cache.get(address, 0) > 0:
-            self.cache.incr(address, -1, ttl=max(1.0, remaining))
+        try:
+            self.cache.delete(pair)
+            if self.address_limit and self.cache.get(address, 0) > 0:
+                self.cache.incr(address, -1, ttl=max(1.0, remaining))
+        except Unavailable:
+            # NOTE: the login itself succeeded; a failure count left behind expires with
+            # its window, so the user is not refused a 503 after the right password.
+            logger.warning("Login throttle store unavailable: failures not reset.")

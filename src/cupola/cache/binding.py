@@ -12,10 +12,12 @@ import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from cupola.cache.base import Cache
+from cupola.cache.failopen import FailOpenCache
 from cupola.cache.memory import DEFAULT_MAX_ENTRIES, MemoryCache
 from cupola.cache.redis import RedisCache
 from cupola.context import ContextProxy, get_app_context
 from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import fails_open
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -82,6 +84,7 @@ def get_cache(app: Cupola) -> Cache:
         config["CACHE_KEY_PREFIX"],
         config["CACHE_DEFAULT_TTL"],
         config["CACHE_MAX_ENTRIES"],
+        fails_open(config, "cache"),
     )
     # NOTE: keyed by the settings, so a config change gets a new backend while an
     # unchanged one (a memory cache's data) survives the app rebuilding its pipeline.
@@ -91,7 +94,10 @@ def get_cache(app: Cupola) -> Cache:
         with _lock:  # two first requests at once must not make two pools
             backend = caches.get(settings)
             if backend is None:
-                backend = caches[settings] = cache_from_url(*settings)
+                backend = cache_from_url(*settings[:4])
+                if settings[4]:  # OUTAGE_POLICY["cache"] = "open": misses instead of 503s
+                    backend = FailOpenCache(backend)
+                caches[settings] = backend
     return backend
 
 
@@ -128,6 +134,8 @@ def get_security_store(app: Cupola) -> Cache:
 
 def _security_store_for(base: Cache | str, prefix: str) -> Cache:
     """A counter store beside ``base``, a cache or a store URL."""
+    if isinstance(base, FailOpenCache):  # the counters follow their own policy
+        base = base.inner
     if isinstance(base, RedisCache):
         return RedisCache(base.client, prefix, default_ttl=None)
     if isinstance(base, Cache):

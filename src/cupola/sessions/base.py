@@ -50,13 +50,15 @@ class Session(MutableMapping[str, Any]):
         True
     """
 
-    __slots__ = ("_data", "modified", "regenerated", "sid")
+    __slots__ = ("_data", "detached", "modified", "regenerated", "sid")
 
     def __init__(self, data: dict[str, Any] | None = None, sid: str | None = None) -> None:
         self._data: dict[str, Any] = data if data is not None else {}
         self.sid = sid
         self.modified = False
         self.regenerated = False
+        # True for the stand-in session of an outage that fails open: never saved.
+        self.detached = False
 
     def __repr__(self) -> str:
         return f"<Session {self._data!r}>"
