@@ -152,7 +152,11 @@ def session_app(store: DownStore, sessions_policy: str) -> Cupola:
 
 def test_sessions_closed_answer_503_then_recover(protocol: str) -> None:
     store = DownStore()
-    client = session_app(store, "closed").test_client(protocol)  # type: ignore[arg-type]
+    with session_app(store, "closed").test_client(protocol) as client:  # type: ignore[arg-type]
+        check_closed(client, store)
+
+
+def check_closed(client: Any, store: DownStore) -> None:
     client.post("/in")
     store.down = True
     refused = client.get("/me")
@@ -164,7 +168,11 @@ def test_sessions_closed_answer_503_then_recover(protocol: str) -> None:
 
 def test_sessions_open_serve_an_empty_session_and_keep_the_cookie(protocol: str) -> None:
     store = DownStore()
-    client = session_app(store, "open").test_client(protocol)  # type: ignore[arg-type]
+    with session_app(store, "open").test_client(protocol) as client:  # type: ignore[arg-type]
+        check_open(client, store)
+
+
+def check_open(client: Any, store: DownStore) -> None:
     client.post("/in")
     cookie = client.cookies["session"]
     store.down = True

@@ -172,7 +172,8 @@ def test_every_control_character_but_tab_is_refused(char: str, protocol: str) ->
         response.headers["X-Echo"] = request.args["v"]
         return response
 
-    response = app.test_client(protocol).get("/", query={"v": f"a{char}b"})
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/", query={"v": f"a{char}b"})
     assert response.status_code == 400
     assert "x-echo" not in response.headers
 

@@ -338,8 +338,8 @@ def test_overlong_range_on_a_static_file_is_416_not_500(
 ) -> None:
     (tmp_path / "file.txt").write_bytes(b"0123456789")
     app = Cupola(__name__, static_folder=str(tmp_path))
-    client = app.test_client(protocol)
-    response = client.get("/static/file.txt", headers={"Range": "bytes=" + "0" * 5000 + "1-2"})
-    assert response.status_code == 416
-    assert response.headers["content-range"] == "bytes */10"
-    assert client.get("/static/file.txt", headers={"Range": "bytes=1-2"}).content == b"12"
+    with app.test_client(protocol) as client:
+        response = client.get("/static/file.txt", headers={"Range": "bytes=" + "0" * 5000 + "1-2"})
+        assert response.status_code == 416
+        assert response.headers["content-range"] == "bytes */10"
+        assert client.get("/static/file.txt", headers={"Range": "bytes=1-2"}).content == b"12"

@@ -278,6 +278,6 @@ def test_a_secure_connection_refuses_an_http_origin(
 
 
 def test_a_wss_connection_refuses_an_http_origin(app: Cupola) -> None:
-    client = app.test_client(base_url="https://localhost")
-    assert status_of(client, Origin="https://localhost") == 101
-    assert status_of(client, Origin="http://localhost") == 403
+    with app.test_client(base_url="https://localhost") as client:
+        assert status_of(client, Origin="https://localhost") == 101
+        assert status_of(client, Origin="http://localhost") == 403
