@@ -277,3 +277,17 @@ def test_startup_functions_run_in_an_app_context(app: Cupola, protocol: str) -> 
     with app.test_client(protocol) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "ok"
     assert seen == [f"{app.import_name} /", app.import_name]
+
+
+def test_a_blueprint_reached_twice_is_listed_once(app: Cupola) -> None:
+    from cupola import Blueprint
+
+    shared = Blueprint("shared", __name__)
+    first = Blueprint("first", __name__)
+    second = Blueprint("second", __name__)
+    first.register_blueprint(shared)
+    second.register_blueprint(shared, name="shared_again")
+    app.register_blueprint(first)
+    app.register_blueprint(second)
+    scaffolds = list(app.iter_scaffolds())
+    assert scaffolds == [app, first, shared, second]

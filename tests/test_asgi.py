@@ -537,3 +537,25 @@ def test_receive_failing_mid_body_is_400(app: Cupola) -> None:
     assert sent[0]["status"] == 400
     assert b"could not be read" in sent[1]["body"]
     assert calls == []
+
+
+def test_an_unknown_scope_type_is_ignored(app: Cupola) -> None:
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    run(app.asgi({"type": "webtransport"}, receive, send))
+    assert sent == []
+
+
+def test_content_length_pairs_are_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cupola.http import heads
+
+    monkeypatch.setattr(heads, "LENGTHS", {})
+    for size in range(heads._LENGTHS_MAX + 10):
+        assert heads.length_pair(size) == (b"Content-Length", str(size).encode())
+    assert len(heads.LENGTHS) == heads._LENGTHS_MAX  # random sizes cannot grow it further

@@ -328,3 +328,29 @@ def test_read_error_from_wsgi_input_is_400(app: Cupola, reader: str, error: Exce
     body = b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
     assert statuses == ["400 Bad Request"]
     assert b"could not be read" in body
+
+
+def test_header_names_to_environ_keys_are_kept_up_to_a_bound(
+    app: Cupola, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cupola import wsgi
+
+    monkeypatch.setattr(wsgi, "_ENVIRON_KEYS", {})
+    environ = {f"HTTP_X_{n}": str(n) for n in range(300)}
+    assert [wsgi.WSGI_SOURCE.header(environ, f"X-{n}") for n in range(300)] == [
+        str(n) for n in range(300)
+    ]
+    assert len(wsgi._ENVIRON_KEYS) == 256
+
+
+def test_an_environ_without_server_name(app: Cupola) -> None:
+    from cupola.wsgi import WSGI_SOURCE
+
+    assert WSGI_SOURCE.server({}) is None
+    assert WSGI_SOURCE.server({"SERVER_NAME": "h", "SERVER_PORT": "x"}) == ("h", None)
+
+
+def test_closing_a_response_without_close() -> None:
+    from cupola.wsgi import _close
+
+    _close(Response("no close method"))  # nothing to release, nothing raised

@@ -204,3 +204,18 @@ def test_security_store_is_apart_from_the_cache(app: Cupola) -> None:
         get_security_store(app)
     app.config["SECURITY_STORE_URL"] = "memory://"
     assert isinstance(get_security_store(app), MemoryCache)
+
+
+def test_a_throttle_that_is_off_counts_nothing() -> None:
+    cache = MemoryCache()
+    throttle = LoginThrottle(cache, limit=0, window=60, address_limit=3)
+    throttle.check("ada")
+    assert throttle.failure("ada") == 0
+    assert len(cache) == 0
+
+
+def test_failure_counts_the_address_too() -> None:
+    throttle = LoginThrottle(MemoryCache(), limit=5, window=60, address_limit=2)
+    assert [throttle.failure("ada"), throttle.failure("bob")] == [1, 1]
+    with pytest.raises(TooManyRequests):
+        throttle.check("carol")  # the address used its two

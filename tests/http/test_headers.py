@@ -182,3 +182,11 @@ def test_tab_space_and_obs_text_are_allowed_in_values() -> None:
     headers = Headers()
     headers["X-Value"] = "a\tb c\xa0d\xffe"
     assert headers["x-value"] == "a\tb c\xa0d\xffe"
+
+
+def test_delete_and_raw() -> None:
+    headers = Headers([("X-A", "1"), ("X-B", "2")])
+    del headers["x-a"]
+    assert headers.raw() == [("X-B", "2")]
+    with pytest.raises(KeyError):
+        del headers["x-a"]
