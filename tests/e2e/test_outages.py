@@ -16,11 +16,15 @@ Redis with persistence keeps its data), pauses it, and starts it again:
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -28,12 +32,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 import httpx
 import pytest
 
-from cupola import Cupola, request, session
-from cupola.auth import authenticate
-from cupola.cache import cache, cached
+from cupola import Cupola
 from cupola.cache.binding import EXTENSION as CACHES
-from cupola.channels import broadcast, get_channel_layer
+from cupola.channels import get_channel_layer
 from cupola.sessions.middleware import _STORES as SESSION_STORES
+from tests.e2e.apps.outage_app import make_app
+from tests.e2e.conftest import APPS, HOST, Server, free_port, stop, wait_until_ready
 from tests.e2e.private_services import PrivateRedis
 
 pytestmark = pytest.mark.e2e
@@ -59,65 +63,6 @@ class _Server(ThreadingMixIn, WSGIServer):
 class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         """Keep the test output clean."""
-
-
-def make_app(redis_url: str, policy: str) -> Cupola:
-    prefix = f"cupola-test:{uuid.uuid4().hex}:"
-    parts = ("sessions", "cache", "throttle", "channels")
-    app = Cupola(
-        __name__,
-        config={
-            "SECRET_KEY": "outage-test",
-            "CSRF_ENABLED": False,
-            "SESSION_BACKEND": redis_url,
-            "SESSION_KEY_PREFIX": f"{prefix}session:",
-            "CACHE_URL": redis_url,
-            "CACHE_KEY_PREFIX": f"{prefix}cache:",
-            "SECURITY_KEY_PREFIX": f"{prefix}security:",
-            "CHANNEL_LAYER": redis_url,
-            "CHANNEL_PREFIX": f"{prefix}channels:",
-            "OUTAGE_POLICY": dict.fromkeys(parts, policy),
-            "PROPAGATE_EXCEPTIONS": False,  # a 500 page, as in production
-        },
-    )
-
-    @app.post("/login")
-    def login() -> dict[str, Any]:
-        session["user"] = request.json["user"]
-        return {"user": session["user"]}
-
-    @app.get("/me")
-    def me() -> dict[str, Any]:
-        return {"user": session.get("user")}
-
-    @app.post("/remember")
-    def remember() -> dict[str, Any]:
-        cache.set("note", request.json["note"], ttl=600)
-        return {"ok": True}
-
-    @app.get("/note")
-    def note() -> dict[str, Any]:
-        return {"note": cache.get("note")}
-
-    calls = {"n": 0}
-
-    @app.get("/page")
-    @cached(ttl=600)
-    def page() -> dict[str, Any]:
-        calls["n"] += 1
-        return {"rendered": calls["n"]}
-
-    @app.post("/attempt")
-    def attempt() -> tuple[dict[str, Any], int]:
-        authenticate("ada", "wrong", lambda name: None)
-        return {"error": "wrong"}, 400
-
-    @app.post("/announce")
-    def announce() -> dict[str, Any]:
-        broadcast("room", {"type": "news"})  # on the process's one broadcast loop
-        return {"sent": True}
-
-    return app
 
 
 @pytest.fixture
@@ -169,8 +114,39 @@ def timed(call: Any) -> tuple[httpx.Response, float]:
     return response, time.monotonic() - started
 
 
+@pytest.fixture
+def uvicorn_client(private_redis: PrivateRedis, tmp_path: Path) -> Iterator[httpx.Client]:
+    """The same app under uvicorn (ASGI) in a process of its own, closed policy."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CUPOLA_OUTAGE_REDIS_URL": private_redis.url,
+        "CUPOLA_OUTAGE_POLICY": "closed",
+        "CUPOLA_OUTAGE_PREFIX": f"cupola-test:{uuid.uuid4().hex}:",
+    }
+    command = [sys.executable, "-m", "uvicorn", "outage_app:asgi", "--app-dir", str(APPS)]
+    command += ["--host", HOST, "--port", str(port), "--timeout-graceful-shutdown", "2"]
+    log = tmp_path / "uvicorn.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(command, cwd=APPS, env=env, stdout=out, stderr=out)
+    server = Server("uvicorn", f"http://{HOST}:{port}", process, log)
+    try:
+        wait_until_ready(server)  # any answer (a 404 for /plain) means it listens
+        with httpx.Client(base_url=server.url, timeout=30) as client:
+            yield client
+    finally:
+        stop(process)
+
+
+def test_closed_policy_under_uvicorn(private_redis: PrivateRedis, uvicorn_client: Any) -> None:
+    check_closed_policy(private_redis, uvicorn_client)
+
+
 def test_closed_policy_answers_503_then_recovers(private_redis: PrivateRedis, serve: Any) -> None:
-    client = serve(make_app(private_redis.url, "closed"))
+    check_closed_policy(private_redis, serve(make_app(private_redis.url, "closed")))
+
+
+def check_closed_policy(private_redis: PrivateRedis, client: httpx.Client) -> None:
     write_before_the_outage(client)
     private_redis.stop()
     try:
@@ -228,12 +204,12 @@ def test_redis_restarted_under_load(private_redis: PrivateRedis, serve: Any) -> 
     client = serve(make_app(private_redis.url, "closed"))
     write_before_the_outage(client)
     cookies = dict(client.cookies)
-    stop = threading.Event()
+    stopping = threading.Event()
     statuses: list[int] = []
 
     def hammer() -> None:
         with httpx.Client(base_url=str(client.base_url), cookies=cookies, timeout=30) as own:
-            while not stop.is_set():
+            while not stopping.is_set():
                 for path in ("/me", "/note", "/page"):
                     statuses.append(own.get(path).status_code)
 
@@ -244,7 +220,7 @@ def test_redis_restarted_under_load(private_redis: PrivateRedis, serve: Any) -> 
         time.sleep(0.5)
         private_redis.start()
         time.sleep(0.5)
-        stop.set()
+        stopping.set()
         for worker in workers:
             worker.result()
     assert set(statuses) <= {200, 503}, sorted(set(statuses))
