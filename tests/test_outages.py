@@ -185,3 +185,19 @@ def check_open(client: Any, store: DownStore) -> None:
     store.down = False
     assert client.cookies["session"] == cookie
     assert client.get("/me").json() == {"user": "ada"}
+
+
+class SaveFails(DownStore):
+    """A store that loads but cannot save: Redis went away during the request."""
+
+    def set(self, sid: str, data: bytes, ttl: int) -> None:
+        raise Unavailable("session store")
+
+
+@pytest.mark.parametrize(("sessions_policy", "status"), [("closed", 503), ("open", 200)])
+def test_a_save_that_fails(protocol: str, sessions_policy: str, status: int) -> None:
+    app = session_app(SaveFails(), sessions_policy)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.post("/in")
+    assert response.status_code == status
+    assert "set-cookie" not in response.headers
