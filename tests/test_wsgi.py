@@ -354,3 +354,52 @@ def test_closing_a_response_without_close() -> None:
     from cupola.wsgi import _close
 
     _close(Response("no close method"))  # nothing to release, nothing raised
+
+
+class _FailsAfterSpooling:
+    """A ``wsgi.input`` that hands out 2 MiB (past the spool size), then fails."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.sent >= 2 * 1024 * 1024:
+            raise ValueError("Invalid chunk size")
+        self.sent += size
+        return b"x" * size
+
+
+def test_a_spooled_body_is_released_when_the_input_fails(
+    app: Cupola, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from cupola.http import body
+
+    opened: list[Any] = []
+    real = tempfile.TemporaryFile
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(body.tempfile, "TemporaryFile", recording)
+
+    @app.post("/")
+    def view(request: Request) -> str:
+        return str(len(request.get_data()))
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "wsgi.input": _FailsAfterSpooling(),
+        "wsgi.input_terminated": True,
+        "wsgi.url_scheme": "http",
+    }
+    statuses: list[str] = []
+    b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses == ["400 Bad Request"]
+    assert len(opened) == 1 and opened[0].closed
