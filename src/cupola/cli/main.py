@@ -9,9 +9,13 @@ import platform
 
 import click
 
+from cupola.cli.check import check_command
 from cupola.cli.db import db_group
+from cupola.cli.new import new_command
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
+from cupola.cli.serve import serve_command
+from cupola.cli.shell import shell_command
 
 __all__ = ["cli", "main"]
 
@@ -27,8 +31,12 @@ def cli() -> None:
 
 
 cli.add_command(run_command)
+cli.add_command(serve_command)
+cli.add_command(check_command)
 cli.add_command(routes_command)
+cli.add_command(shell_command)
 cli.add_command(db_group)
+cli.add_command(new_command)
 
 
 def main() -> None:
