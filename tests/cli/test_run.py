@@ -269,3 +269,31 @@ def test_the_showcase_warns_once_about_its_secret_key(tmp_path: Path) -> None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert log.read_text().count("CUPOLA_SECRET_KEY is not set") == 1, log.read_text()
+
+
+def test_run_serves_websocket_routes(tmp_path: Path) -> None:
+    # A plain install has a WebSocket library for uvicorn: no 426 on WebSocket routes.
+    from websockets.sync.client import connect
+
+    apps = Path(__file__).parents[1] / "servers" / "apps"
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [CUPOLA, "run", "--app", "serve_app", "--port", str(port), "--no-reload"],
+            cwd=apps,
+            env={**os.environ, "SERVE_WS": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/plain", process, log)
+        ws = connect(f"ws://127.0.0.1:{port}/ws", open_timeout=5)
+        with ws:
+            ws.send("hello")
+            assert ws.recv(timeout=5) == "echo: hello"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "No supported WebSocket library" not in log.read_text()
