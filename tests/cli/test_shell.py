@@ -67,7 +67,14 @@ def test_shell_runs_piped_code_in_the_app_context(project: Path) -> None:
     assert "names: library Database book" in result.stdout
     assert "titles: ['Dune']" in result.stdout
     assert "same app: True" in result.stdout
-    assert "Names: Book, app, db" in result.stderr  # the banner
+    assert "Names: Book, app, db" in result.stdout + result.stderr  # the banner
+
+
+def test_ipython_is_used_when_installed(project: Path) -> None:
+    pytest.importorskip("IPython", reason="IPython is in the dev extra")
+    result = shell(project, stdin="print(app.import_name)\n")
+    assert result.returncode == 0, result.stderr
+    assert "In [1]: library" in result.stdout
 
 
 def test_plain_console_when_asked(project: Path) -> None:

@@ -69,5 +69,6 @@ def _run_ipython(namespace: dict[str, Any], banner: str) -> bool:
 
     config = Config()
     config.TerminalInteractiveShell.banner1 = banner + "\n"
+    config.TerminalInteractiveShell.confirm_exit = False
     start_ipython(argv=[], user_ns=namespace, config=config)
     return True
