@@ -76,11 +76,13 @@ def test_slow_headers_and_bodies_do_not_starve_other_clients(launcher: Any) -> N
 
 
 def test_timeout_bounds_the_time_to_send_a_request_head(launcher: Any) -> None:
-    with launcher.serving("--workers", "1", "--timeout", "1") as served:
-        with socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock:
-            sock.sendall(b"GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
-            started = time.monotonic()
-            received = sock.recv(1024)  # the server answers (408) or closes
-            waited = time.monotonic() - started
+    with (
+        launcher.serving("--workers", "1", "--timeout", "1") as served,
+        socket.create_connection(("127.0.0.1", served.port), timeout=10) as sock,
+    ):
+        sock.sendall(b"GET /plain HTTP/1.1\r\nHost: 127.0.0.1\r\n")  # and nothing more
+        started = time.monotonic()
+        received = sock.recv(1024)  # the server answers (408) or closes
+        waited = time.monotonic() - started
     assert waited < 5, waited
     assert received == b"" or received.startswith(b"HTTP/1.1 408")
