@@ -155,3 +155,15 @@ def test_workers_share_the_load(server: str, launcher: Any) -> None:
         while len(pids) < 2 and time.monotonic() < deadline:
             pids.add(httpx.get(f"{served.url}/pid", headers={"Connection": "close"}).text)
     assert len(pids) == 2, served.output()
+
+
+@pytest.mark.parametrize("server", ["granian", "uvicorn"])
+def test_a_failing_startup_stops_the_server(server: str, launcher: Any) -> None:
+    env = {"SERVE_WS": "1", "SERVE_FAIL_STARTUP": "1"}
+    served = launcher.start("--server", server, "--workers", "1", env=env)
+    try:
+        status = served.process.wait(timeout=60)  # no endless respawning of a broken app
+    finally:
+        served.stop()
+    assert status == 1
+    assert "the database is not there" in served.output()

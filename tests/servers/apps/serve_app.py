@@ -2,7 +2,7 @@
 
 SERVE_DEBUG=1 turns DEBUG on, SERVE_WS=1 adds a WebSocket route (so the app is served as
 ASGI), SERVE_SHUTDOWN_FILE names a file the on_shutdown function appends to, SERVE_BAD=1
-leaves SECRET_KEY out (a deployment error).
+leaves SECRET_KEY out (a deployment error), SERVE_FAIL_STARTUP=1 makes on_startup raise.
 """
 
 from __future__ import annotations
@@ -54,6 +54,12 @@ if os.environ.get("SERVE_WS") == "1":
         text = await ws.receive_text()
         await ws.send_text(f"echo: {text}")
         await ws.close()
+
+
+@app.on_startup
+def maybe_fail() -> None:
+    if os.environ.get("SERVE_FAIL_STARTUP") == "1":
+        raise RuntimeError("the database is not there")
 
 
 @app.on_shutdown
