@@ -60,6 +60,7 @@ app = Cupola(
     __name__,
     config={
         "SITE_NAME": "Cupola Books",
+        "BOOTSTRAP": True,  # cupola/base.html with Bootstrap's files, served by the app
         "SECRET_KEY": secret_key(),
         # Stylesheet URLs carry a content hash (?v=…), so browsers may cache them for a year;
         # a request without it is revalidated after an hour.
