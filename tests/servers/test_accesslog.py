@@ -30,8 +30,13 @@ def app() -> Cupola:
 def lines(monkeypatch: pytest.MonkeyPatch) -> Iterator[io.StringIO]:
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
-    monkeypatch.setattr(accesslog.logger, "handlers", [handler])
+    logger = accesslog.logger
+    saved = logger.level, logger.propagate
+    monkeypatch.setattr(logger, "handlers", [handler])
+    logger.setLevel(logging.NOTSET)  # wrap() sets the level it needs
     yield stream
+    logger.setLevel(saved[0])
+    logger.propagate = saved[1]
 
 
 def wsgi_get(callable_: Any, path: str, query: str) -> bytes:

@@ -34,8 +34,9 @@ def wrap(app: Any, interface: str, *, json_lines: bool = False) -> Any:
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(logging.Formatter("%(message)s"))
         logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
-        logger.propagate = False
+    # NOTE: asked for on the command line, so on whatever the logging set-up says.
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
     if interface == "asgi":
         return _asgi(app, json_lines)
     return _wsgi(app, json_lines)
