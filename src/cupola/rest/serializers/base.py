@@ -29,6 +29,7 @@ __all__ = [
     "is_html_input",
     "parse_html_dict",
     "parse_html_list",
+    "redundant_source",
 ]
 
 
@@ -168,6 +169,8 @@ class Field:
     default_validators: ClassVar[list[Callable[..., Any]]] = []
     default_empty_html: Any = empty
     initial: Any = None
+    #: Build the validators list in ``__init__`` (serializers build theirs when first used).
+    _eager_validators: ClassVar[bool] = True
     #: Attributes a field caches on first use (settings read), which copies start without.
     _instance_caches: ClassVar[tuple[str, ...]] = ()
 
@@ -225,7 +228,10 @@ class Field:
             self.default_empty_html = default
         if validators is not None:
             self._validators = list(validators)
+        elif self._eager_validators:
+            self._validators = self.get_validators()
         self.field_name = ""
+        self._bound_name: str | None = None
         self.parent = None
         messages = _merged_messages(type(self))
         # PERF: fields without custom messages share their class's merged dict.
@@ -239,24 +245,25 @@ class Field:
         Raises:
             ImproperlyConfigured: When ``source`` repeats the field name.
         """
-        if self._declared_source == field_name:
-            raise ImproperlyConfigured(
-                f"It is redundant to specify `source='{field_name}'` on field "
-                f"'{type(self).__name__}' in serializer '{type(parent).__name__}', because it "
-                "is the same as the field name. Remove the `source` keyword argument."
-            )
-        self.field_name = field_name
+        # PERF: declared fields are bound once by name with their class; an instance's
+        # copy then only takes its parent.
+        if field_name != self._bound_name:
+            if self._declared_source == field_name:
+                owner = type(parent).__name__ if parent is not None else "its serializer"
+                raise redundant_source(self, field_name, owner)
+            self.field_name = field_name
+            if self._declared_label is None:
+                self.label = field_name.replace("_", " ").capitalize()
+            source = self._declared_source or field_name
+            self.source = source
+            self.source_attrs = [] if source == "*" else source.split(".")
+            self._bound_name = field_name
         self.parent = parent
-        if self._declared_label is None:
-            self.label = field_name.replace("_", " ").capitalize()
-        source = self._declared_source or field_name
-        self.source = source
-        self.source_attrs = [] if source == "*" else source.split(".")
 
     def _copy(self) -> Any:
         """A shallow copy of this declared field, for one serializer instance to bind."""
         clone = object.__new__(type(self))
-        clone.__dict__.update(self.__dict__)
+        clone.__dict__ = self.__dict__.copy()
         if "_validators" in clone.__dict__:  # an instance may append to its own list
             clone._validators = list(self._validators)
         for name in self._instance_caches:
@@ -275,6 +282,14 @@ class Field:
         if not self.source_attrs:
             return _whole
         return attrgetter(".".join(self.source_attrs))
+
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """What turns a value read by :meth:`fast_getter` into a primitive.
+
+        By default :meth:`to_representation`; fields whose output is a builtin conversion
+        (``int``, ``str``) return the builtin, which saves a Python call per value.
+        """
+        return self.to_representation
 
     # -- validators, context ------------------------------------------------------------
 
@@ -475,6 +490,15 @@ class Field:
         arguments = [repr(a) for a in self._args]
         arguments += [f"{key}={value!r}" for key, value in self._kwargs.items()]
         return f"{type(self).__name__}({', '.join(arguments)})"
+
+
+def redundant_source(field: Field, field_name: str, owner: str) -> ImproperlyConfigured:
+    """The error for ``source`` set to the field's own name (DRF refuses it)."""
+    return ImproperlyConfigured(
+        f"It is redundant to specify `source='{field_name}'` on field '{type(field).__name__}' "
+        f"in serializer '{owner}', because it is the same as the field name. Remove the "
+        "`source` keyword argument."
+    )
 
 
 def _check_options(

@@ -13,7 +13,7 @@ import decimal
 import math
 import re
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from enum import Enum
 from typing import Any, ClassVar
 
@@ -154,6 +154,14 @@ class CharField(Field):
         """``str(value)``."""
         return value if type(value) is str else str(value)
 
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """``str`` itself, unless a subclass changes the output."""
+        return (
+            str
+            if type(self).to_representation is CharField.to_representation
+            else super().fast_representation()
+        )
+
 
 class EmailField(CharField):
     """An e-mail address."""
@@ -290,6 +298,14 @@ class IntegerField(Field):
         """``int(value)``."""
         return value if type(value) is int else int(value)
 
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """``int`` itself, unless a subclass changes the output."""
+        return (
+            int
+            if type(self).to_representation is IntegerField.to_representation
+            else super().fast_representation()
+        )
+
 
 class FloatField(Field):
     """A floating-point number (finite)."""
@@ -328,6 +344,14 @@ class FloatField(Field):
     def to_representation(self, value: Any) -> Any:
         """``float(value)``."""
         return float(value)
+
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """``float`` itself, unless a subclass changes the output."""
+        return (
+            float
+            if type(self).to_representation is FloatField.to_representation
+            else super().fast_representation()
+        )
 
 
 class DecimalField(Field):
@@ -469,6 +493,27 @@ class DecimalField(Field):
         if self.normalize_output:
             quantized = quantized.normalize()
         return f"{quantized:f}" if coerce else quantized
+
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """For ``Decimal`` values, a quantize and format with everything prepared once."""
+        general = self.to_representation
+        if type(self).to_representation is not DecimalField.to_representation:
+            return general
+        if self.decimal_places is None or self.normalize_output or self.localize:
+            return general
+        general(decimal.Decimal(0))  # resolves the settings and the quantum
+        if not self._coerce:
+            return general
+        quantum, context = self._quantum
+        rounding = self.rounding
+        decimal_type = decimal.Decimal
+
+        def represent(value: Any) -> Any:
+            if type(value) is decimal_type:
+                return f"{value.quantize(quantum, rounding, context):f}"
+            return general(value)
+
+        return represent
 
 
 # -- choices ------------------------------------------------------------------------------

@@ -145,6 +145,8 @@ class ModelSerializer(Serializer):
                 inferred = type(self).__dict__.get("_inferred_fields")
                 if inferred is None:
                     inferred = self.build_fields()
+                    for name, field in inferred.items():
+                        field.bind(name, None)  # once, with the class
                     type.__setattr__(type(self), "_inferred_fields", inferred)
         return {name: field._copy() for name, field in inferred.items()}
 
@@ -353,19 +355,28 @@ class ModelSerializer(Serializer):
         validators = getattr(meta, "validators", None)
         if validators is not None:
             return list(validators)
-        model = self._model()
-        table = getattr(_db.mapper(model), "local_table", None)
-        result: list[Callable[..., Any]] = []
-        mapper = _db.mapper(model)
         by_source = {f.source: f.field_name for f in self.fields.values() if not f.read_only}
-        for constraint in getattr(table, "constraints", ()):
-            if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
-                continue
-            keys = [mapper.get_property_by_column(column).key for column in constraint.columns]
-            if all(key in by_source for key in keys):
-                names = [by_source[key] for key in keys]
-                result.append(UniqueTogetherValidator(select(model), names))
-        return result
+        # PERF: one list per class and set of writable fields, not a mapper walk per instance.
+        cache: dict[Any, list[Callable[..., Any]]] = type(self).__dict__.get("_together", {})
+        key = frozenset(by_source.items())
+        if key not in cache:
+            cache[key] = _unique_together(self._model(), by_source)
+            type.__setattr__(type(self), "_together", cache)
+        return list(cache[key])
+
+
+def _unique_together(model: Any, by_source: dict[str, str]) -> list[Callable[..., Any]]:
+    """A ``UniqueTogetherValidator`` per unique constraint of several writable columns."""
+    mapper = _db.mapper(model)
+    result: list[Callable[..., Any]] = []
+    for constraint in getattr(mapper.local_table, "constraints", ()):
+        if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
+            continue
+        keys = [mapper.get_property_by_column(column).key for column in constraint.columns]
+        if all(key in by_source for key in keys):
+            names = [by_source[key] for key in keys]
+            result.append(UniqueTogetherValidator(select(model), names))
+    return result
 
 
 def _inherited_declared(cls: type) -> set[str]:

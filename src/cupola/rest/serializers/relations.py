@@ -63,6 +63,10 @@ class PKOnlyObject:
 _UNLOADED = object()
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
 def _foreign_key_attribute(model: type, name: str) -> tuple[str, str] | None:
     """``(fk attribute, related pk attribute)`` of many-to-one relationship ``name``, if simple.
 
@@ -247,6 +251,10 @@ class PrimaryKeyRelatedField(RelatedField):
         """Yes: output is the key, which the foreign-key column holds."""
         return True
 
+    def fast_representation(self) -> Callable[[Any], Any]:
+        """The key as it is (or through ``pk_field``): the fast getter reads the key."""
+        return _same if self.pk_field is None else self.pk_field.to_representation
+
     def fast_getter(self) -> Callable[[Any], Any] | None:
         """A reader of the foreign-key column when ``ModelSerializer`` knows it."""
         if self.foreign_key is None or len(self.source_attrs) != 1:
@@ -255,14 +263,12 @@ class PrimaryKeyRelatedField(RelatedField):
         local, remote = self.foreign_key
 
         def read_key(instance: Any) -> Any:
-            related = instance.__dict__.get(name, _UNLOADED)  # the relation when loaded
+            state = instance.__dict__
+            related = state.get(name, _UNLOADED)  # the relation, when loaded
             if related is _UNLOADED:
-                key = getattr(instance, local)
-            elif related is None:
-                return None
-            else:
-                key = getattr(related, remote)
-            return None if key is None else PKOnlyObject(key)
+                key = state.get(local, _UNLOADED)  # else the loaded column
+                return getattr(instance, local) if key is _UNLOADED else key
+            return None if related is None else getattr(related, remote)
 
         return read_key
 

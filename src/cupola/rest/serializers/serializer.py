@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from functools import cached_property
+from operator import attrgetter
 from typing import Any, ClassVar
 
 from cupola.rest.exceptions import ErrorDetail, ValidationError
@@ -21,6 +22,7 @@ from cupola.rest.serializers.base import (
     empty,
     is_html_input,
     parse_html_dict,
+    redundant_source,
 )
 from cupola.rest.settings import api_settings
 
@@ -122,6 +124,10 @@ class SerializerMetaclass(type):
                 if key not in known:
                     known.add(key)
                     inherited.append((key, field))
+        for key, field in declared:
+            if field._declared_source == key:
+                raise redundant_source(field, key, name)
+            field.bind(key, None)  # names, label and source, once with the class
         attrs["_declared_fields"] = dict(inherited + declared)
         return super().__new__(mcs, name, bases, attrs)
 
@@ -137,6 +143,8 @@ class BaseSerializer(Field):
         context: Extra data for fields and hooks (``request``, ``view``).
         **kwargs: The ``Field`` options, when the serializer is a field of another.
     """
+
+    _eager_validators = False  # Meta.validators and model constraints: on first use
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
         """Create the field, or with ``many=True`` the list field around it."""
@@ -319,7 +327,11 @@ def _set_value(dictionary: dict[str, Any], keys: list[str], value: Any) -> None:
     dictionary[keys[-1]] = value
 
 
-ReadPlan = list[tuple[str, Callable[[Any], Any] | None, Field, Callable[[Any], Any]]]
+ReadPlan = list[
+    tuple[str, str | None, Callable[[Any], Any] | None, Callable[[Any], Any] | None, Field]
+]
+_MISSING: Any = object()
+_NO_STATE: dict[str, Any] = {}
 WritePlan = list[tuple[Field, Callable[[Any], Any] | None]]
 
 
@@ -459,33 +471,42 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
 
     @cached_property
     def _read_plan(self) -> ReadPlan:
-        return [
-            (name, field.fast_getter(), field, field.to_representation)
-            for name, field in self.fields.items()
-            if not field.write_only
-        ]
+        plan: ReadPlan = []
+        for name, field in self.fields.items():
+            if field.write_only:
+                continue
+            getter = field.fast_getter()
+            fast = field.fast_representation() if getter is not None else None
+            plain = isinstance(getter, attrgetter) and len(field.source_attrs) == 1
+            plan.append((name, field.source_attrs[0] if plain else None, getter, fast, field))
+        return plan
 
     def to_representation(self, instance: Any) -> Any:
         """The primitives of ``instance``: one item per readable field."""
         result: dict[str, Any] = {}
         callables = CALLABLE_TYPES
-        # PERF: the plan holds each field's getter and bound method; a plain attribute
-        # read needs no call into Field.get_attribute (mappings and methods still do).
-        for name, getter, field, to_representation in self._read_plan:
-            try:
-                if getter is None:
-                    attribute = field.get_attribute(instance)
-                else:
+        state = getattr(instance, "__dict__", _NO_STATE)
+        # PERF: a plain attribute is read from the instance's __dict__ when it is there (an
+        # ORM's loaded column, a dataclass field: what getattr would return, without the
+        # descriptor), else by the field's getter; a fast callable (often a builtin such as
+        # ``int``) makes the primitive. Mappings, methods and missing attributes go through
+        # get_attribute() and to_representation() as in DRF.
+        for name, key, getter, fast, field in self._read_plan:
+            if getter is not None:
+                value = state.get(key, _MISSING) if key is not None else _MISSING
+                if value is _MISSING:
                     try:
-                        attribute = getter(instance)
+                        value = getter(instance)
                     except AttributeError:
-                        attribute = field.get_attribute(instance)
-                    else:
-                        if type(attribute) in callables:
-                            attribute = field.get_attribute(instance)
+                        value = _MISSING
+                if value is not _MISSING and type(value) not in callables:
+                    result[name] = None if value is None else fast(value)  # type: ignore[misc]
+                    continue
+            try:
+                value = field.get_attribute(instance)
             except SkipField:
                 continue
-            result[name] = None if attribute is None else to_representation(attribute)
+            result[name] = None if value is None else field.to_representation(value)
         return result
 
     def validate(self, attrs: Any) -> Any:
