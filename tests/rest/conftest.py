@@ -138,3 +138,23 @@ def shelf(rest_database_url: str) -> Iterator[Shelf]:
         made.db.session.remove()
         made.db.drop_all()
         made.db.dispose()
+
+
+def book_serializer(shelf: Shelf) -> Any:
+    """A ``ModelSerializer`` of the shelf's books: id, title, price, author."""
+    from cupola.rest import serializers
+
+    class BookSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title", "price", "author"]
+
+    return BookSerializer
+
+
+def serve(shelf: Shelf, *views: tuple[str, Any], **rest: Any) -> Cupola:
+    """Route ``(rule, view_func)`` pairs on the shelf app, with ``REST`` settings ``rest``."""
+    shelf.app.config["REST"] = rest
+    for rule, view in views:
+        shelf.app.add_url_rule(rule, view_func=view)
+    return shelf.app

@@ -549,6 +549,8 @@ class CursorPagination(BasePagination):
         self.request = request
         self.base_url = request.url
         ordering = self.ordering = self.get_ordering(request, queryset, view)
+        for term in ordering:
+            self._position_column(queryset, term.lstrip("-"))
         self.cursor = self.decode_cursor(request)
         offset, reverse, current = self.cursor or Cursor(0, False, None)
         statement = order_statement(queryset, _reverse_ordering(ordering) if reverse else ordering)
