@@ -15,6 +15,7 @@ from sqlalchemy import inspect
 
 from cupola.blueprints import Blueprint
 from cupola.exceptions import BuildError, ImproperlyConfigured
+from cupola.importing import import_string
 from cupola.rest import views
 from cupola.rest.response import Response
 from cupola.rest.reverse import reverse
@@ -300,7 +301,8 @@ class DefaultRouter(SimpleRouter):
 
     Args:
         trailing_slash: End every route with ``/``.
-        root_renderers: Renderer classes of the API root (default: the app's).
+        root_renderers: Renderer classes (or dotted paths) of the API root (default: the
+            app's ``DEFAULT_RENDERER_CLASSES``).
     """
 
     include_root_view = True
@@ -319,7 +321,9 @@ class DefaultRouter(SimpleRouter):
         }
         initkwargs: dict[str, Any] = {"api_root_dict": root}
         if self.root_renderers is not None:
-            initkwargs["renderer_classes"] = list(self.root_renderers)
+            initkwargs["renderer_classes"] = [
+                import_string(r) if isinstance(r, str) else r for r in self.root_renderers
+            ]
         return self.APIRootView.as_view("api_root", **initkwargs)
 
     def get_urls(self) -> list[URLRule]:

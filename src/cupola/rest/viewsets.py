@@ -101,7 +101,9 @@ class ViewSetMixin:
                 setattr(self, method, getattr(self, action))
 
         is_async = view_cls.has_async_handlers(list(action_map.values()))
-        view = view_cls.build_view(cls.__name__, initkwargs, is_async=is_async, setup=setup)
+        # The default endpoint: one per set of actions ("BookViewSet_list_create").
+        name = "_".join([cls.__name__, *dict.fromkeys(actions.values())])
+        view = view_cls.build_view(name, initkwargs, is_async=is_async, setup=setup)
         view.actions = action_map
         return view  # type: ignore[no-any-return]
 
