@@ -118,7 +118,7 @@ def build_shelf(url: str, **config: Any) -> Shelf:
     class Book(db.Model):
         id: Mapped[int] = mapped_column(primary_key=True)
         title: Mapped[str] = mapped_column(String(200), unique=True)
-        price: Mapped[Decimal] = mapped_column(Numeric(8, 2), default=Decimal("0"))
+        price: Mapped[Decimal] = mapped_column(Numeric(8, 2))
         in_stock: Mapped[bool] = mapped_column(default=True)
         published: Mapped[datetime.date | None]
         author_id: Mapped[int | None] = mapped_column(ForeignKey("author.id"))
