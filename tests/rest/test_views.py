@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import String, func, select
+from sqlalchemy.orm import Mapped, mapped_column
 
 from cupola import Blueprint, Cupola
+from cupola.db import Database
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import exceptions, renderers
 from cupola.rest.decorators import api_view
@@ -527,3 +530,87 @@ def test_view_name_and_description() -> None:
     view.name = "Books"  # type: ignore[attr-defined]
     assert get_view_name(view) == "Books"
     assert get_view_name(APIView()) == "Api"
+
+
+def test_build_view_with_setup_binds_methods_per_view(protocol: str) -> None:
+    class Actions(APIView):
+        def list(self, request: Any) -> Response:
+            return Response({"action": "list", "seen": self.seen})
+
+        def create(self, request: Any) -> Response:
+            return Response({"action": "create"}, status=201)
+
+    def bind_for(actions: dict[str, str]) -> Any:
+        def bind(view: Any, request: Any, kwargs: dict[str, Any]) -> None:
+            view.seen = request.method
+            for method, name in actions.items():
+                setattr(view, method, getattr(view, name))
+
+        return bind
+
+    app = rest_app()
+    both = Actions.build_view(
+        "both", {}, is_async=False, setup=bind_for({"get": "list", "post": "create"})
+    )
+    read = Actions.build_view("read", {}, is_async=False, setup=bind_for({"get": "list"}))
+    app.add_url_rule("/both", view_func=both)
+    app.add_url_rule("/read", view_func=read)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/both")
+        assert response.json() == {"action": "list", "seen": "GET"}
+        assert response.headers["Allow"] == "GET, POST, HEAD, OPTIONS"
+        assert client.post("/both").status_code == 201
+        response = client.post("/read")
+        assert response.status_code == 405
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
+@pytest.mark.parametrize("atomic", [True, False])
+def test_handled_errors_roll_back_atomic_requests(
+    protocol: str, tmp_path: Path, atomic: bool
+) -> None:
+    app = rest_app()
+    app.config.update(DATABASE_URL=f"sqlite:///{tmp_path / 'notes.db'}")
+    app.config["DATABASE_ATOMIC_REQUESTS"] = atomic
+    db = Database(app)
+
+    class Note(db.Model):  # type: ignore[name-defined,misc]
+        id: Mapped[int] = mapped_column(primary_key=True)
+        text: Mapped[str] = mapped_column(String(50))
+
+    class Notes(APIView):
+        def post(self, request: Any) -> Response:
+            db.session.add(Note(text=request.data["text"]))
+            db.session.flush()
+            if request.data.get("fail"):
+                raise exceptions.ValidationError({"text": ["Rejected."]})
+            if not atomic:
+                db.session.commit()
+            return Response({"saved": True}, status=201)
+
+    app.add_url_rule("/notes", view_func=Notes.as_view())
+    with app.app_context():
+        db.create_all()
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        assert client.post("/notes", json={"text": "kept"}).status_code == 201
+        response = client.post("/notes", json={"text": "dropped", "fail": True})
+        assert (response.status_code, response.json()) == (400, {"text": ["Rejected."]})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Note)) == 1
+        db.dispose()
+
+
+def plain_handler(exc: Exception, context: dict[str, Any]) -> Any:
+    from cupola import PlainTextResponse
+
+    return PlainTextResponse(f"failed: {exc}", status=418)
+
+
+def test_exception_handler_may_answer_with_a_core_response(protocol: str) -> None:
+    app = rest_app()
+    app.config["REST"]["EXCEPTION_HANDLER"] = plain_handler
+    app.add_url_rule("/errors/<kind>/", view_func=Errors.as_view())
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/errors/not_found/")
+        assert (response.status_code, response.text) == (418, "failed: Not found.")
+        assert response.headers["Allow"] == "GET, HEAD, OPTIONS"

@@ -56,17 +56,7 @@ def api_view(http_method_names: Sequence[str] | None = None) -> Callable[[Callab
     names = {method.lower() for method in methods} | {"options"}
 
     def decorator(func: Callable[..., Any]) -> Any:
-        handler: Callable[..., Any]
-        if inspect.iscoroutinefunction(func):
-
-            async def handler(self: APIView, *args: Any, **kwargs: Any) -> Any:
-                return await func(*args, **kwargs)
-
-        else:
-
-            def handler(self: APIView, *args: Any, **kwargs: Any) -> Any:
-                return func(*args, **kwargs)
-
+        handler = _handler(func)
         attributes: dict[str, Any] = {
             "__doc__": func.__doc__,
             "__module__": func.__module__,
@@ -83,6 +73,21 @@ def api_view(http_method_names: Sequence[str] | None = None) -> Callable[[Callab
         return view_class.as_view(func.__name__)
 
     return decorator
+
+
+def _handler(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The method calling ``func`` with the request and the URL values (async if it is)."""
+    if inspect.iscoroutinefunction(func):
+
+        async def async_handler(self: APIView, *args: Any, **kwargs: Any) -> Any:
+            return await func(*args, **kwargs)
+
+        return async_handler
+
+    def handler(self: APIView, *args: Any, **kwargs: Any) -> Any:
+        return func(*args, **kwargs)
+
+    return handler
 
 
 def _check_order(func: Any, name: str) -> None:

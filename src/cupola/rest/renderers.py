@@ -22,6 +22,7 @@ import orjson
 from cupola.context import get_app_context
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.mediatypes import parse_options_header
+from cupola.rest.settings import current_settings
 from cupola.templating import render as render_template
 
 _LINE_SEPARATORS = ("\u2028".encode(), "\u2029".encode())
@@ -172,8 +173,6 @@ def _settings(renderer_context: dict[str, Any]) -> Any:
     request = renderer_context.get("request")
     settings = getattr(request, "_settings", None) if request is not None else None
     if settings is None:
-        from cupola.rest.settings import current_settings
-
         settings = current_settings()
     return settings
 

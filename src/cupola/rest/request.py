@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 from cupola.http.mediatypes import parse_options_header
 from cupola.http.multidict import ImmutableMultiDict, MultiDict
 from cupola.rest import exceptions
+from cupola.rest.settings import ResolvedSettings, current_settings
 
 if TYPE_CHECKING:
     from cupola.http.request import Request as CupolaRequest
     from cupola.rest.negotiation import BaseContentNegotiation
-    from cupola.rest.settings import ResolvedSettings
 
 _FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 _NO_FILES: ImmutableMultiDict[Any] = ImmutableMultiDict()
@@ -76,8 +76,6 @@ class Request:
         settings: ResolvedSettings | None = None,
     ) -> None:
         if settings is None:
-            from cupola.rest.settings import current_settings
-
             settings = current_settings()
         self._request = request
         self._settings = settings

@@ -6,6 +6,9 @@ authentication, permissions, throttles, then the method's handler); errors becom
 does not set come from the current app's REST settings, read per request from the settings
 resolved once for the app, never at class definition. ``as_view`` builds a Cupola view
 function once per registration.
+
+NOTE: past 600 lines on purpose: ``APIView`` keeps REST framework's hooks as its own
+methods (one short method each), so that subclasses override them where they expect them.
 """
 
 from __future__ import annotations
@@ -13,35 +16,22 @@ from __future__ import annotations
 import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
+from html import escape
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cupola import exceptions as core
+from cupola.context import get_app_context, has_app_context
 from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.http.response import Response as CupolaResponse
 from cupola.rest import exceptions
 from cupola.rest.request import Request
 from cupola.rest.response import Response
-from cupola.rest.settings import ResolvedSettings, current_settings
+from cupola.rest.settings import ResolvedSettings, SettingDefault, current_settings
 
 if TYPE_CHECKING:
     from cupola.http.request import Request as CupolaRequest
 
 HTTP_METHOD_NAMES = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
-
-
-class _FromSettings:
-    """A class attribute whose default is a REST setting of the current app.
-
-    Read from the settings the view resolved for its request (or, outside a request, the
-    active app's); a subclass assigning the attribute replaces it.
-    """
-
-    def __init__(self, setting: str) -> None:
-        self.setting = setting
-
-    def __get__(self, instance: Any, owner: type | None = None) -> Any:
-        settings = instance.__dict__.get("_settings") if instance is not None else None
-        return (settings or current_settings()).get(self.setting)
 
 
 def get_view_name(view: Any) -> str:
@@ -74,8 +64,6 @@ def get_view_description(view: Any, html: bool = False) -> str:
         description = type(view).__doc__ or ""
     text = _dedent(str(description))
     if html:
-        from html import escape
-
         return "<p>" + escape(text).replace("\n", "<br />") + "</p>"
     return text
 
@@ -106,12 +94,32 @@ def _from_core(exc: HTTPException) -> exceptions.APIException:
     return converted
 
 
+def set_rollback() -> None:
+    """Undo the request's database writes when ``DATABASE_ATOMIC_REQUESTS`` is on.
+
+    A handled REST error is a response, not a raise, so the atomic request would otherwise
+    commit what the view wrote before failing.
+    """
+    if not has_app_context():
+        return
+    app = get_app_context().app
+    if not app.config.get("DATABASE_ATOMIC_REQUESTS"):
+        return
+    # NOTE: imported here: apps without a database never load SQLAlchemy for REST errors.
+    from cupola.db.database import EXTENSION, Database
+
+    database = app.extensions.get(EXTENSION)
+    if isinstance(database, Database) and database.session.registry.has():
+        database.session.rollback()
+
+
 def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | None:
     """The default ``EXCEPTION_HANDLER``: a response for REST and HTTP errors, else ``None``.
 
     The body is ``{"detail": message}``, or the detail itself when it is a list or dict
     (validation errors). ``WWW-Authenticate`` and ``Retry-After`` are added when the error
-    carries them. ``None`` lets the error propagate (a 500).
+    carries them; with ``DATABASE_ATOMIC_REQUESTS`` the request's writes are rolled back.
+    ``None`` lets the error propagate (a 500).
 
     Args:
         exc: The exception the view raised.
@@ -130,6 +138,7 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         headers["Retry-After"] = str(int(exc.wait))
     detail = exc.detail
     data = detail if isinstance(detail, list | dict) else {"detail": detail}
+    set_rollback()
     return Response(data, status=exc.status_code, headers=headers)
 
 
@@ -158,18 +167,18 @@ class APIView:
 
     # NOTE: annotated as the values they hold; the descriptors read the current app's
     # settings, so nothing is resolved when a subclass is defined.
-    renderer_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_RENDERER_CLASSES")  # type: ignore[assignment]
-    parser_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_PARSER_CLASSES")  # type: ignore[assignment]
-    authentication_classes: Sequence[type[Any]] = _FromSettings(  # type: ignore[assignment]
+    renderer_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_RENDERER_CLASSES")  # type: ignore[assignment]
+    parser_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_PARSER_CLASSES")  # type: ignore[assignment]
+    authentication_classes: Sequence[type[Any]] = SettingDefault(  # type: ignore[assignment]
         "DEFAULT_AUTHENTICATION_CLASSES"
     )
-    throttle_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_THROTTLE_CLASSES")  # type: ignore[assignment]
-    permission_classes: Sequence[type[Any]] = _FromSettings("DEFAULT_PERMISSION_CLASSES")  # type: ignore[assignment]
-    content_negotiation_class: type[Any] = _FromSettings(  # type: ignore[assignment]
+    throttle_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_THROTTLE_CLASSES")  # type: ignore[assignment]
+    permission_classes: Sequence[type[Any]] = SettingDefault("DEFAULT_PERMISSION_CLASSES")  # type: ignore[assignment]
+    content_negotiation_class: type[Any] = SettingDefault(  # type: ignore[assignment]
         "DEFAULT_CONTENT_NEGOTIATION_CLASS"
     )
-    metadata_class: type[Any] | None = _FromSettings("DEFAULT_METADATA_CLASS")  # type: ignore[assignment]
-    versioning_class: type[Any] | None = _FromSettings("DEFAULT_VERSIONING_CLASS")  # type: ignore[assignment]
+    metadata_class: type[Any] | None = SettingDefault("DEFAULT_METADATA_CLASS")  # type: ignore[assignment]
+    versioning_class: type[Any] | None = SettingDefault("DEFAULT_VERSIONING_CLASS")  # type: ignore[assignment]
 
     http_method_names: ClassVar[Sequence[str]] = HTTP_METHOD_NAMES
     schema: Any = None
@@ -180,6 +189,7 @@ class APIView:
     headers: dict[str, str]
     format_kwarg: str | None
     response: Any
+    _allowed_methods: list[str]
 
     def __init__(self, **kwargs: Any) -> None:
         for key, value in kwargs.items():
@@ -249,7 +259,7 @@ class APIView:
         initkwargs: Mapping[str, Any],
         *,
         is_async: bool,
-        setup: Callable[[APIView], None] | None = None,
+        setup: Callable[[APIView, CupolaRequest, dict[str, Any]], None] | None = None,
     ) -> Callable[..., Any]:
         """Build the view function (shared by :meth:`as_view` and viewsets' ``as_view``).
 
@@ -257,16 +267,25 @@ class APIView:
             name: The function's name.
             initkwargs: Attributes of each new instance.
             is_async: Build an ``async def`` view.
-            setup: Called on each new instance before dispatch (viewsets bind actions).
+            setup: Called as ``setup(view, request, kwargs)`` on each new instance before
+                dispatch (viewsets bind their actions to methods there).
+
+        Example:
+            A viewset's ``as_view(actions)`` binds each method to its action::
+
+                def bind(view, request, kwargs):
+                    for method, name in actions.items():
+                        setattr(view, method, getattr(view, name))
+                return cls.build_view(name, initkwargs, is_async=False, setup=bind)
         """
         # PERF: the allowed methods depend on the class, the initkwargs and setup(), all
         # fixed for this view function: worked out on its first request, then reused.
         allowed: list[str] = []
 
-        def instance() -> APIView:
+        def instance(request: CupolaRequest, kwargs: dict[str, Any]) -> APIView:
             self = cls(**initkwargs)
             if setup is not None:
-                setup(self)
+                setup(self, request, kwargs)
             if not allowed:
                 allowed.extend(self.allowed_methods)
             self._allowed_methods = allowed
@@ -276,29 +295,14 @@ class APIView:
         if is_async:
 
             async def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                return await instance().async_dispatch(request, **kwargs)
+                return await instance(request, kwargs).async_dispatch(request, **kwargs)
 
         else:
 
             def view(request: CupolaRequest, **kwargs: Any) -> Any:
-                return instance().dispatch(request, **kwargs)
+                return instance(request, kwargs).dispatch(request, **kwargs)
 
-        view.__name__ = view.__qualname__ = name
-        view.__doc__ = cls.__doc__
-        view.__module__ = cls.__module__
-        attributes = {
-            "view_class": cls,
-            "view_initkwargs": dict(initkwargs),
-            "cls": cls,
-            "initkwargs": dict(initkwargs),
-            # Every method reaches the view, which answers 405 itself (with its Allow).
-            "methods": frozenset(m.upper() for m in HTTP_METHOD_NAMES),
-            # SessionAuthentication enforces CSRF itself; other schemes need none.
-            "csrf_exempt": True,
-        }
-        for key, value in attributes.items():
-            setattr(view, key, value)
-        return view
+        return _describe_view(view, cls, name, initkwargs)
 
     # -- the request lifecycle ------------------------------------------------------------------
 
@@ -404,7 +408,7 @@ class APIView:
             response.render()
         return response
 
-    def handle_exception(self, exc: Exception) -> Response:
+    def handle_exception(self, exc: Exception) -> CupolaResponse:
         """Answer ``exc`` through the exception handler, or re-raise it.
 
         A 401 gets ``WWW-Authenticate`` from the first authentication class; without one,
@@ -420,8 +424,9 @@ class APIView:
         response = handler(exc, self.get_exception_handler_context())
         if response is None:
             self.raise_uncaught_exception(exc)
-        response.exception = True
-        return response  # type: ignore[no-any-return]  # the handler's Response
+        if isinstance(response, Response):
+            response.exception = True
+        return response  # type: ignore[no-any-return]  # the handler's response
 
     def raise_uncaught_exception(self, exc: Exception) -> None:
         """Re-raise an error no handler answered (the app then answers 500)."""
@@ -606,6 +611,28 @@ class APIView:
         return Response(data, status=200)
 
 
+def _describe_view(
+    view: Callable[..., Any], cls: type[APIView], name: str, initkwargs: Mapping[str, Any]
+) -> Callable[..., Any]:
+    """Name the view function and set what registration and introspection read."""
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = cls.__doc__
+    view.__module__ = cls.__module__
+    attributes = {
+        "view_class": cls,
+        "view_initkwargs": dict(initkwargs),
+        "cls": cls,
+        "initkwargs": dict(initkwargs),
+        # Every method reaches the view, which answers 405 itself (with its Allow).
+        "methods": frozenset(m.upper() for m in HTTP_METHOD_NAMES),
+        # SessionAuthentication enforces CSRF itself; other schemes need none.
+        "csrf_exempt": True,
+    }
+    for key, value in attributes.items():
+        setattr(view, key, value)
+    return view
+
+
 def _add_vary(response: CupolaResponse, vary: str) -> None:
     """Add the names in ``vary`` to the response's ``Vary``, keeping those already there."""
     existing = response.headers.get("Vary")
@@ -620,4 +647,10 @@ def _add_vary(response: CupolaResponse, vary: str) -> None:
     response.headers["Vary"] = ", ".join(names)
 
 
-__all__ = ["APIView", "exception_handler", "get_view_description", "get_view_name"]
+__all__ = [
+    "APIView",
+    "exception_handler",
+    "get_view_description",
+    "get_view_name",
+    "set_rollback",
+]
