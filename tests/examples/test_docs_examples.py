@@ -82,7 +82,7 @@ def client_for(protocol: str) -> Iterator[Callable[[str], TestClient]]:
 
 # -- the pages and their blocks ---------------------------------------------------------
 
-PAGES = sorted(DOCS.glob("*.md"))
+PAGES = sorted(DOCS.glob("*.md")) + sorted(DOCS.glob("rest/*.md"))
 REFERENCES = [
     (page.name, match["path"]) for page in PAGES for match in MARKER.finditer(page.read_text())
 ]
@@ -113,7 +113,7 @@ def test_every_page_of_the_guide_exists() -> None:
     }
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS)))
 def test_blocks_match_their_files(page: Path) -> None:
     text = page.read_text()
     for match in MARKER.finditer(text):
@@ -125,7 +125,7 @@ def test_blocks_match_their_files(page: Path) -> None:
         )
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS)))
 def test_every_python_block_is_an_example_file(page: Path) -> None:
     text = page.read_text()
     included = {match.start("block") for match in MARKER.finditer(text) if match["block"]}
@@ -151,10 +151,10 @@ def without_code(text: str) -> str:
     return re.sub(r"^```.*?^```$", "", text, flags=re.M | re.S)
 
 
-@pytest.mark.parametrize("page", PAGES, ids=lambda page: page.name)
+@pytest.mark.parametrize("page", PAGES, ids=lambda page: str(page.relative_to(DOCS)))
 def test_links_between_pages_resolve(page: Path) -> None:
     for link in LINK.finditer(without_code(page.read_text())):
-        target = DOCS / link["page"] if link["page"] else page
+        target = page.parent / link["page"] if link["page"] else page
         assert target.is_file(), f"{page.name} links to the missing page {link['page']}"
         if link["anchor"]:
             anchors = {slug(h["title"]) for h in HEADING.finditer(without_code(target.read_text()))}
