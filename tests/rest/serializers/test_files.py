@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import sys
+import types
 from typing import Any
 
 import pytest
@@ -73,3 +75,38 @@ def test_output_is_the_url_or_the_name() -> None:
 def test_image_field_names_its_dependency() -> None:
     with pytest.raises(ImproperlyConfigured, match="Pillow"):
         serializers.ImageField()
+
+
+def test_image_field_checks_with_pillow(monkeypatch: pytest.MonkeyPatch) -> None:
+    class FakeImage:
+        def __init__(self, stream: Any) -> None:
+            if stream.read(3) != b"GIF":
+                raise OSError("cannot identify image file")
+
+        def verify(self) -> None:
+            return None
+
+        def __enter__(self) -> FakeImage:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+    pil = types.ModuleType("PIL")
+    pil.Image = types.SimpleNamespace(open=FakeImage)  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "PIL", pil)
+
+    class S(serializers.Serializer):
+        image = serializers.ImageField()
+
+    good = S(data={"image": upload(b"GIF89a", "a.gif")})
+    assert good.is_valid(), good.errors
+    assert good.validated_data["image"].filename == "a.gif"
+    bad = S(data={"image": upload(b"text", "a.gif")})
+    assert not bad.is_valid()
+    assert bad.errors == {
+        "image": [
+            "Upload a valid image. The file you uploaded was either not an image or a "
+            "corrupted image."
+        ]
+    }

@@ -89,3 +89,66 @@ def test_custom_list_serializer_class() -> None:
     ]
     with pytest.raises(TypeError, match="child"):
         serializers.ListSerializer()
+
+
+def test_nested_lists_validate_and_read_forms() -> None:
+    class Order(serializers.Serializer):
+        items = Item(many=True)
+
+        def validate_items(self, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+            return sorted(items, key=lambda item: item["name"])
+
+    form = Order(data=MultiDict([("items[0]name", "b"), ("items[1]name", "a")]))
+    assert form.is_valid(), form.errors
+    assert [item["name"] for item in form.validated_data["items"]] == ["a", "b"]
+    assert Order().data == {"items": []}
+    missing = Order(data=MultiDict([]))
+    assert not missing.is_valid()
+    assert missing.errors == {"items": ["This field is required."]}
+
+
+def test_list_validate_hooks() -> None:
+    class Unique(serializers.ListSerializer):
+        def validate(self, attrs: Any) -> Any:
+            names = [item["name"] for item in attrs]
+            if len(set(names)) != len(names):
+                raise serializers.ValidationError("Names repeat.")
+            return attrs
+
+    class Forgetful(serializers.ListSerializer):
+        def validate(self, attrs: Any) -> Any:
+            return None
+
+    repeated = Unique(child=Item(), data=[{"name": "a"}, {"name": "a"}])
+    assert not repeated.is_valid()
+    assert repeated.errors == {"non_field_errors": ["Names repeat."]}
+    with pytest.raises(AssertionError, match="should return the validated data"):
+        Forgetful(child=Item(), data=[]).is_valid()
+    with pytest.raises(AssertionError, match="commit"):
+        Item(data=[], many=True).save(commit=True)
+    invalid = Item(data=[{"name": "a"}, {"name": ""}], many=True)
+    invalid.is_valid()
+    assert invalid.data == [{"name": "a", "qty": 1}, {"name": "", "qty": 1}]
+
+
+def test_list_errors_as_a_list_when_configured() -> None:
+    from cupola import Cupola
+
+    app = Cupola(__name__, config={"REST": {"LIST_SERIALIZER_ERRORS_AS_DICT": False}})
+    with app.app_context():
+        bad = Item(data=[{"name": "a"}, {}], many=True)
+        assert not bad.is_valid()
+        assert bad.errors == [{}, {"name": ["This field is required."]}]
+        assert bad.errors.serializer is bad
+
+
+def test_custom_bulk_update() -> None:
+    class Bulk(serializers.ListSerializer):
+        def update(self, instance: Any, validated_data: Any) -> Any:
+            return [{**old, **new} for old, new in zip(instance, validated_data, strict=True)]
+
+    updated = Bulk(
+        [{"name": "a", "qty": 1}], child=Item(), data=[{"name": "a", "qty": 4}], partial=True
+    )
+    assert updated.is_valid(), updated.errors
+    assert updated.save() == [{"name": "a", "qty": 4}]

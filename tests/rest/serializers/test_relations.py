@@ -11,6 +11,7 @@ from sqlalchemy import select
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.multidict import MultiDict
 from cupola.rest import relations, serializers
+from cupola.rest.serializers import relations as relation_fields
 
 from .conftest import Shelf
 
@@ -136,3 +137,37 @@ def test_pk_field_converts_the_key(shelf: Shelf) -> None:
     )
     assert field.to_representation(herbert) == str(herbert.id)
     assert field.run_validation(str(herbert.id)) is herbert
+
+
+def test_keys_past_any_row_and_typed_slugs(shelf: Shelf) -> None:
+    herbert = shelf.Author(name="Herbert")
+    shelf.add(herbert)
+
+    class S(serializers.Serializer):
+        author = serializers.PrimaryKeyRelatedField(queryset=select(shelf.Author))
+        by_id = serializers.SlugRelatedField(
+            slug_field="id", queryset=select(shelf.Author), required=False
+        )
+
+    huge = S(data={"author": "9" * 30, "by_id": "abc"})
+    assert not huge.is_valid()
+    assert huge.errors == {
+        "author": [f'Invalid pk "{"9" * 30}" - object does not exist.'],
+        "by_id": ["Invalid value."],
+    }
+    far = S(data={"author": herbert.id, "by_id": 2**70})
+    assert not far.is_valid()
+    assert far.errors == {"by_id": [f"Object with id={2**70} does not exist."]}
+    good = S(data={"author": herbert.id, "by_id": str(herbert.id)})
+    assert good.is_valid(), good.errors
+    assert good.validated_data["by_id"] is herbert
+
+
+def test_output_through_a_missing_owner(shelf: Shelf) -> None:
+    class S(serializers.Serializer):
+        author = serializers.PrimaryKeyRelatedField(source="book.author", read_only=True)
+
+    assert S({"book": None}).data == {}
+    assert relation_fields._foreign_key_attribute(int, "x") is None
+    assert relation_fields._foreign_key_attribute(shelf.Author, "books") is None
+    assert relation_fields._foreign_key_attribute(shelf.Book, "author") == ("author_id", "id")

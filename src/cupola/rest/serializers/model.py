@@ -47,6 +47,9 @@ _WRITE_ONLY_OPTIONS = (
 
 _inference_lock = threading.Lock()
 
+#: Bits of the SQL integer types (``Integer`` and anything else: 32).
+_INTEGER_BITS = {types.SmallInteger: 16, types.BigInteger: 64}
+
 
 def _is_unique(column: Column[Any]) -> bool:
     """Whether the column alone is unique (``unique=True``, or a one-column constraint)."""
@@ -414,6 +417,11 @@ def _column_kwargs(column: Column[Any], field_class: type[Field]) -> dict[str, A
     elif issubclass(field_class, fields.CharField) and isinstance(column_type, types.String):
         if column_type.length:
             kwargs["max_length"] = column_type.length
+    elif issubclass(field_class, fields.IntegerField) and isinstance(column_type, types.Integer):
+        # NOTE: Django's ranges on PostgreSQL, so a number the column cannot hold is a 400
+        # field error on every database, not a failed INSERT.
+        bits = _INTEGER_BITS.get(type(column_type), 32)
+        kwargs.update(max_value=2 ** (bits - 1) - 1, min_value=-(2 ** (bits - 1)))
     elif field_class is temporal.DateTimeField and getattr(column_type, "timezone", False):
         kwargs["default_timezone"] = datetime.UTC  # aware values in, out with a "Z"
     elif field_class is fields.DecimalField:
