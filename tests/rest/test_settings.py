@@ -58,3 +58,23 @@ def test_rest_config_must_be_a_dict() -> None:
     app.config["REST"] = ["PAGE_SIZE"]
     with pytest.raises(ImproperlyConfigured, match="must be a dict"):
         settings_for(app)
+
+
+def test_setting_default_reads_the_current_app() -> None:
+    from cupola.rest.settings import SettingDefault
+
+    class Listing:
+        page_size = SettingDefault("PAGE_SIZE")
+
+    class Fixed(Listing):
+        page_size = 3
+
+    app = Cupola(__name__)
+    app.config["REST"] = {"PAGE_SIZE": 20}
+    assert Listing.page_size is None  # nothing read at class definition
+    with app.app_context():
+        assert Listing().page_size == 20
+        assert Fixed().page_size == 3
+    listing = Listing()
+    listing._settings = settings_for(app)  # type: ignore[attr-defined]  # as a view sets it
+    assert listing.page_size == 20

@@ -197,6 +197,31 @@ def current_settings() -> ResolvedSettings:
     return settings_for(get_app_context().app if has_app_context() else None)
 
 
+class SettingDefault:
+    """A class attribute whose default is a REST setting of the current app.
+
+    Reads the settings the view resolved for its request (``view._settings``), else the
+    active app's, so nothing is read when the class is defined; a subclass assigning the
+    attribute replaces it.
+
+    Args:
+        setting: The setting's name.
+
+    Example:
+        >>> class Listing:
+        ...     pagination_class = SettingDefault("DEFAULT_PAGINATION_CLASS")
+        >>> Listing.pagination_class is None  # outside an app: the default
+        True
+    """
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        settings = instance.__dict__.get("_settings") if instance is not None else None
+        return (settings or current_settings()).get(self.setting)
+
+
 class APISettings:
     """Attribute access to the current app's REST settings.
 
@@ -226,4 +251,11 @@ class APISettings:
 api_settings = APISettings()
 """The current app's REST settings: ``api_settings.PAGE_SIZE``."""
 
-__all__ = ["DEFAULTS", "IMPORT_STRINGS", "APISettings", "ResolvedSettings", "api_settings"]
+__all__ = [
+    "DEFAULTS",
+    "IMPORT_STRINGS",
+    "APISettings",
+    "ResolvedSettings",
+    "SettingDefault",
+    "api_settings",
+]
