@@ -466,25 +466,33 @@ class DecimalField(Field):
         """``value`` rounded to ``decimal_places``."""
         if self.decimal_places is None:
             return value
+        quantum, context = self._quantizer()
+        return value.quantize(quantum, rounding=self.rounding, context=context)
+
+    def _quantizer(self) -> tuple[decimal.Decimal, decimal.Context]:
+        # PERF: the quantum and the context are made once per bound field, not per value.
         try:
-            quantum, context = self._quantum
+            return self._quantum
         except AttributeError:
-            # PERF: the quantum and the context are made once per bound field, not per value.
             context = decimal.getcontext().copy()
             if self.max_digits is not None:
                 context.prec = self.max_digits
-            quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
+            quantum = decimal.Decimal(1).scaleb(-(self.decimal_places or 0))
             self._quantum: tuple[decimal.Decimal, decimal.Context] = (quantum, context)
-        return value.quantize(quantum, rounding=self.rounding, context=context)
+            return self._quantum
+
+    def _coerces(self) -> bool:
+        """``coerce_to_string``, or the app's ``COERCE_DECIMAL_TO_STRING`` (read once)."""
+        try:
+            return self._coerce
+        except AttributeError:
+            chosen = self.coerce_to_string
+            self._coerce = bool(api_settings.COERCE_DECIMAL_TO_STRING if chosen is None else chosen)
+            return self._coerce
 
     def to_representation(self, value: Any) -> Any:
         """``"9.99"`` (or the ``Decimal``, without string coercion)."""
-        try:
-            coerce: bool = self._coerce
-        except AttributeError:
-            chosen = self.coerce_to_string
-            coerce = bool(api_settings.COERCE_DECIMAL_TO_STRING if chosen is None else chosen)
-            self._coerce = coerce
+        coerce = self._coerces()
         if value is None:
             return "" if coerce else None
         if not isinstance(value, decimal.Decimal):
@@ -501,10 +509,9 @@ class DecimalField(Field):
             return general
         if self.decimal_places is None or self.normalize_output or self.localize:
             return general
-        general(decimal.Decimal(0))  # resolves the settings and the quantum
-        if not self._coerce:
+        if not self._coerces():
             return general
-        quantum, context = self._quantum
+        quantum, context = self._quantizer()
         rounding = self.rounding
         decimal_type = decimal.Decimal
 

@@ -16,8 +16,9 @@ import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, UniqueConstraint, select, types
+from sqlalchemy import Column, UniqueConstraint, inspect, select, types
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
@@ -467,10 +468,27 @@ def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]
 
 
 def _commit(instance: Any) -> None:
+    """Add ``instance`` to the app's session and commit, keeping the values just written.
+
+    NOTE: as after Django's ``save()``, the object keeps the values it was saved with: the
+    commit expires them, and they are set back (no SELECT to read them again). Columns the
+    database filled in (server defaults, the new key) were read by the flush or stay expired.
+    """
     session = _db.session()
     session.add(instance)
     try:
+        session.flush()
+        state = inspect(instance)
+        written = {
+            attr.key: state.dict[attr.key]
+            for attr in state.mapper.column_attrs
+            if attr.key in state.dict
+        }
         session.commit()
     except Exception:
         session.rollback()
         raise
+    if not session.expire_on_commit:
+        return
+    for key, value in written.items():
+        set_committed_value(instance, key, value)
