@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
-from cupola.rest.serializers import composite, fields, temporal
+from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
 from cupola.rest.serializers.relations import PrimaryKeyRelatedField, _foreign_key_attribute
 from cupola.rest.serializers.serializer import Serializer
@@ -82,7 +82,7 @@ class ModelSerializer(Serializer):
     #: SQLAlchemy column types to serializer fields; the first ``isinstance`` match wins.
     serializer_field_mapping: ClassVar[list[tuple[type[Any], type[Field]]]] = [
         (types.Boolean, fields.BooleanField),
-        (types.Enum, fields.ChoiceField),
+        (types.Enum, choices.ChoiceField),
         (types.Integer, fields.IntegerField),
         (types.Float, fields.FloatField),
         (types.Numeric, fields.DecimalField),
@@ -413,7 +413,7 @@ def _column_kwargs(column: Column[Any], field_class: type[Field]) -> dict[str, A
     if column.default is not None or column.server_default is not None:
         kwargs["required"] = False
     column_type = column.type
-    if issubclass(field_class, fields.ChoiceField) and isinstance(column_type, types.Enum):
+    if issubclass(field_class, choices.ChoiceField) and isinstance(column_type, types.Enum):
         kwargs["choices"] = list(column_type.enum_class or column_type.enums)
     elif issubclass(field_class, fields.CharField) and isinstance(column_type, types.String):
         if column_type.length:
