@@ -7,13 +7,50 @@ value.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from enum import Enum
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from cupola.rest.serializers.base import Field, empty, is_html_input
 
-__all__ = ["ChoiceField", "MultipleChoiceField"]
+__all__ = ["ChoiceField", "MultipleChoiceField", "Option", "iter_options"]
+
+
+class Option(NamedTuple):
+    """One entry of a form's select: an option, or the start or end of a group."""
+
+    start_option_group: bool = False
+    end_option_group: bool = False
+    label: str = ""
+    value: Any = ""
+    display_text: str = ""
+    disabled: bool = False
+
+
+def iter_options(
+    choices: Any, cutoff: int | None = None, cutoff_text: str | None = None
+) -> Iterator[Option]:
+    """The options of ``choices`` for a select, groups marked, at most ``cutoff`` of them."""
+    items = choices.items() if isinstance(choices, Mapping) else choices
+    count = 0
+    for item in items:
+        key, label = item if isinstance(item, list | tuple) else (item, item)
+        if cutoff is not None and count >= cutoff:
+            break
+        if isinstance(label, list | tuple | Mapping):
+            yield Option(start_option_group=True, label=str(key))
+            group = label.items() if isinstance(label, Mapping) else label
+            for value, text in group:
+                if cutoff is not None and count >= cutoff:
+                    break
+                yield Option(value=value, display_text=str(text))
+                count += 1
+            yield Option(end_option_group=True)
+        else:
+            yield Option(value=key, display_text=str(label))
+            count += 1
+    if cutoff is not None and count >= cutoff and cutoff_text:
+        yield Option(value="n/a", display_text=cutoff_text.format(count=cutoff), disabled=True)
 
 
 def _flat_choices(choices: Any) -> dict[Any, Any]:
@@ -64,6 +101,10 @@ class ChoiceField(Field):
         self.grouped_choices = choices
         self._choices = _flat_choices(choices)
         self.choice_strings_to_values = {_choice_key(key): key for key in self._choices}
+
+    def iter_options(self) -> Iterator[Option]:
+        """The options of a form's select (``html_cutoff`` of them at most)."""
+        return iter_options(self.grouped_choices, self.html_cutoff, self.html_cutoff_text)
 
     def to_internal_value(self, data: Any) -> Any:
         """The choice ``data`` names (``"1"`` selects the choice ``1``).

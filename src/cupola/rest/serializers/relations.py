@@ -10,7 +10,7 @@ not load each one's relation (DRF's "pk only" shortcut).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
 from sqlalchemy import Select, bindparam, inspect, select
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
 from cupola.rest.serializers.base import Field, empty, get_attribute, is_html_input
+from cupola.rest.serializers.choices import Option, iter_options
 
 __all__ = [
     "MANY_RELATION_KWARGS",
@@ -201,6 +202,17 @@ class RelatedField(Field):
     def choices(self) -> dict[Any, str]:
         """Every option of the field (for forms)."""
         return self.get_choices()
+
+    @property
+    def grouped_choices(self) -> dict[Any, str]:
+        """The options (relations have no groups)."""
+        return self.choices
+
+    def iter_options(self) -> Iterator[Option]:
+        """The options of a form's select (``html_cutoff`` of them at most)."""
+        return iter_options(
+            self.get_choices(cutoff=self.html_cutoff), self.html_cutoff, self.html_cutoff_text
+        )
 
 
 def _pk_name(model: type, cache: dict[type, str]) -> str:
