@@ -11,16 +11,18 @@ commit, so ``.data`` after ``save()`` holds the new primary key.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, UniqueConstraint, select, types
+from sqlalchemy import Column, UniqueConstraint, inspect, select, types
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
-from cupola.rest.serializers import composite, fields, temporal
+from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
 from cupola.rest.serializers.relations import PrimaryKeyRelatedField, _foreign_key_attribute
 from cupola.rest.serializers.serializer import Serializer
@@ -45,6 +47,9 @@ _WRITE_ONLY_OPTIONS = (
 )
 
 _inference_lock = threading.Lock()
+
+#: Bits of the SQL integer types (``Integer`` and anything else: 32).
+_INTEGER_BITS = {types.SmallInteger: 16, types.BigInteger: 64}
 
 
 def _is_unique(column: Column[Any]) -> bool:
@@ -77,7 +82,7 @@ class ModelSerializer(Serializer):
     #: SQLAlchemy column types to serializer fields; the first ``isinstance`` match wins.
     serializer_field_mapping: ClassVar[list[tuple[type[Any], type[Field]]]] = [
         (types.Boolean, fields.BooleanField),
-        (types.Enum, fields.ChoiceField),
+        (types.Enum, choices.ChoiceField),
         (types.Integer, fields.IntegerField),
         (types.Float, fields.FloatField),
         (types.Numeric, fields.DecimalField),
@@ -372,11 +377,21 @@ def _unique_together(model: Any, by_source: dict[str, str]) -> list[Callable[...
     for constraint in getattr(mapper.local_table, "constraints", ()):
         if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
             continue
-        keys = [mapper.get_property_by_column(column).key for column in constraint.columns]
-        if all(key in by_source for key in keys):
-            names = [by_source[key] for key in keys]
-            result.append(UniqueTogetherValidator(select(model), names))
+        names = [_source_of_column(mapper, column, by_source) for column in constraint.columns]
+        if all(name is not None for name in names):
+            result.append(UniqueTogetherValidator(select(model), names))  # type: ignore[arg-type]
     return result
+
+
+def _source_of_column(mapper: Mapper[Any], column: Any, by_source: dict[str, str]) -> str | None:
+    """The serializer field writing ``column``: its attribute, or the relationship over it."""
+    key = mapper.get_property_by_column(column).key
+    if key in by_source:
+        return by_source[key]
+    for relationship in mapper.relationships:
+        if list(relationship.local_columns) == [column] and relationship.key in by_source:
+            return by_source[relationship.key]
+    return None
 
 
 def _inherited_declared(cls: type) -> set[str]:
@@ -398,11 +413,18 @@ def _column_kwargs(column: Column[Any], field_class: type[Field]) -> dict[str, A
     if column.default is not None or column.server_default is not None:
         kwargs["required"] = False
     column_type = column.type
-    if issubclass(field_class, fields.ChoiceField) and isinstance(column_type, types.Enum):
+    if issubclass(field_class, choices.ChoiceField) and isinstance(column_type, types.Enum):
         kwargs["choices"] = list(column_type.enum_class or column_type.enums)
     elif issubclass(field_class, fields.CharField) and isinstance(column_type, types.String):
         if column_type.length:
             kwargs["max_length"] = column_type.length
+    elif issubclass(field_class, fields.IntegerField) and isinstance(column_type, types.Integer):
+        # NOTE: Django's ranges on PostgreSQL, so a number the column cannot hold is a 400
+        # field error on every database, not a failed INSERT.
+        bits = _INTEGER_BITS.get(type(column_type), 32)
+        kwargs.update(max_value=2 ** (bits - 1) - 1, min_value=-(2 ** (bits - 1)))
+    elif field_class is temporal.DateTimeField and getattr(column_type, "timezone", False):
+        kwargs["default_timezone"] = datetime.UTC  # aware values in, out with a "Z"
     elif field_class is fields.DecimalField:
         numeric: types.Numeric[Any] = column_type  # type: ignore[assignment]
         kwargs.update(max_digits=numeric.precision, decimal_places=numeric.scale)
@@ -446,10 +468,27 @@ def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]
 
 
 def _commit(instance: Any) -> None:
+    """Add ``instance`` to the app's session and commit, keeping the values just written.
+
+    NOTE: as after Django's ``save()``, the object keeps the values it was saved with: the
+    commit expires them, and they are set back (no SELECT to read them again). Columns the
+    database filled in (server defaults, the new key) were read by the flush or stay expired.
+    """
     session = _db.session()
     session.add(instance)
     try:
+        session.flush()
+        state = inspect(instance)
+        written = {
+            attr.key: state.dict[attr.key]
+            for attr in state.mapper.column_attrs
+            if attr.key in state.dict
+        }
         session.commit()
     except Exception:
         session.rollback()
         raise
+    if not session.expire_on_commit:
+        return
+    for key, value in written.items():
+        set_committed_value(instance, key, value)

@@ -9,7 +9,7 @@ one tight loop (``ListSerializer``, in ``lists``, binds its child once for all o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -24,6 +24,7 @@ from cupola.rest.serializers.base import (
     parse_html_dict,
     redundant_source,
 )
+from cupola.rest.serializers.bound import BoundField, bound_field
 from cupola.rest.settings import api_settings
 
 __all__ = [
@@ -181,6 +182,31 @@ class BaseSerializer(Field):
 
     def _no_validated_data(self) -> Any:
         return {}
+
+    def run_validation(self, data: Any = empty) -> Any:
+        """Validate the input (fields or items), then ``validators`` and ``validate()``.
+
+        Field errors stop there: ``validate()`` only sees valid data.
+
+        Raises:
+            ValidationError: With the field errors, or ``non_field_errors``.
+        """
+        is_empty, data = self.validate_empty_values(data)
+        if is_empty:
+            return data
+        value = self.to_internal_value(data)
+        try:
+            self.run_validators(value)
+            value = self.validate(value)
+        except ValidationError as exc:
+            raise ValidationError(detail=as_serializer_error(exc)) from None
+        if value is None:  # a validate() that forgot its return
+            raise AssertionError(".validate() should return the validated data")
+        return value
+
+    def validate(self, attrs: Any) -> Any:
+        """Validate the data as a whole; return it (override to check across fields)."""
+        return attrs
 
     def to_internal_value(self, data: Any) -> Any:
         """Turn validated input into native data (subclasses implement it)."""
@@ -396,27 +422,6 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             return parse_html_dict(dictionary, prefix=self.field_name, default=empty)
         return dictionary.get(self.field_name, empty)
 
-    def run_validation(self, data: Any = empty) -> Any:
-        """Validate the fields, then ``validators`` and ``validate()`` on the whole.
-
-        Field errors stop there: ``validate()`` only sees valid fields.
-
-        Raises:
-            ValidationError: With the field errors, or ``non_field_errors``.
-        """
-        is_empty, data = self.validate_empty_values(data)
-        if is_empty:
-            return data
-        value = self.to_internal_value(data)
-        try:
-            self.run_validators(value)
-            value = self.validate(value)
-        except ValidationError as exc:
-            raise ValidationError(detail=as_serializer_error(exc)) from None
-        if value is None:
-            raise AssertionError(".validate() should return the validated data")
-        return value
-
     def _read_only_defaults(self) -> dict[str, Any]:
         defaults: dict[str, Any] = {}
         for field in self.fields.values():
@@ -523,6 +528,17 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         """``{"field": [messages], "non_field_errors": [messages]}`` after ``is_valid()``."""
         errors = no_data_errors(super().errors)
         return ReturnDict(errors, serializer=self)
+
+    def __iter__(self) -> Iterator[BoundField]:
+        for field in self.fields.values():
+            yield self[field.field_name]
+
+    def __getitem__(self, key: str) -> BoundField:
+        """``serializer["title"]``: the field with its value and errors, for forms."""
+        field = self.fields[key]
+        value = self.data.get(key)
+        errors = self.errors.get(key) if hasattr(self, "_errors") else None
+        return bound_field(field, value, errors)
 
     def __repr__(self) -> str:
         names = ", ".join(f"{name}={field!r}" for name, field in self.fields.items())
