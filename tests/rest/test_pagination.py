@@ -462,3 +462,33 @@ def test_no_count_page_below_one(shelf: Any, protocol: str) -> None:
     with client_for(shelf, protocol, pagination.NoCountPageNumberPagination, PAGE_SIZE=2) as c:
         assert c.get("/books/?page=0").json() == {"detail": "Invalid page."}
         assert c.get("/books/?page=x").json() == {"detail": "Invalid page."}
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://x/b/",
+        "http://x/b/?",
+        "http://x/b/?page=2",
+        "http://x/b/?page",
+        "http://x/b/?page=2&page=3",
+        "http://x/b/?q=a%20b&page=2",
+        "http://x/b/?pag=1",
+        "http://x/b/?page=2#frag",
+        "http://x/b/?page=%C3%A9",
+    ],
+)
+def test_query_param_fast_path_agrees_with_re_encoding(url: str) -> None:
+    from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
+
+    def slow(url: str, key: str, value: Any | None) -> str:
+        scheme, netloc, path, query, fragment = urlsplit(url)
+        params = parse_qs(query, keep_blank_values=True)
+        params.pop(key, None)
+        if value is not None:
+            params[key] = [str(value)]
+        query = urlencode(sorted(params.items()), doseq=True)
+        return urlunsplit((scheme, netloc, path, query, fragment))
+
+    assert pagination.replace_query_param(url, "page", 5) == slow(url, "page", 5)
+    assert pagination.remove_query_param(url, "page") == slow(url, "page", None)
