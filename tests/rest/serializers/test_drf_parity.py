@@ -3,7 +3,7 @@
 
 Every case of ``drf_serializers.json`` runs through the same serializers written with
 ``cupola.rest.serializers``: validity, each error message and code, and the output data
-must be DRF's, on SQLite and PostgreSQL.
+must be DRF's, on SQLite, PostgreSQL and MariaDB.
 """
 
 from __future__ import annotations
