@@ -98,3 +98,30 @@ def test_hyperlinks_need_the_request(shelf: Shelf) -> None:
     assert isinstance(BookSerializer().fields["url"], serializers.HyperlinkedIdentityField)
     with pytest.raises(ImproperlyConfigured, match="view_name"):
         serializers.HyperlinkedRelatedField(read_only=True)
+
+
+def test_unknown_view_names_and_unsaved_rows(shelf: Shelf, protocol: str) -> None:
+    class Broken(serializers.Serializer):
+        author = serializers.HyperlinkedRelatedField(view_name="nowhere", read_only=True)
+
+    class Show(APIView):
+        def get(self, request: Any, **kwargs: Any) -> Response:
+            unsaved = shelf.Book(title="x", price=Decimal(1))
+            data = Broken({"author": None}, context={"request": request}).data
+            fresh = serializers.HyperlinkedIdentityField(view_name="api.book-detail")
+            fresh.bind("me", Broken(context={"request": request}))
+            return Response({"data": data, "unsaved": fresh.to_representation(unsaved)})
+
+    class Fail(APIView):
+        def get(self, request: Any, **kwargs: Any) -> Response:
+            herbert = shelf.db.session.scalars(select(shelf.Author)).one()
+            return Response(Broken({"author": herbert}, context={"request": request}).data)
+
+    shelf.add(shelf.Author(name="Herbert"))
+    shelf.app.config.update(REST=REST, CSRF_ENABLED=False, PROPAGATE_EXCEPTIONS=True)
+    shelf.app.add_url_rule("/show", view_func=Show.as_view("show"))
+    shelf.app.add_url_rule("/fail", view_func=Fail.as_view("fail"))
+    with shelf.app.test_client(protocol) as client:
+        assert client.get("/show").json() == {"data": {"author": None}, "unsaved": None}
+        with pytest.raises(ImproperlyConfigured, match='view name "nowhere"'):
+            client.get("/fail")
