@@ -15,6 +15,7 @@ from cupola.channels.layers.base import ChannelLayer
 from cupola.channels.layers.memory import InMemoryChannelLayer
 from cupola.context import get_app_context
 from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import fails_open
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -54,23 +55,33 @@ def layer_from_config(config: dict[str, Any]) -> ChannelLayer:
             ) from None
 
         prefix = config.get("CHANNEL_PREFIX", "cupola:channels:")
-        return RedisChannelLayer(setting, prefix=prefix, **options)
+        fail_open = fails_open(config, "channels")
+        return RedisChannelLayer(setting, prefix=prefix, fail_open=fail_open, **options)
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER = {setting!r} is not a channel layer: use 'memory://', a Redis URL "
         "such as 'redis://127.0.0.1:6379/0', or a ChannelLayer instance."
     )
 
 
-def get_channel_layer(app: Cupola | None = None) -> ChannelLayer:
+def get_channel_layer(app: Cupola | str | None = None) -> ChannelLayer:
     """Return the channel layer of ``app`` (``current_app`` when omitted).
 
     The layer is created on first use and kept in ``app.extensions``; it is created anew
-    when ``CHANNEL_LAYER`` changes, and closed when the server shuts down.
+    when ``CHANNEL_LAYER`` changes, and closed when the server shuts down. As in Channels,
+    ``get_channel_layer()`` and ``get_channel_layer("default")`` are the current app's.
 
     Raises:
         RuntimeError: When ``app`` is omitted outside an application context.
-        ImproperlyConfigured: For an invalid ``CHANNEL_LAYER``.
+        ImproperlyConfigured: For an invalid ``CHANNEL_LAYER``, or an alias other than
+            ``"default"`` (an app has one layer).
     """
+    if isinstance(app, str):
+        if app != "default":
+            raise ImproperlyConfigured(
+                f"Channel layer alias {app!r}: a Cupola app has one layer, 'default' "
+                "(set CHANNEL_LAYER)."
+            )
+        app = None
     if app is None:
         app = get_app_context().app
     setting = app.config.get("CHANNEL_LAYER", "memory://")
