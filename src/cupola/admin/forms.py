@@ -23,7 +23,7 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from cupola.forms import Form
 
