@@ -186,7 +186,7 @@ def test_main_lists_the_commands(
         main()
     assert exit_info.value.code == 0
     lines = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
-    assert [line.split()[0] for line in lines] == ["db", "routes", "run"]
+    assert [line.split()[0] for line in lines] == ["createtoken", "db", "routes", "run"]
 
 
 def test_run_serves_the_app_with_debug_on(tmp_path: Path) -> None:

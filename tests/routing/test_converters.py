@@ -4,13 +4,17 @@ import uuid
 
 import pytest
 
+from cupola.exceptions import NotFound
 from cupola.routing import (
     DEFAULT_CONVERTERS,
     AnyConverter,
     BaseConverter,
     FloatConverter,
     IntegerConverter,
+    LookupConverter,
     PathConverter,
+    Router,
+    Rule,
     SlugConverter,
     StringConverter,
     UUIDConverter,
@@ -32,6 +36,7 @@ def test_default_converters_names() -> None:
         "path",
         "uuid",
         "slug",
+        "lookup",
         "any",
     }
     assert DEFAULT_CONVERTERS["default"] is StringConverter
@@ -44,6 +49,7 @@ def test_weights_order_specific_converters_first() -> None:
         UUIDConverter,
         IntegerConverter,
         SlugConverter,
+        LookupConverter,
         StringConverter,
     ]
     weights = [cls.weight for cls in order]
@@ -366,6 +372,30 @@ def test_slug() -> None:
     assert converter.to_url("my-post") == "my-post"
     with pytest.raises(ValidationError):
         converter.to_url("not a slug")
+
+
+# --- LookupConverter ---------------------------------------------------------------------
+
+
+def test_lookup_matches_a_segment_without_dots() -> None:
+    converter = LookupConverter()
+    assert converter.to_python("42") == "42"
+    assert converter.to_python("caf\u00e9 au-lait_1") == "caf\u00e9 au-lait_1"
+    for text in ("", "1.json", "a.b", "."):
+        with pytest.raises(ValidationError):
+            converter.to_python(text)
+    assert converter.to_url("a b") == "a%20b"
+    with pytest.raises(ValidationError):
+        converter.to_url("1.5")
+
+
+def test_lookup_rule_leaves_a_suffix_unmatched() -> None:
+    router = Router()
+    router.add(Rule("/books/<lookup:pk>", endpoint="detail"))
+    rule, values = router.match("/books/7", "GET")
+    assert (rule.endpoint, values) == ("detail", {"pk": "7"})
+    with pytest.raises(NotFound):
+        router.match("/books/7.json", "GET")
 
 
 # --- AnyConverter ------------------------------------------------------------------------

@@ -48,6 +48,12 @@ class Auth:
         user_loader: ``loader(user_id: str)`` returns the user with that id, or ``None``
             (a deleted account: the visitor becomes anonymous). Also settable with
             ``@auth.user_loader``.
+        authenticate: ``check(username, password)`` returns the user those credentials
+            belong to, or ``None``; credential-based schemes (the REST toolkit's HTTP Basic
+            authentication) call it. Usually a call of :func:`authenticate` with a lookup.
+
+    Attributes:
+        authenticate: The ``authenticate`` function given, or ``None``.
 
     Example:
         >>> from cupola import Cupola
@@ -57,8 +63,14 @@ class Auth:
         ...     return None
     """
 
-    def __init__(self, app: Cupola | None = None, user_loader: UserLoader | None = None) -> None:
+    def __init__(
+        self,
+        app: Cupola | None = None,
+        user_loader: UserLoader | None = None,
+        authenticate: Callable[[str, str], Any] | None = None,
+    ) -> None:
         self._user_loader = user_loader
+        self.authenticate = authenticate
         if app is not None:
             self.init_app(app)
 

@@ -12,6 +12,7 @@ import click
 from cupola.cli.db import db_group
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
+from cupola.rest.authtoken.cli import createtoken_command
 
 __all__ = ["cli", "main"]
 
@@ -29,6 +30,7 @@ def cli() -> None:
 cli.add_command(run_command)
 cli.add_command(routes_command)
 cli.add_command(db_group)
+cli.add_command(createtoken_command)
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ server-side sessions in the same database.
 
 from __future__ import annotations
 
-from cupola.db.database import Database
+from cupola.db.database import Database, get_database
 from cupola.db.model import NAMING_CONVENTION, SnakeCaseTableName
 from cupola.db.pagination import Pagination
 
-__all__ = ["NAMING_CONVENTION", "Database", "Pagination", "SnakeCaseTableName"]
+__all__ = ["NAMING_CONVENTION", "Database", "Pagination", "SnakeCaseTableName", "get_database"]

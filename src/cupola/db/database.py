@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cupola.db.aio import AsyncContextScopedSession
     from cupola.http.response import Response
 
-__all__ = ["EXTENSION", "Database"]
+__all__ = ["EXTENSION", "Database", "get_database"]
 
 #: The key under which an app's ``extensions`` hold its :class:`Database`.
 EXTENSION = "cupola.db"
@@ -331,6 +331,21 @@ class Database:
             error_out=error_out,
             count=count,
         )
+
+
+def get_database(app: Cupola) -> Database:
+    """The :class:`Database` set up on ``app`` (for batteries that query the app's models).
+
+    Raises:
+        ImproperlyConfigured: When no ``Database`` was set up on ``app``.
+    """
+    database = app.extensions.get(EXTENSION)
+    if not isinstance(database, Database):
+        raise ImproperlyConfigured(
+            f"{app!r} has no Database: create one with db = Database(app) (or "
+            "db.init_app(app)) before using its models here."
+        )
+    return database
 
 
 def _select_by_key(entity: Any) -> tuple[Mapper[Any], Select[Any]] | None:

@@ -21,6 +21,7 @@ __all__ = [
     "BaseConverter",
     "FloatConverter",
     "IntegerConverter",
+    "LookupConverter",
     "PathConverter",
     "SlugConverter",
     "StringConverter",
@@ -300,6 +301,22 @@ class SlugConverter(BaseConverter):
         return value
 
 
+class LookupConverter(BaseConverter):
+    """Any text of one segment except ``.`` (``<lookup:pk>``), as REST routers' lookups.
+
+    The value of a detail URL such as ``/books/<lookup:pk>/`` stops short of a ``.``, which
+    is left for a format suffix (``/books/1.json``).
+    """
+
+    weight = 95
+
+    def to_python(self, value: str) -> str:
+        """Accept non-empty text without ``.``."""
+        if not value or "." in value:
+            raise ValidationError("empty, or holds a '.'")
+        return value
+
+
 class AnyConverter(BaseConverter):
     """One of a fixed set of words (``<any(about, help):page>``).
 
@@ -331,5 +348,6 @@ DEFAULT_CONVERTERS: dict[str, type[BaseConverter]] = {
     "path": PathConverter,
     "uuid": UUIDConverter,
     "slug": SlugConverter,
+    "lookup": LookupConverter,
     "any": AnyConverter,
 }

@@ -1,0 +1,85 @@
+"""How the REST toolkit reaches the database: the current app's session and model facts.
+
+Serializers, validators and generic views run their statements on ``session()``, the
+``db.session`` of the ``Database`` set up on the current app, so they work in a request and
+in ``app.app_context()`` alike. ``primary_key`` and ``verbose_name`` give the facts DRF
+takes from Django's model ``_meta``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import Column, Select, inspect
+from sqlalchemy.orm import Mapper, Session
+
+from cupola.context import get_app_context
+from cupola.db.database import get_database
+from cupola.exceptions import ImproperlyConfigured
+
+__all__ = ["primary_key", "primary_key_name", "session", "statement_model", "verbose_name"]
+
+
+def session() -> Session:
+    """The current app's ``db.session`` (the session of this request or app context).
+
+    Raises:
+        RuntimeError: Outside an app or request context.
+        ImproperlyConfigured: When the app has no ``Database``.
+    """
+    return get_database(get_app_context().app).session()
+
+
+def mapper(model: Any) -> Mapper[Any]:
+    """The SQLAlchemy mapper of ``model``.
+
+    Raises:
+        ImproperlyConfigured: When ``model`` is not a mapped class.
+    """
+    found = inspect(model, raiseerr=False)
+    if not isinstance(found, Mapper):
+        raise ImproperlyConfigured(f"{model!r} is not a SQLAlchemy model (a mapped class).")
+    return found
+
+
+def primary_key(model: Any) -> Column[Any]:
+    """The single primary-key column of ``model``.
+
+    Raises:
+        ImproperlyConfigured: For a model whose primary key spans several columns.
+    """
+    columns = mapper(model).primary_key
+    if len(columns) != 1:
+        raise ImproperlyConfigured(
+            f"{model.__name__} has a primary key of {len(columns)} columns; the REST toolkit "
+            "needs one (add a surrogate key, or override get_object())."
+        )
+    column: Column[Any] = columns[0]  # type: ignore[assignment] # mapped tables have Columns
+    return column
+
+
+def primary_key_name(model: Any) -> str:
+    """The attribute name of ``model``'s primary key (``"id"``)."""
+    return mapper(model).get_property_by_column(primary_key(model)).key
+
+
+def statement_model(statement: Select[Any]) -> Any:
+    """The model a ``select(Model)`` statement selects.
+
+    Raises:
+        ImproperlyConfigured: When the statement selects no mapped class.
+    """
+    for description in statement.column_descriptions:
+        entity = description.get("entity")
+        if entity is not None:
+            return entity
+    raise ImproperlyConfigured(f"A queryset must be select(Model); got {statement}.")
+
+
+_WORD_START = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=.)(?=[A-Z][^A-Z])")
+
+
+def verbose_name(model: Any) -> str:
+    """The model's name for messages, as Django derives it: ``ReadingList`` → ``reading list``."""
+    return _WORD_START.sub(" ", model.__name__).lower()

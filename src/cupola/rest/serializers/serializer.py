@@ -1,0 +1,529 @@
+"""``Serializer``: objects to primitives and back, with validation.
+
+The one metaclass here gathers the fields declared on a serializer class (and its bases)
+into ``_declared_fields`` when the class is built. An instance binds shallow copies of them
+on first use of ``.fields``, and its output loop runs over a list of ``(name, getter,
+field, to_representation)`` made once per instance, so ``.data`` for a thousand rows is
+one tight loop (``ListSerializer``, in ``lists``, binds its child once for all of them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from functools import cached_property
+from operator import attrgetter
+from typing import Any, ClassVar
+
+from cupola.rest.exceptions import ErrorDetail, ValidationError
+from cupola.rest.serializers.base import (
+    CALLABLE_TYPES,
+    Field,
+    SkipField,
+    empty,
+    is_html_input,
+    parse_html_dict,
+    redundant_source,
+)
+from cupola.rest.settings import api_settings
+
+__all__ = [
+    "LIST_SERIALIZER_KWARGS",
+    "BaseSerializer",
+    "BindingDict",
+    "ReturnDict",
+    "ReturnList",
+    "Serializer",
+    "SerializerMetaclass",
+    "as_serializer_error",
+]
+
+#: Keyword arguments ``many=True`` passes to the ``ListSerializer`` as well as the child.
+LIST_SERIALIZER_KWARGS = (
+    "read_only",
+    "write_only",
+    "required",
+    "default",
+    "initial",
+    "source",
+    "label",
+    "help_text",
+    "style",
+    "error_messages",
+    "allow_empty",
+    "instance",
+    "data",
+    "partial",
+    "context",
+    "allow_null",
+    "max_length",
+    "min_length",
+)
+#: Keyword arguments ``many=True`` gives to the ``ListSerializer`` only.
+LIST_SERIALIZER_KWARGS_REMOVE = ("allow_empty", "min_length", "max_length")
+
+#: Per-instance caches a copy of a declared serializer must not inherit.
+_INSTANCE_STATE = ("fields", "_read_plan", "_write_plan", "_data", "_errors", "_validated_data")
+
+
+class ReturnDict(dict[str, Any]):
+    """``serializer.data`` and ``.errors``: a dict that knows its ``serializer``."""
+
+    def __init__(self, *args: Any, serializer: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.serializer = serializer
+
+
+class ReturnList(list[Any]):
+    """``serializer.data`` of ``many=True``: a list that knows its ``serializer``."""
+
+    def __init__(self, *args: Any, serializer: Any = None) -> None:
+        super().__init__(*args)
+        self.serializer = serializer
+
+
+class BindingDict(dict[str, Field]):
+    """``serializer.fields``: setting an item binds the field to the serializer."""
+
+    def __init__(self, serializer: Any) -> None:
+        super().__init__()
+        self.serializer = serializer
+
+    def __setitem__(self, key: str, field: Field) -> None:
+        field.bind(key, self.serializer)
+        super().__setitem__(key, field)
+
+
+def as_serializer_error(exc: ValidationError) -> dict[str, Any]:
+    """The ``{"field": [messages], "non_field_errors": [...]}`` form of ``exc``."""
+    detail = exc.detail
+    key = api_settings.NON_FIELD_ERRORS_KEY
+    if isinstance(detail, Mapping):
+        return {k: v if isinstance(v, list | Mapping) else [v] for k, v in detail.items()}
+    if isinstance(detail, list):
+        return {key: detail}
+    return {key: [detail]}
+
+
+class SerializerMetaclass(type):
+    """Collects the ``Field`` attributes of a serializer class into ``_declared_fields``.
+
+    Declared fields come in declaration order after the inherited ones; a name that a class
+    sets to anything else (``title = None``) removes the inherited field.
+    """
+
+    def __new__(mcs, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> Any:
+        """Build the class with its ``_declared_fields``."""
+        declared = [
+            (key, attrs.pop(key)) for key, obj in list(attrs.items()) if isinstance(obj, Field)
+        ]
+        declared.sort(key=lambda item: item[1]._order)
+        known = set(attrs)
+        inherited: list[tuple[str, Field]] = []
+        for base in bases:
+            for key, field in getattr(base, "_declared_fields", {}).items():
+                if key not in known:
+                    known.add(key)
+                    inherited.append((key, field))
+        for key, field in declared:
+            if field._declared_source == key:
+                raise redundant_source(field, key, name)
+            field.bind(key, None)  # names, label and source, once with the class
+        attrs["_declared_fields"] = dict(inherited + declared)
+        return super().__new__(mcs, name, bases, attrs)
+
+
+class BaseSerializer(Field):
+    """What every serializer shares: ``is_valid``, ``errors``, ``data``, ``save``...
+
+    Args:
+        instance: The object (or objects, with ``many=True``) to serialize or update.
+        data: Incoming primitive data to validate.
+        many: Build a ``ListSerializer`` of this serializer instead.
+        partial: Validate a partial update: no field is required.
+        context: Extra data for fields and hooks (``request``, ``view``).
+        **kwargs: The ``Field`` options, when the serializer is a field of another.
+    """
+
+    _eager_validators = False  # Meta.validators and model constraints: on first use
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        """Create the field, or with ``many=True`` the list field around it."""
+        if kwargs.pop("many", False):
+            return cls.many_init(*args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, instance: Any = None, data: Any = empty, **kwargs: Any) -> None:
+        self.instance = instance
+        if data is not empty:
+            self.initial_data = data
+        self.partial: bool = kwargs.pop("partial", False)
+        self._context: dict[str, Any] = kwargs.pop("context", {})
+        kwargs.pop("many", None)
+        super().__init__(**kwargs)
+
+    @classmethod
+    def many_init(cls, *args: Any, **kwargs: Any) -> Any:
+        """The ``ListSerializer`` (``Meta.list_serializer_class``) that ``many=True`` asks for."""
+        list_kwargs = {k: kwargs.pop(k) for k in LIST_SERIALIZER_KWARGS_REMOVE if k in kwargs}
+        list_kwargs["child"] = cls(*args, **kwargs)
+        list_kwargs.update({k: v for k, v in kwargs.items() if k in LIST_SERIALIZER_KWARGS})
+        from cupola.rest.serializers.lists import ListSerializer
+
+        meta = getattr(cls, "Meta", None)
+        list_class = getattr(meta, "list_serializer_class", ListSerializer)
+        return list_class(*args, **list_kwargs)
+
+    def _copy(self) -> Any:
+        clone = super()._copy()
+        for name in _INSTANCE_STATE:
+            clone.__dict__.pop(name, None)
+        return clone
+
+    def _no_validated_data(self) -> Any:
+        return {}
+
+    def to_internal_value(self, data: Any) -> Any:
+        """Turn validated input into native data (subclasses implement it)."""
+        raise NotImplementedError("`to_internal_value()` must be implemented.")
+
+    def to_representation(self, instance: Any) -> Any:
+        """Turn an object into primitives (subclasses implement it)."""
+        raise NotImplementedError("`to_representation()` must be implemented.")
+
+    def create(self, validated_data: Any) -> Any:
+        """Create and return an object from ``validated_data`` (subclasses implement it)."""
+        raise NotImplementedError("`create()` must be implemented.")
+
+    def update(self, instance: Any, validated_data: Any) -> Any:
+        """Update ``instance`` from ``validated_data`` and return it (subclasses implement it)."""
+        raise NotImplementedError("`update()` must be implemented.")
+
+    def save(self, **kwargs: Any) -> Any:
+        """Create or update the object from the validated data, plus ``kwargs``.
+
+        Example:
+            >>> serializer.save(owner=request.user)  # doctest: +SKIP
+
+        Raises:
+            AssertionError: Before ``is_valid()``, with invalid data, or after ``.data``.
+        """
+        if not hasattr(self, "_errors"):
+            raise AssertionError("You must call `.is_valid()` before calling `.save()`.")
+        if self.errors:
+            raise AssertionError("You cannot call `.save()` on a serializer with invalid data.")
+        if "commit" in kwargs:
+            raise AssertionError(
+                "'commit' is not a valid keyword argument to the 'save()' method. If you need "
+                "to access data before committing to the database then inspect "
+                "'serializer.validated_data' instead. You can also pass additional keyword "
+                "arguments to 'save()' if you need to set extra attributes on the saved "
+                "model instance. For example: 'serializer.save(owner=request.user)'."
+            )
+        if hasattr(self, "_data"):
+            raise AssertionError(
+                "You cannot call `.save()` after accessing `serializer.data`. If you need to "
+                "access data before committing to the database then inspect "
+                "'serializer.validated_data' instead."
+            )
+        validated_data = {**self.validated_data, **kwargs}
+        if self.instance is not None:
+            self.instance = self.update(self.instance, validated_data)
+            check_returned(self.instance, "update")
+        else:
+            self.instance = self.create(validated_data)
+            check_returned(self.instance, "create")
+        return self.instance
+
+    def is_valid(self, *, raise_exception: bool = False) -> bool:
+        """Validate ``data``; fill ``validated_data`` or ``errors``.
+
+        Raises:
+            ValidationError: With ``raise_exception=True``, when the data is invalid.
+            AssertionError: When the serializer was given no ``data``.
+        """
+        if not hasattr(self, "initial_data"):
+            raise AssertionError(
+                "Cannot call `.is_valid()` as no `data=` keyword argument was passed when "
+                "instantiating the serializer instance."
+            )
+        if not hasattr(self, "_validated_data"):
+            try:
+                self._validated_data = self.run_validation(self.initial_data)
+            except ValidationError as exc:
+                self._validated_data = self._no_validated_data()
+                self._errors = exc.detail
+            else:
+                self._errors = {}
+        if self._errors and raise_exception:
+            raise ValidationError(self.errors)
+        return not self._errors
+
+    @property
+    def data(self) -> Any:
+        """The primitives of the instance, of the validated data, or the initial values.
+
+        Raises:
+            AssertionError: When ``data=`` was given and ``is_valid()`` not called.
+        """
+        if hasattr(self, "initial_data") and not hasattr(self, "_validated_data"):
+            raise AssertionError(
+                "When a serializer is passed a `data` keyword argument you must call "
+                "`.is_valid()` before attempting to access the serialized `.data` "
+                "representation.\nYou should either call `.is_valid()` first, or access "
+                "`.initial_data` instead."
+            )
+        if not hasattr(self, "_data"):
+            if self.instance is not None and not getattr(self, "_errors", None):
+                self._data = self.to_representation(self.instance)
+            elif hasattr(self, "_validated_data") and not getattr(self, "_errors", None):
+                self._data = self.to_representation(self.validated_data)
+            else:
+                self._data = self.get_initial()
+        return self._data
+
+    @property
+    def errors(self) -> Any:
+        """The validation errors (after ``is_valid()``).
+
+        Raises:
+            AssertionError: Before ``is_valid()``.
+        """
+        if not hasattr(self, "_errors"):
+            raise AssertionError("You must call `.is_valid()` before accessing `.errors`.")
+        return self._errors
+
+    @property
+    def validated_data(self) -> Any:
+        """The validated native data (after ``is_valid()``).
+
+        Raises:
+            AssertionError: Before ``is_valid()``.
+        """
+        if not hasattr(self, "_validated_data"):
+            raise AssertionError("You must call `.is_valid()` before accessing `.validated_data`.")
+        return self._validated_data
+
+
+def no_data_errors(errors: Any) -> Any:
+    """``{"non_field_errors": ["No data provided"]}`` for the errors of ``data=None``."""
+    if isinstance(errors, list) and len(errors) == 1 and getattr(errors[0], "code", None) == "null":
+        detail = ErrorDetail("No data provided", code="null")
+        return {api_settings.NON_FIELD_ERRORS_KEY: [detail]}
+    return errors
+
+
+def check_returned(instance: Any, method: str) -> None:
+    if instance is None:
+        raise AssertionError(f"`{method}()` did not return an object instance.")
+
+
+def _set_value(dictionary: dict[str, Any], keys: list[str], value: Any) -> None:
+    """``dictionary[a][b] = value`` for ``keys == ["a", "b"]``; merge for no keys."""
+    if not keys:
+        dictionary.update(value)
+        return
+    for key in keys[:-1]:
+        dictionary = dictionary.setdefault(key, {})
+    dictionary[keys[-1]] = value
+
+
+ReadPlan = list[
+    tuple[str, str | None, Callable[[Any], Any] | None, Callable[[Any], Any] | None, Field]
+]
+_MISSING: Any = object()
+_NO_STATE: dict[str, Any] = {}
+WritePlan = list[tuple[Field, Callable[[Any], Any] | None]]
+
+
+class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
+    """A serializer of declared fields, as DRF's ``Serializer``.
+
+    Example:
+        >>> class CommentSerializer(Serializer):
+        ...     email = EmailField()
+        ...     content = CharField(max_length=200)
+        >>> s = CommentSerializer(data={"email": "leila@example.com", "content": "foo"})
+        >>> s.is_valid()  # doctest: +SKIP
+        True
+    """
+
+    _declared_fields: ClassVar[dict[str, Field]]
+    default_error_messages: ClassVar[dict[str, str]] = {
+        "invalid": "Invalid data. Expected a dictionary, but got {datatype}."
+    }
+
+    @cached_property
+    def fields(self) -> BindingDict:
+        """The bound fields, by name (``get_fields()`` bound to this serializer)."""
+        fields = BindingDict(self)
+        for name, field in self.get_fields().items():
+            fields[name] = field
+        return fields
+
+    def get_fields(self) -> dict[str, Field]:
+        """Copies of the declared fields, for this instance to bind (override to adjust)."""
+        return {name: field._copy() for name, field in self._declared_fields.items()}
+
+    @property
+    def _readable_fields(self) -> Iterable[Field]:
+        return [field for field in self.fields.values() if not field.write_only]
+
+    @property
+    def _writable_fields(self) -> Iterable[Field]:
+        return [field for field in self.fields.values() if not field.read_only]
+
+    def get_validators(self) -> list[Callable[..., Any]]:
+        """The object-level validators: ``Meta.validators``."""
+        validators = getattr(getattr(self, "Meta", None), "validators", None)
+        return list(validators) if validators else []
+
+    def get_initial(self) -> Any:
+        """The initial values of the writable fields (or the input, after invalid data)."""
+        if hasattr(self, "initial_data"):
+            if not isinstance(self.initial_data, Mapping):
+                return {}
+            values = (
+                (f.field_name, f.get_value(self.initial_data))
+                for f in self.fields.values()
+                if not f.read_only
+            )
+            return {name: value for name, value in values if value is not empty}
+        return {f.field_name: f.get_initial() for f in self.fields.values() if not f.read_only}
+
+    def get_value(self, dictionary: Any) -> Any:
+        """This nested serializer's item of the input (``prefix.key`` fields in a form)."""
+        if is_html_input(dictionary):
+            return parse_html_dict(dictionary, prefix=self.field_name, default=empty)
+        return dictionary.get(self.field_name, empty)
+
+    def run_validation(self, data: Any = empty) -> Any:
+        """Validate the fields, then ``validators`` and ``validate()`` on the whole.
+
+        Field errors stop there: ``validate()`` only sees valid fields.
+
+        Raises:
+            ValidationError: With the field errors, or ``non_field_errors``.
+        """
+        is_empty, data = self.validate_empty_values(data)
+        if is_empty:
+            return data
+        value = self.to_internal_value(data)
+        try:
+            self.run_validators(value)
+            value = self.validate(value)
+        except ValidationError as exc:
+            raise ValidationError(detail=as_serializer_error(exc)) from None
+        if value is None:
+            raise AssertionError(".validate() should return the validated data")
+        return value
+
+    def _read_only_defaults(self) -> dict[str, Any]:
+        defaults: dict[str, Any] = {}
+        for field in self.fields.values():
+            if not field.read_only or field.default is empty:
+                continue
+            if field.source == "*" or "." in field.source:
+                continue
+            try:
+                defaults[field.source] = field.get_default()
+            except SkipField:
+                continue
+        return defaults
+
+    def run_validators(self, value: Any) -> None:
+        """Run ``Meta.validators`` on the data plus the read-only fields' defaults."""
+        if isinstance(value, dict):
+            value = {**self._read_only_defaults(), **value}
+        super().run_validators(value)
+
+    @cached_property
+    def _write_plan(self) -> WritePlan:
+        return [
+            (field, getattr(self, "validate_" + field.field_name, None))
+            for field in self._writable_fields
+        ]
+
+    def to_internal_value(self, data: Any) -> Any:
+        """Validate each writable field (and its ``validate_<name>`` hook).
+
+        Raises:
+            ValidationError: ``{"field": [messages]}`` for every field that failed.
+        """
+        if not isinstance(data, Mapping):
+            message = self.error_messages["invalid"].format(datatype=type(data).__name__)
+            raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
+        result: dict[str, Any] = {}
+        errors: dict[str, Any] = {}
+        for field, validate_method in self._write_plan:
+            try:
+                value = field.run_validation(field.get_value(data))
+                if validate_method is not None:
+                    value = validate_method(value)
+            except ValidationError as exc:
+                errors[field.field_name] = exc.detail
+            except SkipField:
+                pass
+            else:
+                _set_value(result, field.source_attrs, value)
+        if errors:
+            raise ValidationError(errors)
+        return result
+
+    @cached_property
+    def _read_plan(self) -> ReadPlan:
+        plan: ReadPlan = []
+        for name, field in self.fields.items():
+            if field.write_only:
+                continue
+            getter = field.fast_getter()
+            fast = field.fast_representation() if getter is not None else None
+            plain = isinstance(getter, attrgetter) and len(field.source_attrs) == 1
+            plan.append((name, field.source_attrs[0] if plain else None, getter, fast, field))
+        return plan
+
+    def to_representation(self, instance: Any) -> Any:
+        """The primitives of ``instance``: one item per readable field."""
+        result: dict[str, Any] = {}
+        callables = CALLABLE_TYPES
+        state = getattr(instance, "__dict__", _NO_STATE)
+        # PERF: a plain attribute is read from the instance's __dict__ when it is there (an
+        # ORM's loaded column, a dataclass field: what getattr would return, without the
+        # descriptor), else by the field's getter; a fast callable (often a builtin such as
+        # ``int``) makes the primitive. Mappings, methods and missing attributes go through
+        # get_attribute() and to_representation() as in DRF.
+        for name, key, getter, fast, field in self._read_plan:
+            if getter is not None:
+                value = state.get(key, _MISSING) if key is not None else _MISSING
+                if value is _MISSING:
+                    try:
+                        value = getter(instance)
+                    except AttributeError:
+                        value = _MISSING
+                if value is not _MISSING and type(value) not in callables:
+                    result[name] = None if value is None else fast(value)  # type: ignore[misc]
+                    continue
+            try:
+                value = field.get_attribute(instance)
+            except SkipField:
+                continue
+            result[name] = None if value is None else field.to_representation(value)
+        return result
+
+    def validate(self, attrs: Any) -> Any:
+        """Validate the data as a whole; return it (override to check across fields)."""
+        return attrs
+
+    @property
+    def data(self) -> ReturnDict:
+        """The primitives of the instance (or validated data), a ``ReturnDict``."""
+        return ReturnDict(super().data, serializer=self)
+
+    @property
+    def errors(self) -> ReturnDict:
+        """``{"field": [messages], "non_field_errors": [messages]}`` after ``is_valid()``."""
+        errors = no_data_errors(super().errors)
+        return ReturnDict(errors, serializer=self)
+
+    def __repr__(self) -> str:
+        names = ", ".join(f"{name}={field!r}" for name, field in self.fields.items())
+        return f"{type(self).__name__}({names})"
