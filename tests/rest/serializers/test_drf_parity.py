@@ -1,4 +1,5 @@
-"""The answers of DRF 3.18, recorded by ``tests/rest/fixtures/make_drf_fixtures.py``, checked.
+"""The answers of DRF 3.18, recorded by
+``tests/rest/fixtures/make_drf_serializer_fixtures.py``, checked.
 
 Every case of ``drf_serializers.json`` runs through the same serializers written with
 ``cupola.rest.serializers``: validity, each error message and code, and the output data

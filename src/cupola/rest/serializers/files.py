@@ -104,6 +104,7 @@ class ImageField(FileField):
         upload = super().to_internal_value(data)
         stream = getattr(upload, "stream", upload)
         position = stream.tell()
+        stream.seek(0)
         try:
             with self._image.open(stream) as image:
                 image.verify()

@@ -15,7 +15,6 @@ from cupola.rest.serializers.serializer import (
     BaseSerializer,
     ReturnDict,
     ReturnList,
-    as_serializer_error,
     check_returned,
     no_data_errors,
 )
@@ -79,25 +78,6 @@ class ListSerializer(BaseSerializer):
             return parse_html_list(dictionary, prefix=self.field_name, default=empty)
         return dictionary.get(self.field_name, empty)
 
-    def run_validation(self, data: Any = empty) -> Any:
-        """Validate every item with the child, then ``validate()`` on the list.
-
-        Raises:
-            ValidationError: Errors by item index, or ``non_field_errors``.
-        """
-        is_empty, data = self.validate_empty_values(data)
-        if is_empty:
-            return data
-        value = self.to_internal_value(data)
-        try:
-            self.run_validators(value)
-            value = self.validate(value)
-        except ValidationError as exc:
-            raise ValidationError(detail=as_serializer_error(exc)) from None
-        if value is None:
-            raise AssertionError(".validate() should return the validated data")
-        return value
-
     def run_child_validation(self, data: Any) -> Any:
         """Validate one item (override to pick the child's instance in bulk updates)."""
         return self.child.run_validation(data)
@@ -144,10 +124,6 @@ class ListSerializer(BaseSerializer):
         """The primitives of every item."""
         to_representation = self.child.to_representation
         return [to_representation(item) for item in data]
-
-    def validate(self, attrs: Any) -> Any:
-        """Validate the list as a whole; return it."""
-        return attrs
 
     def create(self, validated_data: Any) -> Any:
         """Create every item with the child serializer."""

@@ -11,6 +11,7 @@ commit, so ``.data`` after ``save()`` holds the new primary key.
 
 from __future__ import annotations
 
+import datetime
 import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
@@ -45,6 +46,9 @@ _WRITE_ONLY_OPTIONS = (
 )
 
 _inference_lock = threading.Lock()
+
+#: Bits of the SQL integer types (``Integer`` and anything else: 32).
+_INTEGER_BITS = {types.SmallInteger: 16, types.BigInteger: 64}
 
 
 def _is_unique(column: Column[Any]) -> bool:
@@ -372,11 +376,21 @@ def _unique_together(model: Any, by_source: dict[str, str]) -> list[Callable[...
     for constraint in getattr(mapper.local_table, "constraints", ()):
         if not isinstance(constraint, UniqueConstraint) or len(constraint.columns) < 2:
             continue
-        keys = [mapper.get_property_by_column(column).key for column in constraint.columns]
-        if all(key in by_source for key in keys):
-            names = [by_source[key] for key in keys]
-            result.append(UniqueTogetherValidator(select(model), names))
+        names = [_source_of_column(mapper, column, by_source) for column in constraint.columns]
+        if all(name is not None for name in names):
+            result.append(UniqueTogetherValidator(select(model), names))  # type: ignore[arg-type]
     return result
+
+
+def _source_of_column(mapper: Mapper[Any], column: Any, by_source: dict[str, str]) -> str | None:
+    """The serializer field writing ``column``: its attribute, or the relationship over it."""
+    key = mapper.get_property_by_column(column).key
+    if key in by_source:
+        return by_source[key]
+    for relationship in mapper.relationships:
+        if list(relationship.local_columns) == [column] and relationship.key in by_source:
+            return by_source[relationship.key]
+    return None
 
 
 def _inherited_declared(cls: type) -> set[str]:
@@ -403,6 +417,13 @@ def _column_kwargs(column: Column[Any], field_class: type[Field]) -> dict[str, A
     elif issubclass(field_class, fields.CharField) and isinstance(column_type, types.String):
         if column_type.length:
             kwargs["max_length"] = column_type.length
+    elif issubclass(field_class, fields.IntegerField) and isinstance(column_type, types.Integer):
+        # NOTE: Django's ranges on PostgreSQL, so a number the column cannot hold is a 400
+        # field error on every database, not a failed INSERT.
+        bits = _INTEGER_BITS.get(type(column_type), 32)
+        kwargs.update(max_value=2 ** (bits - 1) - 1, min_value=-(2 ** (bits - 1)))
+    elif field_class is temporal.DateTimeField and getattr(column_type, "timezone", False):
+        kwargs["default_timezone"] = datetime.UTC  # aware values in, out with a "Z"
     elif field_class is fields.DecimalField:
         numeric: types.Numeric[Any] = column_type  # type: ignore[assignment]
         kwargs.update(max_digits=numeric.precision, decimal_places=numeric.scale)

@@ -61,6 +61,7 @@ class PKOnlyObject:
 
 
 _UNLOADED = object()
+_OUT_OF_RANGE = object()  # an integer no database row can hold
 
 
 def _same(value: Any) -> Any:
@@ -208,6 +209,15 @@ def _pk_name(model: type, cache: dict[type, str]) -> str:
     return name
 
 
+def _python_type(column: Any) -> type | None:
+    """The Python type of a column's values, when its SQL type tells."""
+    try:
+        python_type: type = column.type.python_type
+    except NotImplementedError:
+        return None
+    return python_type
+
+
 def _convert_key(python_type: type | None, data: Any) -> Any:
     """``data`` as a value of the primary key's Python type.
 
@@ -218,7 +228,9 @@ def _convert_key(python_type: type | None, data: Any) -> Any:
     if isinstance(data, bool | list | dict):
         raise TypeError(type(data).__name__)
     if python_type is int:
-        return int(data)
+        number = int(data)
+        # No row holds a key past 64 bits; asking PostgreSQL would fail the transaction.
+        return number if -(2**63) <= number < 2**63 else _OUT_OF_RANGE
     if python_type is str:
         return str(data)
     if python_type is uuid.UUID:
@@ -284,14 +296,12 @@ class PrimaryKeyRelatedField(RelatedField):
         statement = self.get_queryset()
         column = _db.primary_key(_db.statement_model(statement))
         try:
-            python_type: type | None = column.type.python_type
-        except NotImplementedError:
-            python_type = None
-        try:
-            key = _convert_key(python_type, data)
+            key = _convert_key(_python_type(column), data)
         except (TypeError, ValueError):
             return self.fail("incorrect_type", data_type=type(data).__name__)
-        row = _db.session().scalars(statement.where(column == key).limit(1)).first()
+        row = None
+        if key is not _OUT_OF_RANGE:
+            row = _db.session().scalars(statement.where(column == key).limit(1)).first()
         if row is None:
             self.fail("does_not_exist", pk_value=data)
         return row
@@ -343,13 +353,15 @@ class SlugRelatedField(RelatedField):
             ValidationError: "Object with name=x does not exist." or "Invalid value."
         """
         statement = self.get_queryset()
-        if isinstance(data, bool | list | dict):
-            return self.fail("invalid")
         column = getattr(_db.statement_model(statement), self.slug_field)
         try:
-            row = _db.session().scalars(statement.where(column == data).limit(1)).first()
+            value = _convert_key(_python_type(column), data)
         except (TypeError, ValueError):
             return self.fail("invalid")
+        if value is _OUT_OF_RANGE:
+            row = None
+        else:
+            row = _db.session().scalars(statement.where(column == value).limit(1)).first()
         if row is None:
             self.fail("does_not_exist", slug_name=self.slug_field, value=str(data))
         return row

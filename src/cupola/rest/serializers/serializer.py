@@ -182,6 +182,31 @@ class BaseSerializer(Field):
     def _no_validated_data(self) -> Any:
         return {}
 
+    def run_validation(self, data: Any = empty) -> Any:
+        """Validate the input (fields or items), then ``validators`` and ``validate()``.
+
+        Field errors stop there: ``validate()`` only sees valid data.
+
+        Raises:
+            ValidationError: With the field errors, or ``non_field_errors``.
+        """
+        is_empty, data = self.validate_empty_values(data)
+        if is_empty:
+            return data
+        value = self.to_internal_value(data)
+        try:
+            self.run_validators(value)
+            value = self.validate(value)
+        except ValidationError as exc:
+            raise ValidationError(detail=as_serializer_error(exc)) from None
+        if value is None:  # a validate() that forgot its return
+            raise AssertionError(".validate() should return the validated data")
+        return value
+
+    def validate(self, attrs: Any) -> Any:
+        """Validate the data as a whole; return it (override to check across fields)."""
+        return attrs
+
     def to_internal_value(self, data: Any) -> Any:
         """Turn validated input into native data (subclasses implement it)."""
         raise NotImplementedError("`to_internal_value()` must be implemented.")
@@ -395,27 +420,6 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         if is_html_input(dictionary):
             return parse_html_dict(dictionary, prefix=self.field_name, default=empty)
         return dictionary.get(self.field_name, empty)
-
-    def run_validation(self, data: Any = empty) -> Any:
-        """Validate the fields, then ``validators`` and ``validate()`` on the whole.
-
-        Field errors stop there: ``validate()`` only sees valid fields.
-
-        Raises:
-            ValidationError: With the field errors, or ``non_field_errors``.
-        """
-        is_empty, data = self.validate_empty_values(data)
-        if is_empty:
-            return data
-        value = self.to_internal_value(data)
-        try:
-            self.run_validators(value)
-            value = self.validate(value)
-        except ValidationError as exc:
-            raise ValidationError(detail=as_serializer_error(exc)) from None
-        if value is None:
-            raise AssertionError(".validate() should return the validated data")
-        return value
 
     def _read_only_defaults(self) -> dict[str, Any]:
         defaults: dict[str, Any] = {}

@@ -92,7 +92,9 @@ class DateTimeField(_Temporal):
             ``datetime`` itself (default: ``DATETIME_FORMAT``).
         input_formats: Accepted input formats (default: ``DATETIME_INPUT_FORMATS``).
         default_timezone: Make naive values aware in this zone and convert aware ones to
-            it; without it, values keep the zone (or naivety) they have.
+            it (``ModelSerializer`` gives UTC to ``DateTime(timezone=True)`` columns).
+            Without it, values are naive: aware ones are converted to UTC first, as DRF
+            does without ``USE_TZ``.
         **kwargs: The ``Field`` options.
     """
 
@@ -115,20 +117,24 @@ class DateTimeField(_Temporal):
         super().__init__(format, input_formats, **kwargs)
 
     def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
-        """``value`` in ``default_timezone`` when one is set.
+        """``value`` aware in ``default_timezone``, or naive (in UTC) without one.
 
         Raises:
             ValidationError: When the conversion overflows.
         """
-        if self.timezone is None:
-            return value
+        aware = value.tzinfo is not None and value.utcoffset() is not None
         try:
-            if value.tzinfo is not None and value.utcoffset() is not None:
-                return value.astimezone(self.timezone)
-            return value.replace(tzinfo=self.timezone)
+            if self.timezone is not None:
+                return (
+                    value.astimezone(self.timezone)
+                    if aware
+                    else value.replace(tzinfo=self.timezone)
+                )
+            if aware:
+                return value.astimezone(datetime.UTC).replace(tzinfo=None)
         except OverflowError:
             self.fail("overflow")
-            raise  # pragma: no cover - fail() always raises
+        return value
 
     def to_internal_value(self, value: Any) -> Any:
         """The ``datetime`` of ``value``.
@@ -290,11 +296,29 @@ _DURATION = re.compile(
 )
 
 
+_ISO_DURATION = re.compile(
+    r"^(?P<sign>[-+]?)P(?:(?P<days>\d+(?:[.,]\d+)?)D)?"
+    r"(?:T(?:(?P<hours>\d+(?:[.,]\d+)?)H)?(?:(?P<minutes>\d+(?:[.,]\d+)?)M)?"
+    r"(?:(?P<seconds>\d+(?:[.,]\d+)?)S)?)?$"
+)
+
+
+def _parse_iso_duration(text: str) -> datetime.timedelta | None:
+    """An ISO 8601 duration (``P3DT12H30M``), as a ``timedelta``."""
+    match = _ISO_DURATION.match(text)
+    if match is None or text.endswith(("P", "T")):
+        return None
+    parts = match.groupdict()
+    sign = -1 if parts.pop("sign") == "-" else 1
+    amounts = {key: float(value.replace(",", ".")) for key, value in parts.items() if value}
+    return sign * datetime.timedelta(**amounts)
+
+
 def _parse_duration(text: str) -> datetime.timedelta | None:
-    """Django's ``[DD] [[HH:]MM:]ss[.uuuuuu]`` duration text, as a ``timedelta``."""
+    """Django's ``[DD] [[HH:]MM:]ss[.uuuuuu]`` or an ISO 8601 duration, as a ``timedelta``."""
     match = _DURATION.match(text)
     if match is None:
-        return None
+        return _parse_iso_duration(text)
     parts = match.groupdict()
     sign = -1 if parts.pop("sign") == "-" else 1
     days = datetime.timedelta(days=float(parts.pop("days") or 0))

@@ -170,7 +170,7 @@ class EmailValidator:
         if not _LOCAL_PART.match(user):
             raise ValidationError(self.message, code=self.code)
         if domain.startswith("[") and domain.endswith("]"):
-            literal = domain[1:-1].removeprefix("IPv6:")
+            literal = domain[1:-1]
             if _is_ip(literal):
                 return
             raise ValidationError(self.message, code=self.code)
@@ -208,7 +208,7 @@ class URLValidator:
             valid = _is_ip(host[1:-1])
         else:
             valid = _is_ip(host) or _valid_domain(host.rstrip("."))
-        if not valid or (match["port"] and int(match["port"]) > 65535):
+        if not valid:
             raise ValidationError(self.message, code=self.code)
 
 
