@@ -30,8 +30,13 @@ def test_authentication_app(example: Any) -> None:
     assert "www-authenticate" not in wrong.headers
     assert wrong.json() == {"detail": "Invalid username/password."}
 
+    login = {"username": "ada", "password": "correct horse"}
+    key = client.post("/api/token", json=login).json()["token"]
     with example.app.app_context():
-        key = token_for(example.find_user("ada")).key
+        assert token_for(example.find_user("ada")).key == key  # one token per user
+    refused = client.post("/api/token", json={**login, "password": "no"})
+    assert refused.status_code == 400
+    assert refused.json() == {"non_field_errors": ["Unable to log in with provided credentials."]}
     token = {"Authorization": f"Token {key}"}
     assert client.get("/api/me", headers=token).json() == {"username": "ada", "token": True}
     bad = client.get("/api/me", headers={"Authorization": "Token nope"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import uuid
@@ -15,17 +16,18 @@ from sqlalchemy import String, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cupola import Cupola
-from cupola.auth import UserMixin
+from cupola.auth import Auth, UserMixin, authenticate, hash_password
 from cupola.cli.main import cli
 from cupola.db import Database
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest.authtoken import create_token_model, find_token_model, generate_key, token_for
+from cupola.rest.authtoken.views import ObtainAuthToken
 
 APP = """
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 from cupola import Cupola
-from cupola.auth import UserMixin
+from cupola.auth import Auth, UserMixin, authenticate, hash_password
 from cupola.db import Database
 from cupola.rest.authtoken import create_token_model
 
@@ -199,3 +201,92 @@ def test_createtoken_errors(project: str, tmp_path: Path) -> None:
 def test_createtoken_help_lists_it() -> None:
     assert "createtoken" in run("--help").output
     assert "--reset" in run("createtoken", "--help").output
+
+
+# -- ObtainAuthToken, against DRF ----------------------------------------------------------
+
+OBTAIN_CASES = json.loads((Path(__file__).parent / "fixtures/policies_authtoken.json").read_text())
+
+
+@pytest.fixture
+def token_app(tmp_path: Path) -> Iterator[Cupola]:
+    app = Cupola(
+        __name__,
+        config={
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "PASSWORD_HASH_PARAMS": {"n": 2**8, "r": 8, "p": 1},
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'obtain.db'}",
+        },
+    )
+    db = Database(app)
+
+    class Person(UserMixin, db.Model):  # type: ignore[name-defined, misc]
+        id: Mapped[int] = mapped_column(primary_key=True)
+        username: Mapped[str] = mapped_column(String(50))
+        password_hash: Mapped[str] = mapped_column(String(200))
+        is_active: Mapped[bool] = mapped_column(default=True)  # type: ignore[assignment]
+
+    token_model = create_token_model(db, Person)  # kept: SQLAlchemy holds models weakly
+
+    def lookup(username: str) -> Any:
+        return db.session.execute(select(Person).where(Person.username == username)).scalar()
+
+    Auth(
+        app, user_loader=lambda user_id: None, authenticate=lambda u, p: authenticate(u, p, lookup)
+    )
+    with app.app_context():
+        db.create_all()
+        hashed = hash_password("secret")
+        db.session.add_all(
+            [
+                Person(username="root", password_hash=hashed),
+                Person(username="bob", password_hash=hashed, is_active=False),
+            ]
+        )
+        db.session.commit()
+        db.session.remove()
+    app.add_url_rule("/api-token/", view_func=ObtainAuthToken.as_view("obtain-token"))
+    yield app
+    with app.app_context():
+        db.dispose()
+    del token_model
+
+
+@pytest.mark.parametrize("case", sorted(OBTAIN_CASES))
+def test_obtain_auth_token_answers_as_drf(token_app: Cupola, protocol: str, case: str) -> None:
+    expected = OBTAIN_CASES[case]
+    sent = expected["request"]
+    with token_app.test_client(protocol) as client:  # type: ignore[arg-type]
+        kwargs = {"json": sent["json"]} if "json" in sent else {}
+        response = client.request(sent["method"], sent["path"], **kwargs)
+    assert response.status_code == expected["status"]
+    body = response.json()
+    if "token" in expected["body"]:
+        assert re.fullmatch(r"[0-9a-f]{40}", body["token"])
+        with token_app.app_context():
+            model = find_token_model(token_app)
+            keys = token_app.extensions["cupola.db"].session.execute(select(model.key)).scalars()
+            assert list(keys) == [body["token"]]
+        body["token"] = "<key>"
+    assert body == expected["body"]
+    for name in ("Allow", "Content-Type"):
+        assert response.headers.get(name) == expected["headers"].get(name)
+
+
+def test_obtain_auth_token_reads_forms_and_gives_the_same_token(
+    token_app: Cupola, protocol: str
+) -> None:
+    with token_app.test_client(protocol) as client:  # type: ignore[arg-type]
+        first = client.post("/api-token/", data={"username": "root", "password": "secret"})
+        again = client.post("/api-token/", json={"username": "root", "password": "secret"})
+    assert first.status_code == 200
+    assert first.json() == again.json()
+
+
+def test_obtain_auth_token_needs_a_credential_check(tmp_path: Path, protocol: str) -> None:
+    app = Cupola(__name__, config={"TESTING": True})
+    app.add_url_rule("/api-token/", view_func=ObtainAuthToken.as_view("obtain-token"))
+    client = app.test_client(protocol)  # type: ignore[arg-type]
+    with client, pytest.raises(ImproperlyConfigured, match="authenticate=check"):
+        client.post("/api-token/", json={"username": "a", "password": "b"})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import logging
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from cupola.auth.login import EXTENSION as AUTH_EXTENSION
@@ -34,6 +35,8 @@ __all__ = [
 HEADER_ENCODING = "iso-8859-1"
 
 _CSRF_EXTENSION = "cupola.rest.csrf"
+
+logger = logging.getLogger("cupola.rest")
 
 
 def get_authorization_header(request: Any) -> bytes:
@@ -76,7 +79,8 @@ class BasicAuthentication(BaseAuthentication):
     The user name and password are checked by :meth:`authenticate_credentials`, which by
     default asks the app's ``Auth(app, user_loader=…, authenticate=check)``:
     ``check(username, password)`` returns the user or ``None``. Override it to look users
-    up another way.
+    up another way. Without either, Basic headers are ignored (with a warning in the log)
+    rather than answered with an error.
 
     Attributes:
         www_authenticate_realm: The realm of the ``WWW-Authenticate`` challenge.
@@ -92,6 +96,8 @@ class BasicAuthentication(BaseAuthentication):
         """
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != b"basic":
+            return None
+        if not self._can_check(request):
             return None
         if len(parts) == 1:
             raise AuthenticationFailed("Invalid basic header. No credentials provided.")
@@ -122,9 +128,7 @@ class BasicAuthentication(BaseAuthentication):
             AuthenticationFailed: "Invalid username/password." or "User inactive or deleted.".
             ImproperlyConfigured: When the app's ``Auth`` has no ``authenticate`` function.
         """
-        app = _app_of(request)
-        auth = app.extensions.get(AUTH_EXTENSION)
-        check = getattr(auth, "authenticate", None)
+        check = _credential_check(_app_of(request))
         if check is None:
             raise ImproperlyConfigured(
                 "BasicAuthentication needs a credential check: create "
@@ -137,6 +141,21 @@ class BasicAuthentication(BaseAuthentication):
         if not getattr(user, "is_active", True):
             raise AuthenticationFailed("User inactive or deleted.")
         return (user, None)
+
+    def _can_check(self, request: Any) -> bool:
+        """Whether credentials can be checked: by an override, or by the app's ``Auth``."""
+        if type(self).authenticate_credentials is not BasicAuthentication.authenticate_credentials:
+            return True
+        if _credential_check(_app_of(request)) is not None:
+            return True
+        # NOTE: BasicAuthentication is among the default classes; an app that set up no
+        # credential check must not answer a client's Basic header with a server error.
+        logger.warning(
+            "Basic credentials ignored: BasicAuthentication needs "
+            "Auth(app, user_loader=..., authenticate=check) or an authenticate_credentials() "
+            "override."
+        )
+        return False
 
     def authenticate_header(self, request: Any) -> str:
         """``Basic realm="api"``."""
@@ -268,6 +287,11 @@ class TokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request: Any) -> str:
         """The keyword (``Token``)."""
         return self.keyword
+
+
+def _credential_check(app: Cupola) -> Any:
+    """The ``authenticate`` function of the app's ``Auth``, or ``None``."""
+    return getattr(app.extensions.get(AUTH_EXTENSION), "authenticate", None)
 
 
 def _app_of(request: Any) -> Cupola:

@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from cupola.context import get_app_context
 from cupola.http.mediatypes import parse_options_header
 from cupola.rest.exceptions import NotAcceptable, NotFound
-from cupola.rest.reverse import _reverse, replace_query_param
+from cupola.rest.reverse import replace_query_param, unversioned_reverse
 
 __all__ = [
     "UNSET",
@@ -90,7 +90,7 @@ class BaseVersioning:
         Raises:
             cupola.routing.BuildError: When the endpoint is unknown or values are missing.
         """
-        return _reverse(viewname, args, kwargs, request, format, **extra)
+        return unversioned_reverse(viewname, args, kwargs, request, format, **extra)
 
     def is_allowed_version(self, version: Any) -> bool:
         """Whether ``version`` is allowed (the default version always is)."""

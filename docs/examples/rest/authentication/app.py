@@ -11,6 +11,7 @@ from cupola.rest.authentication import (
     TokenAuthentication,
 )
 from cupola.rest.authtoken import create_token_model
+from cupola.rest.authtoken.views import ObtainAuthToken
 from cupola.rest.exceptions import AuthenticationFailed
 from cupola.rest.permissions import IsAuthenticated
 from cupola.rest.response import Response
@@ -80,6 +81,7 @@ class Robots(APIView):
         return Response({"username": request.user.username, "key": request.auth})
 
 
+app.add_url_rule("/api/token", view_func=ObtainAuthToken.as_view("obtain-token"))
 app.add_url_rule("/api/me", view_func=Me.as_view("me"))
 app.add_url_rule("/api/robots", view_func=Robots.as_view("robots"))
 

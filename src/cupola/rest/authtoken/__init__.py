@@ -56,7 +56,8 @@ def create_token_model(
         tablename: The table's name.
 
     Returns:
-        The model class.
+        The model class. Keep it, as any model (``Token = create_token_model(…)`` at module
+        level): SQLAlchemy holds mapped classes only weakly.
 
     Raises:
         ImproperlyConfigured: When the user model has no single primary-key column.
