@@ -174,6 +174,11 @@ def targets() -> list[Target | CostTarget]:
     for s in ("db_read", "db_page"):
         found.append(Target(f"WSGI {s} >= 1.5x Flask-SQLAlchemy", "cupola", "flask", s, 1.5))
         found.append(Target(f"WSGI {s} >= 2x Django", "cupola", "django", s, 2.0))
+    for s in ("rest_list", "rest_create"):
+        found.append(Target(f"WSGI {s} >= 5x REST framework", "cupola", "drf", s, 5.0))
+        found.append(Target(f"WSGI {s} >= 1.5x FastAPI", "cupola", "fastapi", s, 1.5))
+        label = f"ASGI (sync views) {s} >= 1.5x FastAPI"
+        found.append(Target(label, "cupola-asgi-sync", "fastapi", s, 1.5))
     label = "WSGI session read <= +25 us over plaintext"
     found.append(CostTarget(label, "cupola", "session", "plaintext", 25.0))
     return found

@@ -26,7 +26,10 @@ from common import (  # noqa: E402
     FORM_FIELDS,
     ITEM_COUNT,
     MESSAGE,
+    NOTE_BODY,
     PLAINTEXT,
+    REST_PAGE,
+    REST_PAGE_SIZE,
     ROWS,
     USER,
     item_json,
@@ -37,6 +40,7 @@ from common import (  # noqa: E402
 FORM_VALUES = {name: f"value {i} & more" for i, name in enumerate(FORM_FIELDS)}
 FORM_BODY = urlencode(FORM_VALUES).encode()
 FORM_TYPE = "application/x-www-form-urlencoded"
+JSON_TYPE = "application/json"
 SETUP_PATH = "/login"  # signs a user in; answers {"field": ..., "token": ...} (CSRF)
 
 
@@ -64,12 +68,15 @@ SCENARIOS = [
     Scenario("form_csrf", "POST", "/form_csrf", FORM_BODY, FORM_TYPE, login=True, csrf=True),
     Scenario("db_read", "GET", f"/db/item/{DB_ITEM_ID}"),
     Scenario("db_page", "GET", "/db/items"),
+    Scenario("rest_list", "GET", f"/api/items/?page={REST_PAGE}"),
+    Scenario("rest_create", "POST", "/api/notes/", json.dumps(NOTE_BODY).encode(), JSON_TYPE),
 ]
 SCENARIO_NAMES = [s.name for s in SCENARIOS]
 BY_NAME = {s.name: s for s in SCENARIOS}
 CORE = ("plaintext", "json", "routing", "template", "form")
 WEB = ("session", "form_csrf")  # sessions and CSRF: Cupola, Flask (+Flask-WTF), Django
 DB = ("db_read", "db_page")  # SQLite through each one's ORM: Cupola, Flask-SQLAlchemy, Django
+REST = ("rest_list", "rest_create")  # a REST list and create: Cupola, REST framework, FastAPI
 SETUP = Scenario("setup", "GET", SETUP_PATH)
 
 
@@ -83,10 +90,13 @@ class Framework:
     scenarios: tuple[str, ...] = CORE
     web_attr: str | None = None  # attribute serving the WEB scenarios, when not attr
     db_attr: str | None = None  # attribute serving the DB scenarios, when not attr
+    rest_attr: str | None = None  # attribute serving the REST scenarios, when not attr
 
     def attr_for(self, scenario: str) -> str:
         if self.db_attr and scenario in DB:
             return self.db_attr
+        if self.rest_attr and scenario in REST:
+            return self.rest_attr
         return self.web_attr if self.web_attr and scenario in WEB else self.attr
 
 
@@ -100,8 +110,9 @@ FRAMEWORKS = [
         "wsgi",
         "wsgi",
         "Cupola, WSGI, sync views",
-        ALL + DB,
+        ALL + DB + REST,
         db_attr="db_wsgi",
+        rest_attr="rest_wsgi",
     ),
     Framework(
         "flask",
@@ -114,14 +125,29 @@ FRAMEWORKS = [
         "data_wsgi",
     ),
     Framework("django", "django_app", "wsgi", "wsgi", "Django, 5 default middleware", ALL + DB),
-    Framework("drf", "drf_app", "wsgi", "wsgi", "Django REST framework", JSON_ONLY),
+    Framework("drf", "drf_app", "wsgi", "wsgi", "Django REST framework", JSON_ONLY + REST),
     Framework("falcon", "falcon_app", "wsgi", "wsgi", "Falcon"),
     Framework("bottle", "bottle_app", "wsgi", "wsgi", "Bottle"),
     Framework("bare-wsgi", "bare_wsgi", "wsgi", "wsgi", "hand-written WSGI callable (floor)"),
     Framework("cupola-asgi", "cupola_async", "asgi", "asgi", "Cupola, ASGI, async views", ALL),
-    Framework("cupola-asgi-sync", "cupola_sync", "asgi", "asgi", "Cupola, ASGI, sync views", ALL),
+    Framework(
+        "cupola-asgi-sync",
+        "cupola_sync",
+        "asgi",
+        "asgi",
+        "Cupola, ASGI, sync views",
+        ALL + REST,
+        rest_attr="rest_asgi",
+    ),
     Framework("starlette", "starlette_app", "asgi", "asgi", "Starlette, async endpoints"),
-    Framework("fastapi", "fastapi_app", "asgi", "asgi", "FastAPI, async endpoints"),
+    Framework(
+        "fastapi",
+        "fastapi_app",
+        "asgi",
+        "asgi",
+        "FastAPI, async endpoints (REST: SQLAlchemy ORM session per request, pydantic)",
+        CORE + REST,
+    ),
     Framework("litestar", "litestar_app", "asgi", "asgi", "Litestar, async handlers"),
     Framework("bare-asgi", "bare_asgi", "asgi", "asgi", "hand-written ASGI callable (floor)"),
 ]
@@ -171,8 +197,35 @@ EXPECTED_TYPE = {"plaintext": "text/plain", "template": "text/html", "session": 
 SESSION_BODY = session_text(USER).encode()
 
 
+def _check_rest(scenario: str, status: int, body: bytes) -> None:
+    answer = _json(body)
+    if scenario == "rest_create":
+        if status != 201 or not isinstance(answer, dict):
+            raise WrongResponse(f"status {status}, body {body[:300]!r}")
+        if not isinstance(answer.pop("id", None), int) or answer != NOTE_BODY:
+            raise WrongResponse(f"body {body[:300]!r}, expected an id and {NOTE_BODY!r}")
+        return
+    first = (REST_PAGE - 1) * REST_PAGE_SIZE + 1
+    expected = [item_json(*item_row(i)) for i in range(first, first + REST_PAGE_SIZE)]
+    if (
+        status != 200
+        or not isinstance(answer, dict)
+        or list(answer) != ["count", "next", "previous", "results"]
+        or answer["count"] != ITEM_COUNT
+        or answer["results"] != expected
+        or not str(answer["next"]).endswith(f"/api/items/?page={REST_PAGE + 1}")
+        or not str(answer["previous"]).endswith(f"/api/items/?page={REST_PAGE - 1}")
+    ):
+        raise WrongResponse(f"status {status}, body {body[:300]!r}")
+
+
 def check_response(scenario: str, status: int, content_type: str, body: bytes) -> None:
     """Raise WrongResponse unless (status, content type, body) is the scenario's answer."""
+    if scenario in REST:
+        if not content_type.lower().startswith("application/json"):
+            raise WrongResponse(f"content-type {content_type!r}, expected application/json")
+        _check_rest(scenario, status, body)
+        return
     if status != 200:
         raise WrongResponse(f"status {status}, body {body[:300]!r}")
     expected_type = EXPECTED_TYPE.get(scenario, "application/json")

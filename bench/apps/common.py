@@ -63,3 +63,36 @@ def ensure_items_db():
     connection.close()
     os.replace(partial, DB_PATH)
     return str(DB_PATH)
+
+
+# REST scenarios, on a SQLite file of each process's own (fresh_rest_db): the item rows
+# and an empty note table. rest_list: GET /api/items/?page=REST_PAGE, REST_PAGE_SIZE items
+# through a model serializer, in the page-number envelope {"count", "next", "previous",
+# "results"} (items as {"id", "name", "price"}). rest_create: POST /api/notes/ with NOTE_BODY
+# (JSON), validated (name: a string of at most 100 characters; price: a number) and inserted
+# into the note table; answers 201 with {"id", "name", "price"}.
+REST_PAGE, REST_PAGE_SIZE = 3, 20
+NOTE_BODY = {"name": "Widget", "price": 9.99}
+
+
+def fresh_rest_db(tag):
+    """A new SQLite file with the item rows and an empty note table, for one process.
+
+    In memory-backed /dev/shm where there is one: rest_create commits a row per request,
+    and a disk's fsync would be most of what is measured, the same for every framework.
+    """
+    shm = Path("/dev/shm")
+    folder = shm if shm.is_dir() else Path(tempfile.gettempdir())
+    path = folder / f"cupola-bench-rest-{tag}-{os.getpid()}.db"
+    path.unlink(missing_ok=True)
+    with sqlite3.connect(path) as connection:
+        for table in ("item", "note"):
+            connection.execute(
+                f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, "
+                "price FLOAT NOT NULL)"
+            )
+        connection.executemany(
+            "INSERT INTO item VALUES (?, ?, ?)", [item_row(i) for i in range(1, ITEM_COUNT + 1)]
+        )
+    connection.close()
+    return str(path)

@@ -75,3 +75,7 @@ wsgi = app
 asgi = app.asgi
 # The database scenarios run on their own app (see cupola_db.py), as Flask's and Django's do.
 from cupola_db import wsgi as db_wsgi  # noqa: E402
+# The REST scenarios run on their own app (see cupola_rest.py), as REST framework's and
+# FastAPI's run on theirs.
+from cupola_rest import asgi as rest_asgi  # noqa: E402
+from cupola_rest import wsgi as rest_wsgi  # noqa: E402

@@ -273,3 +273,55 @@ def test_concrete_views_allow_their_methods(
         for method in sorted(allow.replace(",", "").split(), key=lambda m: m == "DELETE"):
             answer = client.request(method, "/books/1/", json={"title": "Z", "price": "1"})
             assert answer.status_code in {200, 201, 204}, (method, answer.text)
+
+
+def test_column_only_serializers_read_rows_not_instances(shelf: Any, protocol: str) -> None:
+    from cupola.rest import serializers
+
+    shelf.seed(4)
+
+    class Plain(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title", "price"]
+
+    class WithMethod(serializers.ModelSerializer):
+        upper = serializers.SerializerMethodField()
+
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "upper"]
+
+        def get_upper(self, book: Any) -> str:
+            return str(book.title.upper())
+
+    statement = select(shelf.Book)
+    rows = generics.row_statement(statement, Plain)
+    assert rows is not None and generics.row_statement(statement, Plain) is rows
+    assert "book.author_id" not in str(rows) and "book.title AS title" in str(rows)
+    assert generics.row_statement(statement, book_serializer(shelf)) is None  # a relation
+    assert generics.row_statement(statement, WithMethod) is None
+    assert generics.row_statement(select(shelf.Book.id), Plain) is None
+    plain = view_class(
+        shelf,
+        generics.ListAPIView,
+        serializer_class=Plain,
+        filter_backends=[filters.OrderingFilter],
+        ordering_fields=["price"],
+        pagination_class=pagination.PageNumberPagination,
+    )
+    method = view_class(shelf, generics.ListAPIView, serializer_class=WithMethod)
+    serve(
+        shelf, ("/plain/", plain.as_view("plain")), ("/method/", method.as_view("m")), PAGE_SIZE=3
+    )
+    with shelf.app.test_client(protocol) as client:  # type: ignore[arg-type]
+        body = client.get("/plain/?ordering=-price").json()
+        assert body["results"] == [
+            {"id": 4, "title": "Book 4", "price": "4.50"},
+            {"id": 3, "title": "Book 3", "price": "3.50"},
+            {"id": 2, "title": "Book 2", "price": "2.50"},
+        ]
+        assert body["count"] == 4
+        assert client.get("/method/").json()[0] == {"id": 1, "upper": "BOOK 1"}
+    record = pagination.Record(id=1)
+    assert record.id == 1 and repr(record) == "Record({'id': 1})"

@@ -62,12 +62,21 @@ class ListModelMixin:
         """List the objects."""
         view: Any = self
         queryset = view.filter_queryset(view.get_queryset())
+        # PERF: a serializer reading only columns gets rows, not ORM instances.
+        rows = _rows_for(queryset, view.get_serializer_class())
+        queryset = queryset if rows is None else rows
         page = view.paginate_queryset(queryset)
         if page is not None:
             serializer = view.get_serializer(page, many=True)
             return view.get_paginated_response(serializer.data)  # type: ignore[no-any-return]
         serializer = view.get_serializer(fetch(queryset), many=True)
         return Response(serializer.data)
+
+
+def _rows_for(queryset: Any, serializer_class: type[Any]) -> Any:
+    from cupola.rest.generics import row_statement
+
+    return row_statement(queryset, serializer_class)  # type: ignore[arg-type]  # classes hash
 
 
 class RetrieveModelMixin:

@@ -14,10 +14,11 @@ from binascii import Error as Base64Error
 from collections.abc import Sequence
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Select, func, inspect, select
+from sqlalchemy import Integer, Select, bindparam, func, inspect, select
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
@@ -32,12 +33,20 @@ __all__ = [
     "LimitOffsetPagination",
     "NoCountPageNumberPagination",
     "PageNumberPagination",
+    "Record",
     "remove_query_param",
     "replace_query_param",
 ]
 
 # PERF: SQL elements are immutable: one count() serves every count statement.
 _COUNT = func.count()
+
+#: A page's bounds as bound values, so that one statement serves every page.
+_LIMIT = bindparam("cupola_rest_limit", type_=Integer)
+_OFFSET = bindparam("cupola_rest_offset", type_=Integer)
+
+#: Backends whose SQL for bound LIMIT and OFFSET values is that for literal ones.
+_BOUND_LIMIT_DIALECTS = frozenset({"sqlite", "postgresql"})
 
 
 def replace_query_param(url: str, key: str, value: Any) -> str:
@@ -85,8 +94,7 @@ def ordered(statement: Select[Any]) -> Select[Any]:
     return statement.order_by(*mapper.primary_key)
 
 
-def count_rows(statement: Select[Any]) -> int:
-    """How many rows ``statement`` gives, counted without its ORDER BY (one query)."""
+def _count_statement(statement: Select[Any]) -> Select[Any]:
     plain = statement.order_by(None)
     if (
         plain._distinct
@@ -98,14 +106,93 @@ def count_rows(statement: Select[Any]) -> int:
     else:
         # NOTE: as Django's count(): SELECT count(*) FROM book WHERE ..., no subquery.
         counted = plain.with_only_columns(_COUNT, maintain_column_froms=True)
+    return counted
+
+
+#: The execution option marking a statement whose rows are read as :class:`Record` objects.
+RECORDS = "cupola_rest_records"
+
+
+class Record:
+    """One row as an object: its columns are attributes (and its ``__dict__``).
+
+    What a list reads when its serializer needs only columns (see
+    ``generics.row_statement``): attribute access as on a model instance, at a fraction
+    of an ORM instance's cost to build.
+    """
+
+    def __init__(self, **values: Any) -> None:
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        return f"Record({self.__dict__!r})"
+
+
+def _records(result: Any) -> list[Any]:
+    keys = tuple(result.keys())
+    new = object.__new__
+    records = []
+    for row in result:
+        record = new(Record)
+        record.__dict__ = dict(zip(keys, row, strict=True))
+        records.append(record)
+    return records
+
+
+class _Statements(NamedTuple):
+    ordered: Select[Any]
+    counted: Select[Any]
+    page: Select[Any]
+    entities: bool  # select(Model): ORM instances (else rows, or records)
+    records: bool  # marked with RECORDS: records read on the connection
+
+
+@lru_cache(maxsize=256)
+def _page_statements(statement: Select[Any]) -> _Statements:
+    """``statement`` ordered, its count, and its page with bound bounds.
+
+    PERF: built once per statement object (statements hash by identity): a view's
+    ``queryset`` is one object for every request, so a list without filters builds none of
+    them per request (each generative step costs some microseconds).
+    """
+    ordered_statement = ordered(statement)
+    return _Statements(
+        ordered_statement,
+        _count_statement(ordered_statement),
+        ordered_statement.limit(_LIMIT).offset(_OFFSET),
+        len(statement.column_descriptions) == 1,
+        bool(statement.get_execution_options().get(RECORDS)),
+    )
+
+
+def count_rows(statement: Select[Any]) -> int:
+    """How many rows ``statement`` gives, counted without its ORDER BY (one query)."""
     # PERF: a count returns no entity: on the session's connection it skips the ORM's
     # execution path, in the same transaction.
+    counted = _page_statements(statement).counted
     return int(_db.session().connection().execute(counted).scalar_one())
+
+
+def fetch_page(statement: Select[Any], limit: int, offset: int) -> list[Any]:
+    """``limit`` objects of ``statement`` (ordered by primary key if unordered) from ``offset``."""
+    cached = _page_statements(statement)
+    session = _db.session()
+    if session.get_bind().dialect.name not in _BOUND_LIMIT_DIALECTS:
+        return fetch(cached.ordered.limit(limit).offset(offset))
+    bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
+    if cached.records:
+        # PERF: plain columns need no ORM: run on the connection, rows become records.
+        return _records(session.connection().execute(cached.page, bounds))
+    if cached.entities:
+        return list(session.scalars(cached.page, bounds))
+    return list(session.execute(cached.page, bounds).all())
 
 
 def fetch(statement: Select[Any]) -> list[Any]:
     """The objects of ``statement``: model instances for ``select(Model)``, else rows."""
     session = _db.session()
+    if statement.get_execution_options().get(RECORDS):
+        return _records(session.connection().execute(statement))
     if len(statement.column_descriptions) == 1:
         return list(session.scalars(statement))
     return list(session.execute(statement).all())
@@ -228,7 +315,7 @@ class PageNumberPagination(BasePagination):
         if not page_size:
             return None
         self.request = request
-        self.page = self._load_page(ordered(queryset), request, page_size)
+        self.page = self._load_page(queryset, request, page_size)
         if self.page.has_next or self.page.number > 1:
             self.display_page_controls = True
         return self.page.objects
@@ -250,8 +337,8 @@ class PageNumberPagination(BasePagination):
             raise self._invalid(raw, "That page number is less than 1")
         if number > pages:
             raise self._invalid(raw, "That page contains no results")
-        page = statement.limit(page_size).offset((number - 1) * page_size)
-        return _Page(fetch(page), number, number < pages, count)
+        objects = fetch_page(statement, page_size, (number - 1) * page_size)
+        return _Page(objects, number, number < pages, count)
 
     def get_paginated_response(self, data: Any) -> Response:
         """``{"count", "next", "previous", "results"}``."""
@@ -322,7 +409,7 @@ class NoCountPageNumberPagination(PageNumberPagination):
         if number < 1:
             raise self._invalid(raw, "That page number is less than 1")
         # PERF: one row more than a page tells whether another page follows; no COUNT.
-        rows = fetch(statement.limit(page_size + 1).offset((number - 1) * page_size))
+        rows = fetch_page(statement, page_size + 1, (number - 1) * page_size)
         if not rows and number > 1:
             raise self._invalid(raw, "That page contains no results")
         return _Page(rows[:page_size], number, len(rows) > page_size, None)
@@ -392,14 +479,14 @@ class LimitOffsetPagination(BasePagination):
             return None
         self.request = request
         self.limit = limit
-        statement = ordered(queryset)
+        statement = queryset
         self.count = count_rows(statement)
         self.offset = self.get_offset(request)
         if self.count > self.limit:
             self.display_page_controls = True
         if self.count == 0 or self.offset > self.count:
             return []
-        return fetch(statement.limit(self.limit).offset(self.offset))
+        return fetch_page(statement, self.limit, self.offset)
 
     def get_paginated_response(self, data: Any) -> Response:
         """``{"count", "next", "previous", "results"}``."""
