@@ -12,6 +12,8 @@ import contextlib
 from collections.abc import Iterable
 from typing import Any
 
+from sqlalchemy import inspect as sa_inspect
+
 from cupola.context import get_app_context
 from cupola.rest.openapi.inspectors import AutoSchema, security_scheme, security_scheme_name
 from cupola.rest.views import APIView
@@ -176,13 +178,12 @@ class SchemaGenerator:
         rules = self.rest_rules()
         depth = _common_depth([openapi_path(rule)[0] for rule, _ in rules])
         for rule, view_func in rules:
-            path, types = openapi_path(rule)
             for method in _view_methods(view_func):
                 view = self.create_view(view_func, method, request)
-                if not public and not _allowed(view, request):
+                if not public and not _allowed(view, request, method):
                     continue
                 inspector = self.get_inspector(view)
-                inspector._path_variables = tuple(types)
+                path, types = self.coerce_path(*openapi_path(rule), inspector)
                 inspector._prefix_depth = depth
                 inspector.components = components
                 operation = inspector.get_operation(path, method, types)
@@ -193,6 +194,32 @@ class SchemaGenerator:
                     if name is not None and scheme is not None:
                         schemes[name] = self._adapt_scheme(scheme)
         return self.build_document(paths, components, schemes)
+
+    def coerce_path(
+        self, path: str, types: dict[str, Any], inspector: AutoSchema
+    ) -> tuple[str, dict[str, Any]]:
+        """Name a ``pk`` lookup after the model's key (``{id}``) with ``SCHEMA_COERCE_PATH_PK``.
+
+        The inspector keeps the URL's own names for its lookups.
+        """
+        inspector._path_variables = tuple(types)
+        view = inspector.view
+        settings = getattr(view, "settings", None)
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", None)
+        model = inspector._model()
+        if settings is None or not settings.get("SCHEMA_COERCE_PATH_PK"):
+            return path, types
+        if lookup != "pk" or "pk" not in types or model is None:
+            return path, types
+        try:
+            key = sa_inspect(model).primary_key[0].key
+        except Exception:  # NOTE: not a mapped class: keep the URL's name
+            return path, types
+        if key in types:
+            return path, types
+        inspector._renamed = {key: "pk"}
+        renamed = {(key if name == "pk" else name): schema for name, schema in types.items()}
+        return path.replace("{pk}", "{" + key + "}"), renamed
 
     def get_inspector(self, view: Any) -> AutoSchema:
         """The view's :class:`AutoSchema` (its ``schema`` attribute, else a new one)."""
@@ -254,13 +281,18 @@ def _common_depth(paths: list[str]) -> int:
     return depth
 
 
-def _allowed(view: Any, request: Any) -> bool:
+def _allowed(view: Any, request: Any, method: str) -> bool:
+    """Whether ``request``'s user may send ``method`` to the view."""
     if request is None:
         return True
+    original = request.method
+    request.method = method
     try:
         view.check_permissions(request)
     except Exception:  # NOTE: any refusal hides the operation from this user
         return False
+    finally:
+        request.method = original
     return True
 
 

@@ -82,9 +82,8 @@ class AutoSchema:
             return str(action)
         if method.lower() == "get" and self.is_list(method):
             return "list"
-        return {"partialUpdate": "partial_update"}.get(_ACTIONS.get(method.lower(), ""), "") or (
-            method.lower()
-        )
+        name = _ACTIONS.get(method.lower(), method.lower())
+        return "partial_update" if name == "partialUpdate" else name
 
     def is_list(self, method: str) -> bool:
         """Whether ``method`` answers a list of objects."""
@@ -135,6 +134,7 @@ class AutoSchema:
 
     _path_variables: tuple[str, ...] = ()
     _prefix_depth = 0
+    _renamed: dict[str, str] = {}  # document name -> URL name
 
     def get_path_parameters(self, path: str, path_types: dict[str, Any]) -> list[dict[str, Any]]:
         """One parameter per ``{variable}`` of ``path``, typed by its converter or model."""
@@ -168,7 +168,7 @@ class AutoSchema:
             self.view, "lookup_field", None
         )
         model = self._model()
-        if name != lookup or model is None:
+        if self._renamed.get(name, name) != lookup or model is None:
             return ""
         try:
             column = sa_inspect(model).primary_key[0]

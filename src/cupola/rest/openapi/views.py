@@ -38,7 +38,6 @@ class SchemaView(APIView):
     public = True
     renderer_classes: Sequence[type[Any]] = [JSONOpenAPIRenderer, renderers.JSONRenderer]
     permission_classes: Sequence[type[Any]] = [permissions.AllowAny]
-    authentication_classes: Sequence[type[Any]] = []
     throttle_classes: Sequence[type[Any]] = []
     versioning_class = None
     schema = None  # the document does not describe itself
@@ -71,7 +70,8 @@ def get_schema_view(
         prefix: Document only the paths starting with it (``"/api/"``).
         public: When false, each user sees only the operations they are permitted.
         generator_class: A :class:`SchemaGenerator` subclass.
-        authentication_classes: Who may read the document (default: no authentication).
+        authentication_classes: Default: ``DEFAULT_AUTHENTICATION_CLASSES`` (with
+            ``public=False``, they tell who the user is).
         permission_classes: Default: ``AllowAny``.
         renderer_classes: Default: ``JSONOpenAPIRenderer`` then ``JSONRenderer``.
 
