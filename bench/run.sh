@@ -23,6 +23,14 @@ for arg in "$@"; do
         fi
     fi
 done
+if [ "${1:-}" = "--mysql" ]; then
+    shift  # MySQL drivers: mysqlclient builds against the MariaDB client headers
+    if [ "$(id -u)" = 0 ] && ! pkg-config --exists libmariadb 2>/dev/null; then
+        apt-get update -qq && apt-get install -y -qq libmariadb-dev pkg-config
+    fi
+    "$venv/bin/pip" install -q pymysql mysqlclient
+    exec "$venv/bin/python" bench/mysql_drivers.py "$@"
+fi
 if [ "${1:-}" = "--fanout" ]; then
     shift
     exec "$venv/bin/python" bench/fanout.py "$@"  # WebSocket fan-out (bench/fanout.py)

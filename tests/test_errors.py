@@ -362,3 +362,114 @@ def test_error_handler_failure_propagates_in_testing(app: Cupola, client: TestCl
 
     with pytest.raises(RuntimeError, match="handler failed under test"):
         client.get("/")
+
+
+# -- error pages: the app's error template, or the built-in page ----------------------------
+
+
+def error_routes(app: Cupola) -> None:
+    @app.get("/abort/<int:code>")
+    def aborted(code: int) -> None:
+        abort(code)
+
+    @app.get("/crash")
+    def crash() -> None:
+        raise RuntimeError("password=hunter2")
+
+
+ERROR_PAGES = [
+    ("/abort/400", 400, "Bad Request"),
+    ("/abort/401", 401, "Unauthorized"),
+    ("/abort/403", 403, "Forbidden"),
+    ("/missing", 404, "Not Found"),
+    ("/crash", 500, "Internal Server Error"),
+]
+
+
+@pytest.mark.parametrize(("path", "code", "name"), ERROR_PAGES)
+def test_builtin_error_pages_share_one_styled_layout(
+    app: Cupola, client: TestClient, path: str, code: int, name: str
+) -> None:
+    error_routes(app)
+    response = client.get(path)
+    assert response.status_code == code
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    text = response.text
+    assert f"<title>{code} {name}</title>" in text
+    assert '<main class="cupola-error">' in text and "<style>" in text
+    assert f"<p class=code>{code}</p>" in text and f"<h1>{name}</h1>" in text
+
+
+def test_builtin_405_page_is_styled_and_keeps_allow(app: Cupola, client: TestClient) -> None:
+    error_routes(app)
+    response = client.post("/crash")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+    assert '<main class="cupola-error">' in response.text
+    assert "<h1>Method Not Allowed</h1>" in response.text
+
+
+@pytest.fixture
+def templated(tmp_path: Any) -> Cupola:
+    """An app whose templates folder has a layout and an ``error.html`` extending it."""
+    (tmp_path / "base.html").write_text(
+        '<!doctype html><html><head><link rel="stylesheet" href="/site.css"></head>'
+        '<body><header class="site">My site</header>{% block content %}{% endblock %}'
+        "</body></html>"
+    )
+    (tmp_path / "error.html").write_text(
+        '{% extends "base.html" %}{% block content %}<h1>{{ code }} · {{ name }}</h1>'
+        "<p>{{ description }}</p>{% endblock %}"
+    )
+    return Cupola(__name__, template_folder=str(tmp_path))
+
+
+@pytest.mark.parametrize(("path", "code", "name"), ERROR_PAGES)
+def test_the_apps_error_template_renders_every_error_page(
+    templated: Cupola, protocol: str, path: str, code: int, name: str
+) -> None:
+    error_routes(templated)
+    with templated.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get(path)
+    assert response.status_code == code
+    assert '<header class="site">My site</header>' in response.text
+    assert f"<h1>{code} · {name}</h1>" in response.text
+    assert "hunter2" not in response.text
+
+
+def test_the_error_template_keeps_headers_and_handlers_win(
+    templated: Cupola, protocol: str
+) -> None:
+    error_routes(templated)
+
+    @templated.errorhandler(404)
+    def not_found(exc: HTTPException) -> tuple[str, int]:
+        return "own 404", 404
+
+    with templated.test_client(protocol) as client:  # type: ignore[arg-type]
+        not_allowed = client.post("/crash")
+        assert not_allowed.status_code == 405
+        assert not_allowed.headers["Allow"] == "GET, HEAD, OPTIONS"
+        assert "<h1>405 · Method Not Allowed</h1>" in not_allowed.text
+        assert client.get("/missing").text == "own 404"
+
+
+def test_a_failing_error_template_falls_back_to_the_builtin_page(
+    tmp_path: Any, protocol: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    (tmp_path / "error.html").write_text("{{ undefined_function() }}")
+    app = Cupola(__name__, template_folder=str(tmp_path))
+    error_routes(app)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/abort/403")
+    assert response.status_code == 403
+    assert '<main class="cupola-error">' in response.text
+    assert "Error rendering the error template for 403" in caplog.text
+
+
+def test_error_template_can_be_switched_off(templated: Cupola) -> None:
+    templated.config["ERROR_TEMPLATE"] = None
+    error_routes(templated)
+    response = templated.test_client().get("/abort/401")
+    assert '<main class="cupola-error">' in response.text
+    assert "My site" not in response.text

@@ -22,9 +22,11 @@ from cupola.forms import (
     IntegerField,
     MultipleFileField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     SubmitField,
+    TextAreaField,
     validators,
 )
 from cupola.sessions import SessionMiddleware
@@ -381,17 +383,18 @@ def render_profile(app: Cupola, client: TestClient, data: dict[str, str], **attr
 
 def test_macro_renders_label_input_help_and_errors(app: Cupola, client: TestClient) -> None:
     html = render_profile(app, client, {"nickname": "<b>ada</b>"}, nickname={"class_": "wide"})
-    assert '<label for="name">Name</label>' in html
+    assert '<label class="form-label" for="name">Name</label>' in html
     assert (
-        '<input aria-describedby="name-help name-errors" aria-invalid="true" id="name" '
-        'name="name" required type="text" value="">'
+        '<input aria-describedby="name-help name-errors" aria-invalid="true" '
+        'class="form-control is-invalid" id="name" name="name" required type="text" value="">'
     ) in html
-    assert '<p class="help" id="name-help">Your full name</p>' in html
-    assert '<ul class="errors" id="name-errors"><li>This field is required.</li></ul>' in html
-    assert '<div class="field has-errors">' in html
-    # A valid field has no error markup, and its value is escaped.
+    assert '<div class="form-text" id="name-help">Your full name</div>' in html
     assert (
-        '<input class="wide" id="nickname" name="nickname" type="text" '
+        '<div class="invalid-feedback" id="name-errors"><div>This field is required.</div></div>'
+    ) in html
+    # A valid field has no error markup, its value is escaped, and its classes add up.
+    assert (
+        '<input class="form-control wide" id="nickname" name="nickname" type="text" '
         'value="&lt;b&gt;ada&lt;/b&gt;">'
     ) in html
     assert "nickname-errors" not in html
@@ -400,21 +403,30 @@ def test_macro_renders_label_input_help_and_errors(app: Cupola, client: TestClie
 def test_macro_renders_checkbox_radio_hidden_and_submit(app: Cupola, client: TestClient) -> None:
     html = render_profile(app, client, {"name": "Ada", "color": "red", "subscribe": "y"})
     assert (
-        '<input checked id="subscribe" name="subscribe" required type="checkbox" value="y"> '
-        '<label for="subscribe">Subscribe</label>'
+        '<div class="mb-3 form-check">\n<input checked class="form-check-input" id="subscribe" '
+        'name="subscribe" required type="checkbox" value="y">\n'
+        '<label class="form-check-label" for="subscribe">Subscribe</label>'
     ) in html
-    assert "<fieldset" in html and "<legend>Color</legend>" in html
-    assert 'checked id="color-0" name="color" type="radio" value="red"' in html
+    assert '<legend class="form-label fs-6">Color</legend>' in html
+    assert (
+        '<input checked class="form-check-input" id="color-0" name="color" type="radio" '
+        'value="red">\n<label class="form-check-label" for="color-0">red</label>'
+    ) in html
     assert '<input id="secret" name="secret" type="hidden" value="">' in html
-    assert '<input id="save" name="save" type="submit" value="Save">' in html
-    assert "aria-invalid" not in html
+    assert (
+        '<input class="btn btn-primary" id="save" name="save" type="submit" value="Save">' in html
+    )
+    assert "aria-invalid" not in html and "is-invalid" not in html
     assert 'for="secret"' not in html and 'for="save"' not in html
 
 
 def test_radio_errors_are_described_on_the_fieldset(app: Cupola, client: TestClient) -> None:
     html = render_profile(app, client, {"color": "purple"})
-    assert '<fieldset class="field has-errors" aria-describedby="color-errors">' in html
-    assert '<ul class="errors" id="color-errors"><li>Not a valid choice.</li></ul>' in html
+    assert '<fieldset class="mb-3" aria-describedby="color-errors">' in html
+    assert 'class="form-check-input is-invalid" id="color-1"' in html
+    assert (
+        '<div class="invalid-feedback d-block" id="color-errors"><div>Not a valid choice.</div>'
+    ) in html
 
 
 def test_macro_keeps_a_given_aria_describedby(app: Cupola, client: TestClient) -> None:
@@ -445,3 +457,69 @@ def test_csrf_field_rendered_by_macro(app: Cupola, client: TestClient) -> None:
     assert re.fullmatch(
         r'<input id="csrf_token" name="csrf_token" type="hidden" value="[\w-]{86}">', html
     )
+
+
+class DocumentForm(Form):
+    class Meta:
+        csrf = False
+
+    title = StringField("Title", [validators.DataRequired(), validators.Length(max=10)])
+    notes = TextAreaField("Notes", description="Shown <em>to staff</em> only")
+    kind = SelectField("Kind", choices=["article", "book"])
+    document = FileField("Document")
+
+
+FORM_MACRO = """{% from "cupola/forms.html" import render_form %}
+{{- render_form(form, action=url_for("document"), **options) }}"""
+
+
+def render_document(app: Cupola, client: TestClient, data: dict[str, str], **options: Any) -> str:
+    @app.post("/document")
+    def document() -> str:
+        form = DocumentForm()
+        form.validate()
+        return render_string(FORM_MACRO, form=form, options=options)
+
+    response = client.post("/document", data=data)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_render_form_renders_every_field_and_a_button(app: Cupola, client: TestClient) -> None:
+    html = render_document(app, client, {"title": '"><script>x</script>', "kind": "z"})
+    assert html.startswith(
+        '<form action="/document" method="post" enctype="multipart/form-data">'
+    ), "a form with a file field is sent as multipart"
+    assert 'value="&#34;&gt;&lt;script&gt;x&lt;/script&gt;"' in html  # escaped
+    assert 'class="form-control is-invalid" id="title" maxlength="10"' in html
+    assert "Field cannot be longer than 10 characters." in html
+    assert '<textarea aria-describedby="notes-help" class="form-control" id="notes"' in html
+    assert "Shown &lt;em&gt;to staff&lt;/em&gt; only" in html
+    assert 'class="form-select is-invalid" id="kind"' in html
+    assert '<input class="form-control" id="document" name="document" type="file">' in html
+    assert html.endswith('<button type="submit" class="btn btn-primary">Submit</button>\n</form>')
+
+
+def test_render_form_options(app: Cupola, client: TestClient) -> None:
+    html = render_document(
+        app, client, {}, method="get", button="Send", button_class="btn btn-dark", novalidate=True
+    )
+    assert html.startswith(
+        '<form action="/document" method="get" enctype="multipart/form-data" novalidate>'
+    )
+    assert '<button type="submit" class="btn btn-dark">Send</button>' in html
+
+
+def test_render_form_puts_the_csrf_field_first_and_hidden(app: Cupola, client: TestClient) -> None:
+    @app.get("/signup-page")
+    def page() -> Response:
+        source = '{% from "cupola/forms.html" import render_form %}{{ render_form(form) }}'
+        return Response(render_string(source, form=SignupForm()))
+
+    html = client.get("/signup-page").text
+    assert re.match(
+        r'<form action="" method="post">\n<input id="csrf_token" name="csrf_token" '
+        r'type="hidden" value="[\w-]{86}">\n<div class="mb-3">',
+        html,
+    )
+    assert html.count("<button") == 1

@@ -26,6 +26,7 @@ from cupola.auth import Auth, current_user
 from cupola.csrf import CSRFError
 from cupola.exceptions import HTTPException
 from examples.showcase.accounts import accounts
+from examples.showcase.admin import admin
 from examples.showcase.api import api
 from examples.showcase.books import by_title, count, prepare_database
 from examples.showcase.catalog import books
@@ -57,6 +58,7 @@ app = Cupola(
     __name__,
     config={
         "SITE_NAME": "Cupola Books",
+        "BOOTSTRAP": True,  # cupola/base.html with Bootstrap's files, served by the app
         "SECRET_KEY": secret_key(),
         # Stylesheet URLs carry a content hash (?v=…), so browsers may cache them for a year;
         # a request without it is revalidated after an hour.
@@ -80,6 +82,7 @@ app.register_blueprint(reading_list)
 app.register_blueprint(api)
 app.register_blueprint(reading_room)
 app.register_blueprint(new_books)
+admin.init_app(app)
 
 
 @app.get("/")

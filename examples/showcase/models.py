@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cupola.auth import UserMixin
@@ -27,6 +27,9 @@ class Author(db.Model):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     books: Mapped[list[Book]] = relationship(back_populates="author", order_by="Book.year")
 
+    def __str__(self) -> str:
+        return self.name
+
 
 class Book(db.Model):
     """One book on the shelf."""
@@ -38,6 +41,10 @@ class Book(db.Model):
     price_cents: Mapped[int]
     summary: Mapped[str] = mapped_column(Text)
     author: Mapped[Author] = relationship(back_populates="books", lazy="joined")
+
+    def __str__(self) -> str:
+        return self.title
+
     reviews: Mapped[list[Review]] = relationship(
         back_populates="book", order_by="Review.created_at.desc()"
     )
@@ -66,6 +73,11 @@ class User(UserMixin, db.Model):
     # The user name case-folded: "Ada" and "ada" are one account.
     username_key: Mapped[str] = mapped_column(String(30), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
+    # Staff may use the admin (/admin/); see users.py for the command that makes one.
+    is_staff: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+    def __str__(self) -> str:
+        return self.username
 
 
 class Review(db.Model):
@@ -84,3 +96,6 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=lambda: datetime.now(UTC))
     book: Mapped[Book] = relationship(back_populates="reviews")
     user: Mapped[User] = relationship(lazy="joined")
+
+    def __str__(self) -> str:
+        return f"{self.user} on {self.book}"

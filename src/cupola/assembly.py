@@ -14,7 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from types import FunctionType
 from typing import TYPE_CHECKING, Any
 
-from cupola.exceptions import ImproperlyConfigured
+from jinja2 import TemplateNotFound
+
+from cupola.bootstrap import bootstrap_route
+from cupola.errors import ErrorPages
+from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.hooks import compose
 from cupola.http.forms import FormLimits
 from cupola.middleware import Middleware, MiddlewareStack, instantiate
@@ -22,6 +26,7 @@ from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
 from cupola.scaffold import RouteSpec, Scaffold
 from cupola.static import CachePolicy, StaticView
+from cupola.templating import render
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -88,6 +93,9 @@ def _walk(app: Cupola, policy: CachePolicy) -> Iterator[_Entry]:
     static = _static_spec(app, policy)
     if static is not None:
         yield static, static.rule, "static", chain, None
+    bootstrap = bootstrap_route(app.config, policy)
+    if bootstrap is not None:
+        yield bootstrap, bootstrap.rule, bootstrap.endpoint, chain, None
     names: set[str] = set()
     for blueprint, options in app.blueprints:
         yield from _walk_blueprint(blueprint, options, "", "", chain, names, policy)
@@ -128,7 +136,15 @@ def assemble(app: Cupola) -> Pipeline:
     # must not outlive a rebuild that no longer installs it.
     for key in [key for key, value in app.extensions.items() if isinstance(value, Middleware)]:
         del app.extensions[key]
-    stack = MiddlewareStack(instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware]))
+    debug = bool(config.get("DEBUG"))
+    instances = instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware])
+    toolbar = None
+    if debug:  # NOTE: the debug package is imported only when DEBUG is on
+        from cupola.debug.toolbar.middleware import DebugToolbarMiddleware
+
+        toolbar = DebugToolbarMiddleware(app)
+        instances = toolbar.instrument(instances)
+    stack = MiddlewareStack(instances)
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
 
     def make_route(
@@ -163,7 +179,7 @@ def assemble(app: Cupola) -> Pipeline:
         router,
         stack,
         unmatched,
-        debug=bool(config.get("DEBUG")),
+        debug=debug,
         propagate=bool(config.get("TESTING")) if propagate is None else bool(propagate),
         executor=_executor(app),
         form_limits=FormLimits(
@@ -172,7 +188,31 @@ def assemble(app: Cupola) -> Pipeline:
             max_form_files=config.get("MAX_FORM_FILES"),
         ),
         chains=chains,
+        error_pages=_error_pages(app, debug),
+        websocket_tap=toolbar.tap_websocket if toolbar is not None else None,
     )
+
+
+def _error_pages(app: Cupola, debug: bool) -> ErrorPages:
+    """The error pages: the app's ``ERROR_TEMPLATE`` when it has one, the debug page with DEBUG."""
+    debug_page = None
+    if debug:
+        from cupola.debug.errorpage import debug_error_response
+
+        debug_page = debug_error_response
+    name = app.config.get("ERROR_TEMPLATE")
+    if not name:
+        return ErrorPages(None, debug_page)
+    env = app.jinja_env
+    try:
+        env.loader.get_source(env, name)  # type: ignore[union-attr]  # the app's env has one
+    except TemplateNotFound:
+        return ErrorPages(None, debug_page)
+
+    def render_template(exc: HTTPException) -> str:
+        return render(name, code=exc.code, name=exc.name, description=exc.description, error=exc)
+
+    return ErrorPages(render_template, debug_page)
 
 
 def _no_view() -> None:

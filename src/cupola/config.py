@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "STATIC_MAX_AGE": None,
     "STATIC_URL_HASH": False,  # url_for("static", …) appends ?v=<content hash>
     "STATIC_HASHED_MAX_AGE": 31536000,  # sent with "immutable" when ?v= is current
+    # cupola.bootstrap: True serves Bootstrap's files (pip install 'cupola[bootstrap]').
+    "BOOTSTRAP": False,
     # cupola.sessions
     "SESSION_BACKEND": "cookie",  # or "memory://", "redis://host:6379/0", a SessionStore
     "SESSION_COOKIE_NAME": "session",
@@ -100,6 +102,12 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_THROTTLE_LIMIT": 5,  # failed logins per user name and address per window; 0: off
     "LOGIN_THROTTLE_WINDOW": 300,  # seconds
     "PASSWORD_HASH_PARAMS": None,  # {"n": 2**17, "r": 8, "p": 1}: scrypt's cost (None: these)
+    # Error pages: a template of the app's (code, name, description, error) for every
+    # error page no handler claims; Cupola's built-in page when the app has none.
+    "ERROR_TEMPLATE": "error.html",
+    # cupola.debug: the toolbar and the debug error page, with DEBUG on only.
+    "INTERNAL_IPS": ["127.0.0.1", "::1"],  # addresses (or networks) that see the toolbar
+    "DEBUG_TOOLBAR_HISTORY": 50,  # requests and WebSocket sessions /__debug__/ keeps
 }
 
 

@@ -4,11 +4,13 @@ Lookup walks the matched view's blueprints from the innermost outwards, then the
 one of them, as in Flask, a handler for a subclass of the status's exception (``class
 BookNotFound(NotFound)``) wins over the handler for the status code, which wins over other
 class handlers; among class handlers the most specific class (earliest in the MRO) wins.
+Errors no handler claims get the pages of :class:`ErrorPages`, chosen when the app is built:
+the app's ``ERROR_TEMPLATE`` or the built-in page, and the debug page with ``DEBUG`` on.
 """
 
 from __future__ import annotations
 
-import traceback
+import logging
 from collections.abc import Callable, Sequence
 from html import escape
 from typing import Any
@@ -23,6 +25,7 @@ from cupola.exceptions import (
 from cupola.http.response import Response
 
 ErrorHandler = Callable[[Any], Any]
+logger = logging.getLogger("cupola.app")
 
 
 class ErrorHandlerRegistry:
@@ -84,29 +87,90 @@ def find_handler(
     return None
 
 
+class ErrorPages:
+    """The pages for errors no handler claims, chosen once when the app is built.
+
+    Args:
+        render_template: Renders the app's error template (``ERROR_TEMPLATE``) for an
+            exception; ``None`` when the app has none, so the built-in page is used.
+        debug_page: With ``DEBUG`` on, the debug error page for unhandled exceptions.
+    """
+
+    __slots__ = ("debug_page", "render_template")
+
+    def __init__(
+        self,
+        render_template: Callable[[HTTPException], str] | None = None,
+        debug_page: Callable[[BaseException], Response] | None = None,
+    ) -> None:
+        self.render_template = render_template
+        self.debug_page = debug_page
+
+    def http_error(self, exc: HTTPException) -> Response:
+        """The page of an HTTP error: the app's error template, or the built-in page."""
+        if self.render_template is not None and not isinstance(exc, RequestRedirect):
+            try:
+                body = self.render_template(exc)
+            except Exception:
+                # NOTE: an error page must not fail in turn (its layout may need the
+                # database that just failed): the built-in page stands in.
+                logger.exception("Error rendering the error template for %s", exc.code)
+            else:
+                return Response(body, exc.code, exc.headers or None)
+        return http_error_response(exc)
+
+    def server_error(self, exc: BaseException) -> Response:
+        """The 500 page of an unhandled exception: the debug page with ``DEBUG`` on."""
+        if self.debug_page is not None:
+            return self.debug_page(exc)
+        error = InternalServerError()
+        error.original_exception = exc  # type: ignore[attr-defined]  # as in Flask
+        return self.http_error(error)
+
+
 def http_error_response(exc: HTTPException) -> Response:
-    """The default page for an :class:`HTTPException`: status, phrase and description."""
+    """The built-in page for an :class:`HTTPException`: status, phrase and description."""
     if isinstance(exc, RequestRedirect):
         body = b""
     else:
-        body = _PAGE.format(
-            code=exc.code, name=escape(exc.name), description=escape(exc.description)
-        ).encode()
+        body = error_page(exc.code, escape(exc.name), f"<p>{escape(exc.description)}</p>").encode()
     return Response(body, exc.code, exc.headers or None)
 
 
-def server_error_response(exc: BaseException, *, debug: bool) -> Response:
-    """The default 500 page; with ``debug`` it shows the traceback, otherwise nothing."""
-    error = InternalServerError()
-    description = escape(error.description)
-    if debug:
-        trace = "".join(traceback.format_exception(exc))
-        description += f"</p><pre>{escape(trace)}</pre><p>"
-    body = _PAGE.format(code=500, name=escape(error.name), description=description)
-    return Response(body, 500)
+def error_page(code: int, name: str, content: str, *, style: str = "", wide: bool = False) -> str:
+    """The built-in error layout around ``content`` (already escaped HTML).
+
+    Args:
+        code: The status code, shown above the title.
+        name: The title (escaped HTML).
+        content: The page's body (escaped HTML).
+        style: More CSS, for pages built on this layout (the debug error page).
+        wide: Use the full width of the window rather than a narrow column.
+    """
+    width = " wide" if wide else ""
+    return (
+        f"<!doctype html>\n<html lang=en>\n<meta charset=utf-8>\n"
+        f'<meta name=viewport content="width=device-width, initial-scale=1">\n'
+        f"<title>{code} {name}</title>\n<style>{PAGE_STYLE}{style}</style>\n"
+        f'<body>\n<main class="cupola-error{width}">\n<p class=code>{code}</p>\n'
+        f"<h1>{name}</h1>\n{content}\n</main>\n</body>\n</html>\n"
+    )
 
 
-_PAGE = (
-    "<!doctype html>\n<html lang=en>\n<title>{code} {name}</title>\n"
-    "<h1>{name}</h1>\n<p>{description}</p>\n"
-)
+#: The built-in error pages' stylesheet, shared by the debug error page.
+PAGE_STYLE = """
+:root{--ink:#1f2328;--muted:#656d76;--paper:#f6f7f9;--card:#fff;--rule:#d8dee4;
+--accent:#b42318;--mono:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
+*{box-sizing:border-box}
+body{margin:0;background:var(--paper);color:var(--ink);
+font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif}
+.cupola-error{max-width:40rem;margin:12vh auto 2rem;padding:2rem 2.25rem;background:var(--card);
+border:1px solid var(--rule);border-radius:10px;box-shadow:0 1px 3px rgba(31,35,40,.08)}
+.cupola-error.wide{max-width:min(96vw,78rem);margin-top:1.5rem}
+.cupola-error .code{margin:0;color:var(--accent);font:600 .85rem/1 var(--mono);
+letter-spacing:.08em}
+.cupola-error h1{margin:.35rem 0 .75rem;font-size:1.6rem;line-height:1.25}
+.cupola-error p{margin:.5rem 0;color:var(--muted)}
+.cupola-error pre{overflow:auto;padding:1rem;background:var(--paper);border-radius:6px;
+font:13px/1.45 var(--mono)}
+"""

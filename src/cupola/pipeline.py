@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import quote
 
 from cupola.context import activate, deactivate
-from cupola.errors import find_handler, http_error_response, server_error_response
+from cupola.errors import ErrorPages, find_handler
 from cupola.exceptions import (
     HTTPException,
     InternalServerError,
@@ -45,6 +45,10 @@ if TYPE_CHECKING:
     from cupola.scaffold import Scaffold
 
 logger = logging.getLogger("cupola.app")
+
+#: Wraps a WebSocket connection's ASGI ``receive`` and ``send``: ``(request, receive, send)``
+#: in, ``(receive, send)`` out.
+WebSocketTap = Callable[[Request, Any, Any], tuple[Any, Any]]
 
 
 @dataclass(slots=True)
@@ -78,11 +82,14 @@ class Pipeline:
         router: The router holding every rule, each with a :class:`Route` as target.
         middleware: The compiled middleware stack.
         unmatched: The route standing for requests no rule matched (app hooks only).
-        debug: Show tracebacks in 500 responses.
+        debug: Whether the app was built with ``DEBUG`` on.
         propagate: Re-raise unhandled exceptions instead of answering 500 (tests).
         executor: Worker threads for sync routes under ASGI.
         form_limits: Limits for parsing form bodies.
         chains: Each blueprint's dotted name mapped to its scaffolds, app first.
+        error_pages: The pages for errors no handler claims (the debug page with ``DEBUG``).
+        websocket_tap: With the debug toolbar, wraps a WebSocket connection's ``receive``
+            and ``send`` to record its frames; ``None`` otherwise.
     """
 
     def __init__(
@@ -96,6 +103,8 @@ class Pipeline:
         executor: Executor,
         form_limits: FormLimits,
         chains: Mapping[str | None, list[Scaffold]],
+        error_pages: ErrorPages | None = None,
+        websocket_tap: WebSocketTap | None = None,
     ) -> None:
         self.router = router
         self.middleware = middleware
@@ -105,6 +114,8 @@ class Pipeline:
         self.executor = executor
         self.form_limits = form_limits
         self.chains = chains
+        self.error_pages = error_pages or ErrorPages()
+        self.websocket_tap = websocket_tap
 
     # -- entry points for the adapters ----------------------------------------------------
 
@@ -450,6 +461,8 @@ class Pipeline:
         if self.propagate:
             raise exc
         logger.error("Exception on request", exc_info=exc)
+        if self.error_pages.debug_page is not None:  # DEBUG: the debug page wins over 500s
+            return None, exc, exc
         server_error = InternalServerError()
         server_error.original_exception = exc  # type: ignore[attr-defined]  # as in Flask
         return find_handler(chain, server_error), server_error, exc
@@ -459,12 +472,12 @@ class Pipeline:
         if self.propagate:
             raise error
         logger.error("Exception in an error handler", exc_info=error)
-        return server_error_response(error, debug=self.debug), error
+        return self.error_pages.server_error(error), error
 
     def _default_error_response(self, exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
-            return http_error_response(exc)
-        return server_error_response(exc, debug=self.debug)
+            return self.error_pages.http_error(exc)
+        return self.error_pages.server_error(exc)
 
 
 def call_view(route: Route, request: Request) -> Any:

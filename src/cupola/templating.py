@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
+from cupola.bootstrap import bootstrap_folder
 from cupola.context import current_app, g, get_request, has_request_context, request, session
 from cupola.csrf import csrf_input, csrf_token
 from cupola.http.headers import HeadersInput
@@ -49,7 +50,12 @@ def create_environment(app: Cupola) -> Environment:
         csrf_token=csrf_token,
         csrf_input=csrf_input,
         config=app.config,
+        cupola_bootstrap=bootstrap_folder(app.config) is not None,
     )
+    if app.debug:  # NOTE: the debug toolbar's templates panel records every render
+        from cupola.debug.toolbar.panels.templates import RecordedTemplate
+
+        env.template_class = RecordedTemplate
     for scaffold in app.iter_scaffolds():
         env.filters.update(scaffold.template_filters)
         env.globals.update(scaffold.template_globals)

@@ -476,6 +476,9 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
         if policy is None:
             policy = _POLICIES[pipeline] = HandshakePolicy(app.config, pipeline)
         request, route = _handshake(app, pipeline, scope)
+        tap = pipeline.websocket_tap  # set by the debug toolbar, with DEBUG on only
+        if tap is not None:  # before the checks: a refused handshake is recorded too
+            receive, send = tap(request, receive, send)
         policy.check(request)
         await _load_session(request, pipeline)
     except HTTPException as exc:

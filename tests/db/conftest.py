@@ -1,10 +1,11 @@
-"""Database fixtures: every test runs on SQLite (a temporary file) and on PostgreSQL.
+"""Database fixtures: every test runs on SQLite (a temporary file), PostgreSQL and MariaDB.
 
 ``database_url`` is the ``DATABASE_URL`` of the test: a SQLite file in the test's temporary
-folder, or the PostgreSQL at ``CUPOLA_TEST_DATABASE_URL`` (default
-``postgresql://postgres@127.0.0.1:5432/test``) in a schema of its own, dropped afterwards.
-An unreachable PostgreSQL skips the PostgreSQL cases with the reason in the summary, or
-fails them when ``CI=true``.
+folder; the PostgreSQL at ``CUPOLA_TEST_DATABASE_URL`` (default
+``postgresql://postgres@127.0.0.1:5432/test``) in a schema of its own; or the MySQL/MariaDB
+server at ``CUPOLA_TEST_MYSQL_URL`` (default ``mysql+pymysql://root@127.0.0.1:3306/test``) in
+a database of its own. Schemas and databases are dropped afterwards. An unreachable server
+skips its cases with the reason in the summary, or fails them when ``CI=true``.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from cupola.db import Database
 POSTGRES_URL = os.environ.get(
     "CUPOLA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+MYSQL_URL = os.environ.get("CUPOLA_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
 def psycopg_url(url: str) -> str:
@@ -37,18 +39,16 @@ def psycopg_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test PostgreSQL; skips (fails on CI) the test when it does not answer."""
-    url = psycopg_url(POSTGRES_URL)
+def _reachable(url: str, name: str, setting: str) -> str:
+    """``url`` when its server answers; else skip the test loudly (fail it on CI)."""
     engine = create_engine(url, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))
     except OperationalError as exc:
         message = (
-            f"POSTGRESQL DATABASE TESTS DID NOT RUN: no PostgreSQL at {POSTGRES_URL} "
-            f"({exc.orig}). Start PostgreSQL or set CUPOLA_TEST_DATABASE_URL."
+            f"{name.upper()} DATABASE TESTS DID NOT RUN: no {name} at {url} ({exc.orig}). "
+            f"Start {name} or set {setting}."
         )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
@@ -58,13 +58,19 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The test's ``DATABASE_URL``: a fresh SQLite file, or a fresh PostgreSQL schema."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.db'}"
-        return
-    base = request.getfixturevalue("postgres_url")
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL; skips (fails on CI) the test when it does not answer."""
+    return _reachable(psycopg_url(POSTGRES_URL), "PostgreSQL", "CUPOLA_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def mysql_url() -> str:
+    """The test MySQL/MariaDB server; skips (fails on CI) the test when it does not answer."""
+    return _reachable(MYSQL_URL, "MariaDB", "CUPOLA_TEST_MYSQL_URL")
+
+
+def _postgres_schema(base: str) -> Iterator[str]:
     schema = f"cupola_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -76,6 +82,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _mysql_database(base: str) -> Iterator[str]:
+    name = f"cupola_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The test's ``DATABASE_URL``: a fresh SQLite file, PostgreSQL schema or MariaDB database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    elif request.param == "postgresql":
+        yield from _postgres_schema(request.getfixturevalue("postgres_url"))
+    else:
+        yield from _mysql_database(request.getfixturevalue("mysql_url"))
 
 
 @dataclass

@@ -331,7 +331,7 @@ def test_in_memory_sqlite_is_shared_by_sessions() -> None:
     ("config", "message"),
     [
         ({"DATABASE_URL": "mysql+notadriver://x/y"}, "driver"),
-        ({"DATABASE_URL": "mysql+pymysql://x/y"}, "driver"),
+        ({"DATABASE_URL": "postgresql+pg8000://x/y"}, "driver"),
         ({"DATABASE_URL": "sqlite://", "DATABASE_ENGINE_OPTIONS": {"bogus": 1}}, "option"),
     ],
 )

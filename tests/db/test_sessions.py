@@ -81,3 +81,13 @@ def test_needs_a_database() -> None:
         DatabaseStore.for_app(None)
     Database(app)
     assert isinstance(DatabaseStore.for_app(app), DatabaseStore)
+
+
+def test_a_large_session_is_kept_whole(setup: Setup) -> None:
+    data = bytes(range(256)) * 1024  # 256 KiB: past MySQL's BLOB (64 KiB)
+    store = DatabaseStore(setup.db)
+    with setup.app.app_context():
+        store.set("big", data, 60)
+        assert store.get("big") == data
+        with setup.db.engine.begin() as connection:
+            sessions_table.drop(connection)

@@ -165,7 +165,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 def flashes(page: Page) -> list[str]:
-    return [text.strip() for text in page.locator(".flash").all_inner_texts()]
+    return [text.strip() for text in page.locator(".alert").all_inner_texts()]
 
 
 def reading_list(page: Page, showcase: str) -> list[str]:
@@ -219,8 +219,9 @@ def test_sign_up_log_in_keep_a_reading_list_and_log_out(
     page.wait_for_url(f"{showcase}/")
     assert flashes(page) == [f"Logged in as {username}."]
     assert page.locator(".site-header .user").inner_text() == username
-    stylesheet = page.locator("link[rel=stylesheet]").get_attribute("href") or ""
-    assert stylesheet.startswith("/static/site.css?v=")
+    stylesheets = [link.get_attribute("href") or "" for link in page.locator("link").all()]
+    assert stylesheets[0] == "/_cupola/bootstrap/css/bootstrap.min.css"
+    assert stylesheets[1].startswith("/static/site.css?v=")
     font = page.evaluate("getComputedStyle(document.body).fontFamily")
     assert "Georgia" in font
 

@@ -26,6 +26,7 @@ from tests.db.conftest import (  # the database fixtures, shared with tests/db
     build,
     database_url,  # noqa: F401
     make_setup,  # noqa: F401
+    mysql_url,  # noqa: F401
     postgres_url,  # noqa: F401
 )
 

@@ -93,3 +93,15 @@ def test_typed(example: Callable[[str], tuple[ModuleType, TestClient]]) -> None:
         module.db.session.commit()
     assert client.get("/lists/1").json() == {"id": 1, "name": "Summer"}
     assert client.get("/lists/2").status_code == 404
+
+
+@exercises("database/raw_sql.py")
+def test_raw_sql(example: Callable[[str], tuple[ModuleType, TestClient]]) -> None:
+    module, client = example("database/raw_sql.py")
+    with module.app.app_context():
+        module.create_tables()
+    assert client.post("/visits/home").json() == {"path": "home", "hits": 1}
+    assert client.post("/visits/home").json() == {"path": "home", "hits": 2}
+    assert client.post("/visits/x' OR '1'='1").json() == {"path": "x' OR '1'='1", "hits": 1}
+    assert client.post("/visits/home/dry-run").json() == {"deleted": "home"}
+    assert client.get("/visits").json() == {"home": 2, "x' OR '1'='1": 1}

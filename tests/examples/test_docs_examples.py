@@ -857,6 +857,24 @@ def test_templates_inheritance(client_for: Callable[[str], TestClient]) -> None:
     assert "<li>Middlemarch (1871)</li>" in books
 
 
+@exercises("templates/page_layout.py")
+def test_templates_page_layout(client_for: Callable[[str], TestClient]) -> None:
+    client = client_for("templates/page_layout.py")
+    page = client.get("/books/new").text
+    assert '<link rel="stylesheet" href="/_cupola/bootstrap/css/bootstrap.min.css">' in page
+    assert '<span class="navbar-brand">Bookshop</span>' in page
+    assert '<label class="form-label" for="title">Title</label>' in page
+    assert '<button type="submit" class="btn btn-primary">Add the book</button>' in page
+    token = form_token(page)
+    invalid = client.post("/books/new", data={"csrf_token": token, "year": "soon"}).text
+    assert 'class="form-control is-invalid" id="title"' in invalid
+    assert "Not a valid integer value." in invalid
+    added = client.post("/books/new", data={"csrf_token": token, "title": "Emma"})
+    assert added.status_code == 302
+    shown = client.get("/books/new").text
+    assert '<div class="alert alert-success" role="status">“Emma” was added.</div>' in shown
+
+
 @exercises("templates/template_response.py")
 def test_templates_template_response(client_for: Callable[[str], TestClient]) -> None:
     client = client_for("templates/template_response.py")
@@ -1434,7 +1452,7 @@ def form_token(html: str) -> str:
 
 
 def errors_on(html: str) -> list[str]:
-    return re.findall(r"<li>(.*?)</li>", html)
+    return re.findall(r'<div class="invalid-feedback"[^>]*><div>(.*?)</div>', html)
 
 
 @exercises("forms/signup.py")
@@ -1443,9 +1461,11 @@ def test_forms_signup(client_for: Callable[[str], TestClient]) -> None:
     page = client.get("/signup").text
     token = form_token(page)
     assert '<input id="csrf_token" name="csrf_token" type="hidden"' in page
-    assert '<label for="username">User name</label>' in page
-    assert '<p class="help" id="password-help">At least 12 characters.</p>' in page
-    assert '<input class="primary" id="submit" name="submit" type="submit" value="Sign up">' in page
+    assert '<label class="form-label" for="username">User name</label>' in page
+    assert '<div class="form-text" id="password-help">At least 12 characters.</div>' in page
+    assert (
+        '<input class="btn btn-primary" id="submit" name="submit" type="submit" value="Sign up">'
+    ) in page
 
     wrong = {"username": "Ada", "email": "ada@example.com", "password": "short"}
     shown = client.post("/signup", data={**wrong, "confirm": "other", "csrf_token": token})
@@ -1488,7 +1508,10 @@ def test_forms_avatar(client_for: Callable[[str], TestClient], tmp_path: Path) -
     client.app.config["UPLOAD_FOLDER"] = str(tmp_path)
     page = client.get("/avatar").text
     assert '<form method="post" enctype="multipart/form-data">' in page
-    assert 'accept="image/png, image/jpeg" id="image" name="image" required type="file"' in page
+    assert (
+        'accept="image/png, image/jpeg" class="form-control" id="image" name="image" required '
+        'type="file"'
+    ) in page
     token = {"csrf_token": form_token(page)}
 
     def upload(name: str, content: bytes) -> Any:

@@ -39,8 +39,9 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}  # as browsers
 TITLES = sorted(title for title, *_ in STARTING_BOOKS)
 LAYOUT = (
     f'<link rel="stylesheet" href="/static/site.css?v={CSS_VERSION}">',
-    '<a class="brand" href="/">Cupola Books</a>',
-    '<footer class="site-footer">',
+    '<link rel="stylesheet" href="/_cupola/bootstrap/css/bootstrap.min.css">',
+    '<a class="brand navbar-brand" href="/">Cupola Books</a>',
+    '<footer class="site-footer container">',
 )
 _CSRF_INPUT = re.compile(r'<input[^>]*\bname="csrf_token"[^>]*>')
 _VALUE = re.compile(r'\bvalue="([^"]*)"')
@@ -102,7 +103,9 @@ def csrf_token(response: httpx.Response) -> str:
 
 
 def flash(message: str, category: str = "success") -> str:
-    return f'<li class="flash flash-{category}" role="status">{message}</li>'
+    kind = {"error": "danger", "message": "info"}.get(category, category)
+    role = "alert" if kind in ("danger", "warning") else "status"
+    return f'<div class="alert alert-{kind}" role="{role}">{message}</div>'
 
 
 def signup(client: TestClient, username: str, password: str = PASSWORD, **fields: str):
@@ -128,6 +131,20 @@ def reading_list(client: TestClient) -> list[str]:
 def add_to_list(client: TestClient, book_id: int):
     token = csrf_token(client.get(f"/books/{book_id}"))
     return client.post(f"/reading-list/{book_id}", data={"csrf_token": token})
+
+
+def test_other_error_pages_use_the_layout_of_the_404_page(client: TestClient) -> None:
+    # templates/error.html (ERROR_TEMPLATE) extends base.html, as 404.html does.
+    not_allowed = client.delete("/authors")
+    assert_page(not_allowed, "<title>Method Not Allowed · Cupola Books</title>", status=405)
+    assert "<h1>Method Not Allowed</h1>" in not_allowed.text
+    assert not_allowed.headers["Allow"] == "GET, HEAD, OPTIONS"
+    not_found = client.get("/no-such-page")
+    assert_page(not_found, "<h1>Page not found</h1>", status=404)
+    unauthorized = client.get("/reading-list", headers={"Accept": "application/json"})
+    assert_page(unauthorized, "<title>Unauthorized · Cupola Books</title>", status=401)
+    bad_host = client.get("/", headers={"Host": "elsewhere.example"})
+    assert_page(bad_host, "<title>Bad Request · Cupola Books</title>", status=400)
 
 
 def test_index_extends_the_layout(client: TestClient) -> None:
@@ -281,6 +298,7 @@ def test_every_route_is_registered() -> None:
         ("/", "index"),
         ("/authors", "authors"),
         ("/static/<path:filename>", "static"),
+        ("/_cupola/bootstrap/<path:filename>", "cupola.bootstrap"),
         ("/books/", "books.index"),
         ("/books/<int:book_id>", "books.show"),
         ("/books/<int:book_id>/reviews", "books.review"),
@@ -296,6 +314,15 @@ def test_every_route_is_registered() -> None:
         ("/books/<int:book_id>/room/socket", "reading_room.socket"),
         ("/books/new", "new_books.add"),
         ("/books/new/feed", "new_books.feed"),
+        ("/admin/", "admin.index"),
+        ("/admin/login/", "admin.login"),
+        ("/admin/logout/", "admin.logout"),
+        ("/admin/<model>/", "admin.changelist"),
+        ("/admin/<model>/add/", "admin.add"),
+        ("/admin/<model>/<int:pk>/change/", "admin.change"),
+        ("/admin/<model>/<int:pk>/delete/", "admin.delete"),
+        ("/admin/<model>/<int:pk>/history/", "admin.history"),
+        ("/admin/static/<path:filename>", "admin.static"),
     }
 
 
@@ -304,7 +331,11 @@ def test_every_route_is_registered() -> None:
 
 def test_anonymous_visitors_see_login_and_signup_links(client: TestClient) -> None:
     response = client.get("/")
-    assert_page(response, '<a href="/accounts/login">Log in</a>', '<a href="/accounts/signup">')
+    assert_page(
+        response,
+        '<a class="nav-link" href="/accounts/login">Log in</a>',
+        '<a class="nav-link" href="/accounts/signup">',
+    )
     assert "Log out" not in response.text
     assert "set-cookie" not in response.headers  # reading an empty session stores nothing
     assert response.headers["vary"] == "Cookie"
@@ -316,7 +347,7 @@ def test_signup_page_has_a_form_with_a_csrf_token(client: TestClient) -> None:
         response,
         "<title>Sign up · Cupola Books</title>",
         '<form class="account" action="/accounts/signup" method="post" novalidate>',
-        '<label for="username">User name</label>',
+        '<label class="form-label" for="username">User name</label>',
         'name="password" required type="password"',
         'name="confirm" required type="password"',
     )
@@ -352,7 +383,7 @@ def test_signup_shows_validation_errors(
     client: TestClient, username: str, fields: dict[str, str], error: str
 ) -> None:
     response = signup(client, **{"username": username, "password": PASSWORD, **fields})
-    assert_page(response, '<div class="field has-errors">', error, 'aria-invalid="true"')
+    assert_page(response, 'class="form-control is-invalid"', error, 'aria-invalid="true"')
     assert "<b>x</b>" not in response.text  # the submitted value is escaped
     assert not authenticates(fields.get("username", username), PASSWORD)
 
@@ -399,10 +430,11 @@ def test_login_flashes_and_shows_the_user(client: TestClient, username: str) -> 
         page,
         flash(f"Logged in as {username}."),
         f'<span class="user">{username}</span>',
-        '<form class="logout" action="/accounts/logout" method="post">',
-        '<a href="/reading-list">Reading list</a>',
+        '<form class="logout d-flex align-items-center gap-2" action="/accounts/logout" '
+        'method="post">',
+        '<a class="nav-link" href="/reading-list">Reading list</a>',
     )
-    assert '<a href="/accounts/login">Log in</a>' not in page.text
+    assert 'href="/accounts/login">Log in</a>' not in page.text
 
 
 @pytest.mark.parametrize("wrong", ["password", "username"])
@@ -670,7 +702,7 @@ def test_readers_review_books_once_each(member: TestClient, username: str) -> No
 @pytest.mark.parametrize(("rating", "body"), [("0", "x"), ("6", "x"), ("five", "x"), ("3", "")])
 def test_invalid_reviews_are_refused(member: TestClient, rating: str, body: str) -> None:
     response = post_review(member, 1, rating, body)
-    assert_page(response, 'class="error"', status=400)
+    assert_page(response, 'class="invalid-feedback"', status=400)
     assert "No reviews yet." in response.text
 
 

@@ -67,7 +67,7 @@ def test_the_book_page_links_to_its_room(clients: list[TestClient]) -> None:
 def test_readers_of_one_book_talk_to_each_other(clients: list[TestClient]) -> None:
     alice, bob = clients
     alice_name, bob_name = log_in(alice), log_in(bob)
-    assert 'class="say"' in alice.get("/books/2/room").text
+    assert '<form class="say d-flex' in alice.get("/books/2/room").text
     with alice.websocket_connect("/books/2/room/socket", headers=ORIGIN) as first:
         assert first.receive_json() == {"kind": "notice", "text": f"{alice_name} joined the room."}
         with bob.websocket_connect("/books/2/room/socket", headers=ORIGIN) as second:

@@ -312,6 +312,25 @@ def redis_cache(redis_url: str) -> Iterator[RedisCache]:
     cache.close()
 
 
+@pytest.fixture(params=["memory", "redis"])
+def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
+    """App config putting the cache, so the throttles' counters, on memory or Redis."""
+    if request.param == "memory":
+        yield {"CACHE_URL": "memory://"}
+        return
+    url = request.getfixturevalue("redis_url")
+    prefix = f"cupola-test:{uuid.uuid4().hex}:"
+    yield {"CACHE_URL": url, "CACHE_KEY_PREFIX": prefix}
+    leftover = RedisCache.from_url(url, prefix=prefix)
+    leftover.clear()
+    leftover.close()
+
+
+def close_caches(app: Cupola) -> None:
+    for backend in app.extensions.get("cupola.cache", {}).values():
+        backend.close()
+
+
 def test_exact_under_threads_on_the_memory_cache() -> None:
     limited = throttle_class("100/min", MemoryCache())
     assert race(limited, 300) == 100
@@ -449,11 +468,13 @@ class Unthrottled(JsonWebSocketConsumer):
 
 
 @pytest.fixture
-def ws_app(app: Cupola) -> Cupola:
+def ws_app(app: Cupola, cache_config: dict[str, Any]) -> Iterator[Cupola]:
+    app.config.update(cache_config)
     app.config["REST"] = {"DEFAULT_THROTTLE_RATES": {"anon": "3/min"}}
     app.add_websocket_route("/limited", Limited)
     app.add_websocket_route("/free", Unthrottled)
-    return app
+    yield app
+    close_caches(app)
 
 
 def test_a_consumer_counts_the_handshake_and_each_message(
@@ -511,15 +532,19 @@ def scoped_view(scope: str) -> type[APIView]:
 
 
 @pytest.fixture
-def api_app() -> Cupola:
+def api_app(cache_config: dict[str, Any]) -> Iterator[Cupola]:
     app = Cupola(
         __name__,
-        config={"REST": {"DEFAULT_THROTTLE_RATES": {"burst": "2/min", "second": "1/s"}}},
+        config={
+            **cache_config,
+            "REST": {"DEFAULT_THROTTLE_RATES": {"burst": "2/min", "second": "1/s"}},
+        },
     )
     for scope in ("burst", "second"):
         view = scoped_view(scope).as_view(scope)
         app.add_url_rule(f"/throttle/{scope}/", view_func=view)
-    return app
+    yield app
+    close_caches(app)
 
 
 def test_answers_as_drf(api_app: Cupola, protocol: str) -> None:
@@ -560,3 +585,64 @@ def test_throttles_run_after_permissions_and_before_parsing(protocol: str) -> No
         # Malformed bodies are counted: the body is parsed after the throttle.
         statuses = [client.post("/open/", **bad_json).status_code for _ in range(3)]  # type: ignore[arg-type]
     assert statuses == [400, 400, 429]
+
+
+class PerUser(JsonWebSocketConsumer):
+    throttle_classes = [UserRateThrottle]
+
+    async def connect(self) -> None:
+        if await check_consumer_throttles(self) is None:
+            await self.accept()
+
+    async def receive_json(self, content: Any) -> None:
+        refusal = await check_consumer_throttles(self)
+        await self.send_json({"ok": refusal is None})
+
+
+def test_a_consumer_counts_per_logged_in_user(protocol: str) -> None:
+    from cupola.auth import Auth, UserMixin, login_user
+
+    class Person(UserMixin):
+        def __init__(self, id: int) -> None:
+            self.id = id
+
+    people = {"7": Person(7)}
+    app = Cupola(
+        __name__,
+        config={
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+            "REST": {"DEFAULT_THROTTLE_RATES": {"user": "2/min"}},
+        },
+    )
+    Auth(app, user_loader=people.get)
+
+    @app.post("/login")
+    def log_in() -> str:
+        login_user(people["7"])
+        return "ok"
+
+    app.add_websocket_route("/ws", PerUser)
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        client.post("/login")
+        with client.websocket_connect("/ws") as ws:  # 1
+            ws.send_json({})  # 2
+            assert ws.receive_json() == {"ok": True}
+            ws.send_json({})  # 3
+            assert ws.receive_json() == {"ok": False}
+        with app.app_context():
+            from cupola.cache import cache
+
+            assert cache.get("throttle_user_7") == 3
+
+
+def test_a_refusal_at_the_very_end_of_the_window_still_says_one_second() -> None:
+    clock = Clock()
+    limited = throttle_class("1/min", MemoryCache(), clock)
+    assert limited().allow_request(anonymous(), None) is True
+    clock.now += 60  # the cache's own clock has not expired the counter yet
+    throttle = limited()
+    assert throttle.allow_request(anonymous(), None) is False
+    with pytest.raises(Throttled) as info:
+        check_throttles([throttle], anonymous(), None)
+    assert info.value.wait == 1

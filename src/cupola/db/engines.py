@@ -4,7 +4,8 @@
 folder, as does a relative SQLite path. SQLite connections run in WAL mode (readers do not
 block the writer) with foreign keys enforced. Server databases get a connection pool sized by
 configuration, whose connections are checked before use so that the app recovers by itself
-after the database restarts.
+after the database restarts. MySQL and MariaDB connections speak ``utf8mb4`` (all of Unicode)
+unless the URL names a charset, and are replaced before the server's idle timeout drops them.
 """
 
 from __future__ import annotations
@@ -27,10 +28,24 @@ __all__ = ["create_app_async_engine", "create_app_engine", "database_url", "is_a
 
 #: The synchronous driver used for ``db.session`` and migrations when the URL names an
 #: asyncio one (which only ``db.async_session`` uses).
-SYNC_DRIVERS = {"aiosqlite": "pysqlite", "asyncpg": "psycopg", "psycopg_async": "psycopg"}
+SYNC_DRIVERS = {
+    "aiosqlite": "pysqlite",
+    "asyncpg": "psycopg",
+    "psycopg_async": "psycopg",
+    "aiomysql": "pymysql",
+    "asyncmy": "pymysql",
+}
 
 #: The SQLite file used when ``DATABASE_URL`` is not set, in the app's instance folder.
 DEFAULT_FILENAME = "app.db"
+
+#: Seconds after which a pooled MySQL/MariaDB connection is replaced when
+#: ``DATABASE_POOL_RECYCLE`` is not set: well below the server's default ``wait_timeout``
+#: (8 hours), after which it drops idle connections ("MySQL server has gone away"). The
+#: pre-ping covers servers configured with a shorter timeout.
+MYSQL_POOL_RECYCLE = 3600
+
+_MYSQL_BACKENDS = frozenset({"mysql", "mariadb"})
 
 
 def database_url(app: Cupola) -> URL:
@@ -52,6 +67,9 @@ def database_url(app: Cupola) -> URL:
     if sqlite_file and not os.path.isabs(database):
         os.makedirs(app.instance_path, exist_ok=True)
         url = url.set(database=os.path.join(app.instance_path, database))
+    if url.get_backend_name() in _MYSQL_BACKENDS and "charset" not in url.query:
+        # NOTE: MySQL's "utf8" holds three bytes a character at most: no emoji, no rare CJK.
+        url = url.update_query_dict({"charset": "utf8mb4"})
     return url
 
 
@@ -77,6 +95,8 @@ def _engine_options(app: Cupola, url: URL) -> dict[str, Any]:
         "pool_timeout": config.get("DATABASE_POOL_TIMEOUT"),
         "pool_recycle": config.get("DATABASE_POOL_RECYCLE"),
     }
+    if pool["pool_recycle"] is None and url.get_backend_name() in _MYSQL_BACKENDS:
+        pool["pool_recycle"] = MYSQL_POOL_RECYCLE
     options.update({key: value for key, value in pool.items() if value is not None})
     return options | dict(config.get("DATABASE_ENGINE_OPTIONS") or {})
 
@@ -106,7 +126,8 @@ def create_app_engine(app: Cupola) -> Engine:
     except (ImportError, NoSuchModuleError) as exc:
         raise ImproperlyConfigured(
             f"The database driver for {url.drivername!r} is not installed ({exc}); for "
-            "PostgreSQL: pip install 'cupola[postgres]' and use 'postgresql+psycopg://'."
+            "PostgreSQL: pip install 'cupola[postgres]' and use 'postgresql+psycopg://'; for "
+            "MySQL or MariaDB: pip install 'cupola[mysql]' and use 'mysql+pymysql://'."
         ) from None
     except TypeError as exc:
         raise ImproperlyConfigured(f"Invalid DATABASE_* engine option: {exc}") from None
@@ -123,11 +144,13 @@ def create_app_async_engine(app: Cupola) -> AsyncEngine:
     url = database_url(app)
     if url.get_backend_name() == "postgresql" and url.get_driver_name() == "psycopg":
         url = url.set(drivername="postgresql+psycopg_async")  # psycopg 3 does both
+    elif url.get_backend_name() in _MYSQL_BACKENDS and url.get_driver_name() == "pymysql":
+        url = url.set(drivername=f"{url.get_backend_name()}+aiomysql")  # PyMySQL's asyncio twin
     if not is_async(url):
         raise ImproperlyConfigured(
             f"db.async_session needs an asyncio driver, and {url.drivername!r} is not one: "
-            "use 'sqlite+aiosqlite:///…' (pip install 'cupola[asyncio]'), 'postgresql+psycopg://…' "
-            "or 'postgresql+asyncpg://…'."
+            "use 'sqlite+aiosqlite:///…' (pip install 'cupola[asyncio]'), "
+            "'postgresql+psycopg://…', 'postgresql+asyncpg://…' or 'mysql+pymysql://…'."
         )
     try:
         from sqlalchemy.ext.asyncio import create_async_engine

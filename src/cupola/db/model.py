@@ -3,7 +3,8 @@
 Each :class:`~cupola.db.Database` gets its own base (and so its own ``MetaData``), written in
 SQLAlchemy 2's ``Mapped[...]`` style. A model without ``__tablename__`` is named after its
 class in snake_case (``BookReview`` → ``book_review``); constraints get predictable names, which
-Alembic needs to alter them (on SQLite above all).
+Alembic needs to alter them (on SQLite above all). A plain ``Mapped[str]`` is a ``VARCHAR(255)``
+on MySQL and MariaDB, which refuse a ``VARCHAR`` without a length, and unbounded elsewhere.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, cast
 
-from sqlalchemy import Column, MetaData
+from sqlalchemy import Column, MetaData, String
 from sqlalchemy.orm import DeclarativeBase, declared_attr
 from sqlalchemy.orm.properties import MappedColumn
 
@@ -25,6 +26,9 @@ NAMING_CONVENTION: dict[str, str] = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+#: ``Mapped[str]`` without a length: unbounded, but 255 characters where a length is required.
+DEFAULT_STRING = String().with_variant(String(255), "mysql", "mariadb")
 
 _BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
@@ -82,6 +86,7 @@ def make_model_class(model_class: type[DeclarativeBase] | None) -> type[Declarat
         return model_class
     namespace: dict[str, Any] = {
         "metadata": MetaData(naming_convention=NAMING_CONVENTION),
+        "type_annotation_map": {str: DEFAULT_STRING},
         "__doc__": "Base class of this database's models.",
     }
     return type("Model", (SnakeCaseTableName, DeclarativeBase), namespace)

@@ -29,6 +29,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy.dialects.mysql import LONGBLOB
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.sessions.stores import SWEEP_INTERVAL, SessionStore
@@ -42,12 +43,15 @@ __all__ = ["TABLE_NAME", "DatabaseStore"]
 #: The table that holds the sessions.
 TABLE_NAME = "cupola_session"
 
+#: Session bytes: MySQL's plain ``BLOB`` stops at 64 KiB, so it gets a ``LONGBLOB`` there.
+SESSION_DATA = LargeBinary().with_variant(LONGBLOB(), "mysql", "mariadb")
+
 metadata = MetaData()
 sessions_table = Table(
     TABLE_NAME,
     metadata,
     Column("id", String(64), primary_key=True),
-    Column("data", LargeBinary, nullable=False),
+    Column("data", SESSION_DATA, nullable=False),
     Column("expires", Float, nullable=False, index=True),
 )
 

@@ -7,6 +7,7 @@ module names them where ``rest_framework.fields`` does, so DRF code ports by its
 from __future__ import annotations
 
 from cupola.rest.serializers.base import Field, SkipField, empty, get_attribute
+from cupola.rest.serializers.choices import ChoiceField, MultipleChoiceField
 from cupola.rest.serializers.composite import (
     DictField,
     HiddenField,
@@ -18,12 +19,10 @@ from cupola.rest.serializers.composite import (
 from cupola.rest.serializers.fields import (
     BooleanField,
     CharField,
-    ChoiceField,
     DecimalField,
     EmailField,
     FloatField,
     IntegerField,
-    MultipleChoiceField,
     RegexField,
     SlugField,
     URLField,

@@ -205,7 +205,9 @@ class SimpleRateThrottle(BaseThrottle):
         start = self.get_cache().get(self.key + ":start") if self.key else None
         if not isinstance(start, int | float):  # the window's opener has not noted it yet
             return float(self.duration)
-        return float(min(max(start + self.duration - self.now, 0.0), self.duration))
+        # NOTE: never 0 for a refusal: the counter may outlive the noted start by a moment
+        # (two keys, two clocks), and a refused client must be told to wait (Retry-After).
+        return float(min(max(start + self.duration - self.now, 0.001), self.duration))
 
 
 class AnonRateThrottle(SimpleRateThrottle):
@@ -297,7 +299,7 @@ async def check_consumer_throttles(consumer: Any) -> Throttled | None:
 
     Call it in ``connect()`` (for the handshake) and in ``receive()``/``receive_json()``
     (for each message); the consumer is the "view", so ``throttle_scope`` works too.
-    The counting runs in a worker thread, since a Redis cache blocks.
+    The counting runs in a worker thread, since a Redis cache (and loading the user) blocks.
 
     Returns:
         ``None`` when allowed; else the :class:`~cupola.rest.exceptions.Throttled` a view
@@ -317,9 +319,10 @@ async def check_consumer_throttles(consumer: Any) -> Throttled | None:
     classes = getattr(consumer, "throttle_classes", ())
     if not classes:
         return None
-    request = ConsumerRequest(consumer.websocket)
 
     def count() -> Throttled | None:
+        # In the thread too: the user may come from the database through the session.
+        request = ConsumerRequest(consumer.websocket)
         try:
             check_throttles([cls() for cls in classes], request, consumer)
         except Throttled as refusal:

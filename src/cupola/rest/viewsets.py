@@ -95,7 +95,7 @@ class ViewSetMixin:
         if "get" in action_map and "head" not in action_map:
             action_map["head"] = action_map["get"]
 
-        def setup(self: Any, request: Any = None, kwargs: Any = None) -> None:
+        def setup(self: Any, request: Any, kwargs: dict[str, Any]) -> None:
             self.action_map = action_map
             for method, action in action_map.items():
                 setattr(self, method, getattr(self, action))

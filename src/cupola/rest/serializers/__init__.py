@@ -2,7 +2,8 @@
 
 ``from cupola.rest import serializers`` then ``serializers.ModelSerializer``,
 ``serializers.CharField``, ``serializers.ValidationError``… as in DRF. The parts live in
-``base`` (the field machinery), ``fields``, ``temporal``, ``files`` and ``composite``
+``base`` (the field machinery), ``fields``, ``choices``, ``temporal``, ``files`` and
+``composite``
 (the field classes),
 ``serializer`` (``Serializer``), ``lists`` (``ListSerializer``), ``model`` (``ModelSerializer``),
 ``relations`` and ``validators``.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 from cupola.rest.exceptions import ErrorDetail, ValidationError
 from cupola.rest.serializers.base import Field, SkipField, empty
+from cupola.rest.serializers.choices import ChoiceField, MultipleChoiceField
 from cupola.rest.serializers.composite import (
     DictField,
     HiddenField,
@@ -23,12 +25,10 @@ from cupola.rest.serializers.composite import (
 from cupola.rest.serializers.fields import (
     BooleanField,
     CharField,
-    ChoiceField,
     DecimalField,
     EmailField,
     FloatField,
     IntegerField,
-    MultipleChoiceField,
     RegexField,
     SlugField,
     URLField,

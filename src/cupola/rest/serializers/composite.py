@@ -222,6 +222,7 @@ class JSONField(Field):
     """
 
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Value must be valid JSON."}
+    _is_jsonfield = True  # shown as JSON text in forms
 
     def __init__(self, **kwargs: Any) -> None:
         self.binary: bool = kwargs.pop("binary", False)

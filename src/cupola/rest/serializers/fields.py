@@ -13,11 +13,10 @@ import decimal
 import math
 import re
 import uuid
-from collections.abc import Callable, Mapping
-from enum import Enum
+from collections.abc import Callable
 from typing import Any, ClassVar
 
-from cupola.rest.serializers.base import Field, empty, is_html_input
+from cupola.rest.serializers.base import Field, empty
 from cupola.rest.serializers.validators import (
     EmailValidator,
     MaxLengthValidator,
@@ -33,12 +32,10 @@ from cupola.rest.settings import api_settings
 __all__ = [
     "BooleanField",
     "CharField",
-    "ChoiceField",
     "DecimalField",
     "EmailField",
     "FloatField",
     "IntegerField",
-    "MultipleChoiceField",
     "RegexField",
     "SlugField",
     "URLField",
@@ -466,25 +463,33 @@ class DecimalField(Field):
         """``value`` rounded to ``decimal_places``."""
         if self.decimal_places is None:
             return value
+        quantum, context = self._quantizer()
+        return value.quantize(quantum, rounding=self.rounding, context=context)
+
+    def _quantizer(self) -> tuple[decimal.Decimal, decimal.Context]:
+        # PERF: the quantum and the context are made once per bound field, not per value.
         try:
-            quantum, context = self._quantum
+            return self._quantum
         except AttributeError:
-            # PERF: the quantum and the context are made once per bound field, not per value.
             context = decimal.getcontext().copy()
             if self.max_digits is not None:
                 context.prec = self.max_digits
-            quantum = decimal.Decimal(1).scaleb(-self.decimal_places)
+            quantum = decimal.Decimal(1).scaleb(-(self.decimal_places or 0))
             self._quantum: tuple[decimal.Decimal, decimal.Context] = (quantum, context)
-        return value.quantize(quantum, rounding=self.rounding, context=context)
+            return self._quantum
+
+    def _coerces(self) -> bool:
+        """``coerce_to_string``, or the app's ``COERCE_DECIMAL_TO_STRING`` (read once)."""
+        try:
+            return self._coerce
+        except AttributeError:
+            chosen = self.coerce_to_string
+            self._coerce = bool(api_settings.COERCE_DECIMAL_TO_STRING if chosen is None else chosen)
+            return self._coerce
 
     def to_representation(self, value: Any) -> Any:
         """``"9.99"`` (or the ``Decimal``, without string coercion)."""
-        try:
-            coerce: bool = self._coerce
-        except AttributeError:
-            chosen = self.coerce_to_string
-            coerce = bool(api_settings.COERCE_DECIMAL_TO_STRING if chosen is None else chosen)
-            self._coerce = coerce
+        coerce = self._coerces()
         if value is None:
             return "" if coerce else None
         if not isinstance(value, decimal.Decimal):
@@ -501,10 +506,9 @@ class DecimalField(Field):
             return general
         if self.decimal_places is None or self.normalize_output or self.localize:
             return general
-        general(decimal.Decimal(0))  # resolves the settings and the quantum
-        if not self._coerce:
+        if not self._coerces():
             return general
-        quantum, context = self._quantum
+        quantum, context = self._quantizer()
         rounding = self.rounding
         decimal_type = decimal.Decimal
 
@@ -514,117 +518,3 @@ class DecimalField(Field):
             return general(value)
 
         return represent
-
-
-# -- choices ------------------------------------------------------------------------------
-
-
-def _flat_choices(choices: Any) -> dict[Any, Any]:
-    """``{value: label}`` from values, pairs, a dict, or groups of pairs."""
-    items = choices.items() if isinstance(choices, Mapping) else choices
-    flat: dict[Any, Any] = {}
-    for item in items:
-        if not isinstance(item, list | tuple):
-            flat[item] = item
-            continue
-        key, label = item
-        if isinstance(label, list | tuple | Mapping):
-            flat.update(_flat_choices(label))
-        else:
-            flat[key] = label
-    return flat
-
-
-def _choice_key(value: Any) -> str:
-    if isinstance(value, Enum) and str(value) != str(value.value):
-        return str(value.value)
-    return str(value)
-
-
-class ChoiceField(Field):
-    """One of ``choices`` (values, ``(value, label)`` pairs, a dict, or grouped pairs)."""
-
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid_choice": '"{input}" is not a valid choice.'
-    }
-    html_cutoff: int | None = None
-    html_cutoff_text = "More than {count} items..."
-
-    def __init__(self, choices: Any, **kwargs: Any) -> None:
-        self.html_cutoff = kwargs.pop("html_cutoff", self.html_cutoff)
-        self.html_cutoff_text = kwargs.pop("html_cutoff_text", self.html_cutoff_text)
-        self.allow_blank: bool = kwargs.pop("allow_blank", False)
-        self.choices = choices
-        super().__init__(**kwargs)
-
-    @property
-    def choices(self) -> dict[Any, Any]:
-        """``{value: label}`` of every choice (setting it accepts any choices form)."""
-        return self._choices
-
-    @choices.setter
-    def choices(self, choices: Any) -> None:
-        self.grouped_choices = choices
-        self._choices = _flat_choices(choices)
-        self.choice_strings_to_values = {_choice_key(key): key for key in self._choices}
-
-    def to_internal_value(self, data: Any) -> Any:
-        """The choice ``data`` names (``"1"`` selects the choice ``1``).
-
-        Raises:
-            ValidationError: '"x" is not a valid choice.'
-        """
-        if data == "" and self.allow_blank:
-            return ""
-        try:
-            return self.choice_strings_to_values[_choice_key(data)]
-        except (KeyError, TypeError):
-            return self.fail("invalid_choice", input=data)
-
-    def to_representation(self, value: Any) -> Any:
-        """The choice's value."""
-        if value in ("", None):
-            return value
-        return self.choice_strings_to_values.get(_choice_key(value), value)
-
-
-class MultipleChoiceField(ChoiceField):
-    """Several of ``choices``, as a list (repeated keys in a form)."""
-
-    default_error_messages: ClassVar[dict[str, str]] = {
-        "invalid_choice": '"{input}" is not a valid choice.',
-        "not_a_list": 'Expected a list of items but got type "{input_type}".',
-        "empty": "This selection may not be empty.",
-    }
-    default_empty_html: Any = []
-
-    def __init__(self, **kwargs: Any) -> None:
-        self.allow_empty: bool = kwargs.pop("allow_empty", True)
-        super().__init__(**kwargs)
-
-    def get_value(self, dictionary: Any) -> Any:
-        """The list of values (every value of the key, in a form)."""
-        if self.field_name not in dictionary and getattr(self.root, "partial", False):
-            return empty
-        if is_html_input(dictionary):
-            return dictionary.getlist(self.field_name)
-        return dictionary.get(self.field_name, empty)
-
-    def to_internal_value(self, data: Any) -> Any:
-        """The chosen values, without repeats, in input order.
-
-        Raises:
-            ValidationError: For a non-list, an empty list (``allow_empty=False``) or an
-                unknown choice.
-        """
-        if isinstance(data, str) or not hasattr(data, "__iter__"):
-            self.fail("not_a_list", input_type=type(data).__name__)
-        if not self.allow_empty and len(data) == 0:
-            self.fail("empty")
-        parent = super().to_internal_value
-        return list(dict.fromkeys(parent(item) for item in data))
-
-    def to_representation(self, value: Any) -> Any:
-        """The chosen values, without repeats."""
-        get = self.choice_strings_to_values.get
-        return list(dict.fromkeys(get(_choice_key(item), item) for item in value))

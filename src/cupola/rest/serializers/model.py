@@ -16,12 +16,13 @@ import threading
 from collections.abc import Callable
 from typing import Any, ClassVar
 
-from sqlalchemy import Column, UniqueConstraint, select, types
+from sqlalchemy import Column, UniqueConstraint, inspect, select, types
 from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
+from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
-from cupola.rest.serializers import composite, fields, temporal
+from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
 from cupola.rest.serializers.relations import PrimaryKeyRelatedField, _foreign_key_attribute
 from cupola.rest.serializers.serializer import Serializer
@@ -81,7 +82,7 @@ class ModelSerializer(Serializer):
     #: SQLAlchemy column types to serializer fields; the first ``isinstance`` match wins.
     serializer_field_mapping: ClassVar[list[tuple[type[Any], type[Field]]]] = [
         (types.Boolean, fields.BooleanField),
-        (types.Enum, fields.ChoiceField),
+        (types.Enum, choices.ChoiceField),
         (types.Integer, fields.IntegerField),
         (types.Float, fields.FloatField),
         (types.Numeric, fields.DecimalField),
@@ -412,7 +413,7 @@ def _column_kwargs(column: Column[Any], field_class: type[Field]) -> dict[str, A
     if column.default is not None or column.server_default is not None:
         kwargs["required"] = False
     column_type = column.type
-    if issubclass(field_class, fields.ChoiceField) and isinstance(column_type, types.Enum):
+    if issubclass(field_class, choices.ChoiceField) and isinstance(column_type, types.Enum):
         kwargs["choices"] = list(column_type.enum_class or column_type.enums)
     elif issubclass(field_class, fields.CharField) and isinstance(column_type, types.String):
         if column_type.length:
@@ -467,10 +468,27 @@ def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]
 
 
 def _commit(instance: Any) -> None:
+    """Add ``instance`` to the app's session and commit, keeping the values just written.
+
+    NOTE: as after Django's ``save()``, the object keeps the values it was saved with: the
+    commit expires them, and they are set back (no SELECT to read them again). Columns the
+    database filled in (server defaults, the new key) were read by the flush or stay expired.
+    """
     session = _db.session()
     session.add(instance)
     try:
+        session.flush()
+        state = inspect(instance)
+        written = {
+            attr.key: state.dict[attr.key]
+            for attr in state.mapper.column_attrs
+            if attr.key in state.dict
+        }
         session.commit()
     except Exception:
         session.rollback()
         raise
+    if not session.expire_on_commit:
+        return
+    for key, value in written.items():
+        set_committed_value(instance, key, value)

@@ -10,15 +10,16 @@ not load each one's relation (DRF's "pk only" shortcut).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, ClassVar
 
-from sqlalchemy import Select, inspect
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.orm import Mapper, RelationshipDirection
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
 from cupola.rest.serializers.base import Field, empty, get_attribute, is_html_input
+from cupola.rest.serializers.choices import Option, iter_options
 
 __all__ = [
     "MANY_RELATION_KWARGS",
@@ -62,6 +63,7 @@ class PKOnlyObject:
 
 _UNLOADED = object()
 _OUT_OF_RANGE = object()  # an integer no database row can hold
+_PK = "cupola_related_key"
 
 
 def _same(value: Any) -> Any:
@@ -201,6 +203,17 @@ class RelatedField(Field):
         """Every option of the field (for forms)."""
         return self.get_choices()
 
+    @property
+    def grouped_choices(self) -> dict[Any, str]:
+        """The options (relations have no groups)."""
+        return self.choices
+
+    def iter_options(self) -> Iterator[Option]:
+        """The options of a form's select (``html_cutoff`` of them at most)."""
+        return iter_options(
+            self.get_choices(cutoff=self.html_cutoff), self.html_cutoff, self.html_cutoff_text
+        )
+
 
 def _pk_name(model: type, cache: dict[type, str]) -> str:
     name = cache.get(model)
@@ -238,6 +251,35 @@ def _convert_key(python_type: type | None, data: Any) -> Any:
     return data
 
 
+class _KeyLookup:
+    """Finds the row of a ``select(Model)`` by primary key, with the statement built once.
+
+    PERF: a row loaded in the session's identity map costs no SQL (as ``session.get``);
+    otherwise (absent, or expired by a commit) one prepared statement with a bound key runs,
+    served by SQLAlchemy's compiled cache, instead of a statement built per lookup.
+    """
+
+    __slots__ = ("bound", "mapper", "plain", "python_type")
+
+    def __init__(self, statement: Select[Any]) -> None:
+        model = _db.statement_model(statement)
+        column = _db.primary_key(model)
+        self.mapper = _db.mapper(model)
+        self.python_type = _python_type(column)
+        self.plain = statement.compare(select(model))  # no filter: the identity map may answer
+        key = bindparam(_PK, type_=column.type)
+        self.bound = statement.where(column == key).limit(1)
+
+    def find(self, key: Any) -> Any:
+        session = _db.session()
+        if self.plain:
+            identity = self.mapper.identity_key_from_primary_key((key,))
+            found = session.identity_map.get(identity)
+            if found is not None and not inspect(found).expired_attributes:
+                return session.get(self.mapper.class_, key)  # loaded: no SQL
+        return session.scalars(self.bound, {_PK: key}).first()
+
+
 class PrimaryKeyRelatedField(RelatedField):
     """A related row as its primary key (``2``); input names a row of ``queryset`` by key.
 
@@ -258,6 +300,8 @@ class PrimaryKeyRelatedField(RelatedField):
         self.foreign_key: tuple[str, str] | None = kwargs.pop("foreign_key", None)
         super().__init__(**kwargs)
         self._pk_names: dict[type, str] = {}
+        #: Shared by the copies of a declared field: the queryset's row finder.
+        self._lookups: dict[str, _KeyLookup] = {}
 
     def use_pk_only_optimization(self) -> bool:
         """Yes: output is the key, which the foreign-key column holds."""
@@ -293,18 +337,24 @@ class PrimaryKeyRelatedField(RelatedField):
         """
         if self.pk_field is not None:
             data = self.pk_field.to_internal_value(data)
-        statement = self.get_queryset()
-        column = _db.primary_key(_db.statement_model(statement))
+        lookup = self._lookup()
         try:
-            key = _convert_key(_python_type(column), data)
+            key = _convert_key(lookup.python_type, data)
         except (TypeError, ValueError):
             return self.fail("incorrect_type", data_type=type(data).__name__)
-        row = None
-        if key is not _OUT_OF_RANGE:
-            row = _db.session().scalars(statement.where(column == key).limit(1)).first()
+        row = None if key is _OUT_OF_RANGE else lookup.find(key)
         if row is None:
             self.fail("does_not_exist", pk_value=data)
         return row
+
+    def _lookup(self) -> _KeyLookup:
+        """The row finder of the queryset: made once per declared field when it is static."""
+        if type(self).get_queryset is not RelatedField.get_queryset:
+            return _KeyLookup(self.get_queryset())  # it may change per request
+        lookup = self._lookups.get("static")
+        if lookup is None:
+            lookup = self._lookups["static"] = _KeyLookup(self.get_queryset())
+        return lookup
 
     def to_representation(self, value: Any) -> Any:
         """The primary key of the related row."""

@@ -9,7 +9,7 @@ one tight loop (``ListSerializer``, in ``lists``, binds its child once for all o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, ClassVar
@@ -24,6 +24,7 @@ from cupola.rest.serializers.base import (
     parse_html_dict,
     redundant_source,
 )
+from cupola.rest.serializers.bound import BoundField, bound_field
 from cupola.rest.settings import api_settings
 
 __all__ = [
@@ -527,6 +528,17 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         """``{"field": [messages], "non_field_errors": [messages]}`` after ``is_valid()``."""
         errors = no_data_errors(super().errors)
         return ReturnDict(errors, serializer=self)
+
+    def __iter__(self) -> Iterator[BoundField]:
+        for field in self.fields.values():
+            yield self[field.field_name]
+
+    def __getitem__(self, key: str) -> BoundField:
+        """``serializer["title"]``: the field with its value and errors, for forms."""
+        field = self.fields[key]
+        value = self.data.get(key)
+        errors = self.errors.get(key) if hasattr(self, "_errors") else None
+        return bound_field(field, value, errors)
 
     def __repr__(self) -> str:
         names = ", ".join(f"{name}={field!r}" for name, field in self.fields.items())

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Select, and_
+from sqlalchemy import Select, and_, bindparam
 
 from cupola.rest import _db
 from cupola.rest.exceptions import ValidationError
@@ -251,12 +251,16 @@ def add_limit_validators(field: Any, max_value: Any, min_value: Any) -> None:
 # -- uniqueness ---------------------------------------------------------------------------
 
 
+#: The bound parameters of the uniqueness probes.
+_VALUE, _KEY = "cupola_unique_value", "cupola_unique_key"
+
+
 def _exclude_instance(statement: Select[Any], instance: Any) -> Select[Any]:
     """``statement`` without the row of ``instance`` (the object being updated)."""
     if instance is None:
         return statement
     column = _db.primary_key(type(instance))
-    return statement.where(column != getattr(instance, column.key))
+    return statement.where(column != getattr(instance, _db.primary_key_name(type(instance))))
 
 
 def _exists(statement: Select[Any]) -> bool:
@@ -284,21 +288,42 @@ class UniqueValidator:
         self.queryset = queryset
         self.message = message or self.message
         self.lookup = lookup
+        self._probes: dict[tuple[str, bool], Select[Any]] = {}
 
     def __call__(self, value: Any, serializer_field: Any) -> None:
         """Raise ``ValidationError`` when another row holds ``value``."""
         if value is None:  # NOTE: SQL lets a unique column hold many NULLs
             return
-        model = _db.statement_model(self.queryset)
-        column = getattr(model, serializer_field.source_attrs[-1])
-        if self.lookup == "iexact":
-            escaped = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            condition = column.ilike(escaped, escape="\\")
-        else:
-            condition = column == value
         instance = getattr(serializer_field.parent, "instance", None)
-        if _exists(_exclude_instance(self.queryset.where(condition), instance)):
+        probe = self._probe(serializer_field.source_attrs[-1], instance is not None)
+        if self.lookup == "iexact":
+            value = str(value).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params = {_VALUE: value}
+        if instance is not None:
+            params[_KEY] = getattr(instance, _db.primary_key_name(type(instance)))
+        if _db.session().execute(probe, params).first() is not None:
             raise ValidationError(self.message, code="unique")
+
+    def _probe(self, name: str, excluding: bool) -> Select[Any]:
+        """``SELECT pk … WHERE name = :value [AND pk != :key] LIMIT 1``, built once."""
+        # PERF: one statement per field and case, with bound values, so SQLAlchemy's
+        # compiled cache serves every later check without building a statement.
+        key = (name, excluding)
+        probe = self._probes.get(key)
+        if probe is None:
+            model = _db.statement_model(self.queryset)
+            column = getattr(model, name)
+            pk = _db.primary_key(model)
+            value = bindparam(_VALUE, type_=column.type)
+            if self.lookup == "iexact":
+                condition = column.ilike(value, escape="\\")
+            else:
+                condition = column == value
+            probe = self.queryset.where(condition)
+            if excluding:
+                probe = probe.where(pk != bindparam(_KEY, type_=pk.type))
+            probe = self._probes[key] = probe.with_only_columns(pk).order_by(None).limit(1)
+        return probe
 
     def __repr__(self) -> str:
         return f"<UniqueValidator(queryset={self.queryset})>"
