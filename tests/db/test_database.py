@@ -350,7 +350,18 @@ def test_public_names() -> None:
         "Database",
         "Pagination",
         "SnakeCaseTableName",
+        "get_database",
     ]
+
+
+def test_get_database_finds_the_apps_database() -> None:
+    from cupola.db import get_database
+
+    app = Cupola(__name__)
+    with pytest.raises(ImproperlyConfigured, match="has no Database"):
+        get_database(app)
+    db = Database(app)
+    assert get_database(app) is db
 
 
 def test_a_closed_session_serves_the_next_request_only_as_new(setup: Setup) -> None:

@@ -1,9 +1,10 @@
-"""Serializer fixtures: a bookshelf database on SQLite (a temporary file) and PostgreSQL.
+"""Serializer fixtures: a bookshelf database on SQLite, PostgreSQL and MariaDB.
 
 ``shelf`` is an app with a ``Database`` holding ``Author``, ``Book``, ``Tag`` and ``Edition``
 (tables created) inside an active app context. The PostgreSQL case runs in a schema of its
-own at ``CUPOLA_TEST_DATABASE_URL``, dropped afterwards; an unreachable server skips it
-with the reason (or fails it when ``CI=true``).
+own at ``CUPOLA_TEST_DATABASE_URL``, the MariaDB case in a database of its own at
+``CUPOLA_TEST_MYSQL_URL``, both dropped afterwards; an unreachable server skips its cases
+with the reason (or fails them when ``CI=true``).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from cupola.db import Database
 POSTGRES_URL = os.environ.get(
     "CUPOLA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
 )
+MYSQL_URL = os.environ.get("CUPOLA_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
 
 
 @dataclass
@@ -105,21 +107,16 @@ def build(url: str) -> Shelf:
     return Shelf(app, db, Author, Book, Tag, Edition)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test PostgreSQL (psycopg 3); skips (fails on CI) when it does not answer."""
-    parsed = make_url(POSTGRES_URL)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    url = parsed.render_as_string(hide_password=False)
+def _reachable(url: str, name: str, setting: str) -> str:
+    """``url`` when its server answers; else skip the test loudly (fail it on CI)."""
     engine = create_engine(url, connect_args={"connect_timeout": 3})
     try:
         with engine.connect() as connection:
             connection.execute(text("select 1"))
     except OperationalError as exc:
         message = (
-            f"POSTGRESQL SERIALIZER TESTS DID NOT RUN: no PostgreSQL at {POSTGRES_URL} "
-            f"({exc.orig}). Start PostgreSQL or set CUPOLA_TEST_DATABASE_URL."
+            f"{name.upper()} SERIALIZER TESTS DID NOT RUN: no {name} at {url} ({exc.orig}). "
+            f"Start {name} or set {setting}."
         )
         if os.environ.get("CI") == "true":
             pytest.fail(message)
@@ -129,13 +126,23 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh PostgreSQL schema owned by this test."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'shelf.db'}"
-        return
-    base = request.getfixturevalue("postgres_url")
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL (psycopg 3); skips (fails on CI) when it does not answer."""
+    parsed = make_url(POSTGRES_URL)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    url = parsed.render_as_string(hide_password=False)
+    return _reachable(url, "PostgreSQL", "CUPOLA_TEST_DATABASE_URL")
+
+
+@pytest.fixture(scope="session")
+def mysql_url() -> str:
+    """The test MariaDB (or MySQL); skips (fails on CI) when it does not answer."""
+    return _reachable(MYSQL_URL, "MariaDB", "CUPOLA_TEST_MYSQL_URL")
+
+
+def _postgres_schema(base: str) -> Iterator[str]:
     schema = f"cupola_rest_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -147,6 +154,30 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _mysql_database(base: str) -> Iterator[str]:
+    name = f"cupola_rest_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
+    try:
+        yield make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite file, PostgreSQL schema or MariaDB database owned by this test."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shelf.db'}"
+    elif request.param == "postgresql":
+        yield from _postgres_schema(request.getfixturevalue("postgres_url"))
+    else:
+        yield from _mysql_database(request.getfixturevalue("mysql_url"))
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 
 Every case of ``drf_serializers.json`` runs through the same serializers written with
 ``cupola.rest.serializers``: validity, each error message and code, and the output data
-must be DRF's, on SQLite and PostgreSQL.
+must be DRF's, on SQLite, PostgreSQL and MariaDB.
 """
 
 from __future__ import annotations
@@ -57,6 +57,29 @@ def book_serializer(shelf: Shelf) -> type[serializers.ModelSerializer]:
     return BookSerializer
 
 
+def shapes_serializer(shelf: Shelf) -> type[serializers.Serializer]:
+    class AddressSerializer(serializers.Serializer):
+        city = serializers.CharField(max_length=5)
+        zip = serializers.CharField(required=False, allow_null=True)
+
+    class ShapesSerializer(serializers.Serializer):
+        address = AddressSerializer()
+        scores = serializers.ListField(child=serializers.IntegerField(), required=False)
+        prices = serializers.DictField(
+            child=serializers.DecimalField(max_digits=4, decimal_places=1), required=False
+        )
+        colours = serializers.MultipleChoiceField(choices=["r", "g"], required=False)
+        meta = serializers.JSONField(required=False)
+        tags = serializers.SlugRelatedField(
+            slug_field="slug", queryset=select(shelf.Tag), many=True, required=False
+        )
+        when = serializers.TimeField(required=False)
+        span = serializers.DurationField(required=False)
+        hidden = serializers.HiddenField(default="h")
+
+    return ShapesSerializer
+
+
 def detail_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(key): detail_json(item) for key, item in value.items()}
@@ -65,11 +88,16 @@ def detail_json(value: Any) -> Any:
     return {"message": str(value), "code": getattr(value, "code", None)}
 
 
-def run_case(case: dict[str, Any], classes: dict[str, Any]) -> dict[str, Any]:
+def run_case(shelf: Shelf, case: dict[str, Any], classes: dict[str, Any]) -> dict[str, Any]:
     data = case["input"]
     if case["form"]:
         data = MultiDict([(key, value) for key, value in case["input"]])
-    serializer = classes[case["serializer"]](data=data, partial=case["partial"], many=case["many"])
+    instance = None
+    if case["update"] is not None:
+        instance = shelf.db.session.get(shelf.Book, case["update"])
+    serializer = classes[case["serializer"]](
+        instance, data=data, partial=case["partial"], many=case["many"]
+    )
     valid = serializer.is_valid()
     answer: dict[str, Any] = {"valid": valid, "errors": detail_json(serializer.errors)}
     if not valid:
@@ -87,16 +115,20 @@ def run_case(case: dict[str, Any], classes: dict[str, Any]) -> dict[str, Any]:
 def test_fixtures_cover_the_cases() -> None:
     assert FIXTURES["drf"] == "3.18"
     assert len(FIXTURES["cases"]) >= 30
-    assert {case["serializer"] for case in FIXTURES["cases"]} == {"comment", "book"}
+    assert {case["serializer"] for case in FIXTURES["cases"]} == {"comment", "book", "shapes"}
 
 
 def test_every_case_answers_as_drf(shelf: Shelf) -> None:
-    shelf.add(shelf.Author(name="Herbert"))
-    classes = {"comment": CommentSerializer, "book": book_serializer(shelf)}
+    shelf.add(shelf.Author(name="Herbert"), shelf.Tag(slug="sf"), shelf.Tag(slug="classic"))
+    classes = {
+        "comment": CommentSerializer,
+        "book": book_serializer(shelf),
+        "shapes": shapes_serializer(shelf),
+    }
     mismatches = []
     for case in FIXTURES["cases"]:
         expected = {key: case[key] for key in ("valid", "errors", "data")}
-        got = run_case(case, classes)
+        got = run_case(shelf, case, classes)
         if got != expected:
             mismatches.append((case["input"], expected, got))
     assert mismatches == []

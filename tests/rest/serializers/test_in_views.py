@@ -1,6 +1,6 @@
 """Serializers inside REST views: request.data (JSON or form) in, 400 bodies and writes out.
 
-The same book API on both protocols and on SQLite and PostgreSQL: ``is_valid(
+The same book API on both protocols and on SQLite, PostgreSQL and MariaDB: ``is_valid(
 raise_exception=True)`` answers DRF's field-error body, a form leaves an unticked box
 ``False``, and the response after ``save()`` holds the committed row's id.
 """

@@ -1,6 +1,6 @@
 """``ModelSerializer`` over SQLAlchemy: the column mapping, Meta options, writes that commit.
 
-Every test runs on SQLite and on PostgreSQL (see ``conftest.py``).
+Every test runs on SQLite, PostgreSQL and MariaDB (see ``conftest.py``).
 """
 
 from __future__ import annotations

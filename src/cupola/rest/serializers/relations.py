@@ -477,10 +477,6 @@ class ManyRelatedField(Field):
         to_internal = self.child_relation.to_internal_value
         return [to_internal(item) for item in data]
 
-    def get_attribute(self, instance: Any) -> Any:
-        """The related collection (empty for an object not saved yet)."""
-        return get_attribute(instance, self.source_attrs)
-
     def to_representation(self, iterable: Any) -> Any:
         """Each related row through ``child_relation``."""
         to_representation = self.child_relation.to_representation
