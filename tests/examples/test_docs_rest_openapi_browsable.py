@@ -1,4 +1,4 @@
-"""The browsable API and OpenAPI pages' examples do what their pages say, on both protocols."""
+"""The browsable API, OpenAPI and coming-from-DRF pages' examples do what the pages say."""
 
 from __future__ import annotations
 
@@ -103,3 +103,27 @@ def test_openapi_shelf(documented: Any) -> None:
     assert client.get("/api/stats/").json() == {"books": 1}
     docs = client.get("/api-docs/")
     assert docs.status_code == 200 and '"schemaUrl": "/openapi.json"' in docs.text
+
+
+@pytest.fixture
+def ported(tmp_path: Path, protocol: str) -> Iterator[Any]:
+    yield from _loaded("rest/from_drf.py", tmp_path, protocol)
+
+
+@pytest.mark.example("rest/from_drf.py")
+def test_ported_viewset(ported: Any) -> None:
+    client = ported.client
+    assert client.get("/api/").json() == {"books": "http://localhost/api/books/"}
+    listed = client.get("/api/books/").json()
+    assert listed == {
+        "count": 1,
+        "next": None,
+        "previous": None,
+        "results": [{"id": 1, "title": "Dune", "price": "9.99", "in_stock": True}],
+    }
+    client.patch("/api/books/1/", json={"in_stock": False})
+    assert client.get("/api/books/1/").json()["in_stock"] is False
+    restocked = client.post("/api/books/1/restock/")
+    assert restocked.json()["in_stock"] is True
+    duplicate = client.post("/api/books/", json={"title": "Dune", "price": "1.00"})
+    assert duplicate.json() == {"title": ["book with this title already exists."]}
