@@ -193,7 +193,8 @@ def test_bodies_responses_and_components(document: dict[str, Any]) -> None:
     assert page["properties"]["results"] == {"type": "array", "items": ref}
     assert page["properties"]["next"]["type"] == ["string", "null"]  # 3.1, not `nullable`
     detail = document["paths"]["/api/{version}/books/{id}/"]
-    assert set(detail["delete"]["responses"]) == {"204", "401", "403", "404", "406", "429"}
+    assert set(detail["delete"]["responses"]) == {"204", "400", "401", "403", "404", "406", "429"}
+    assert detail["delete"]["responses"]["400"]["description"] == "Malformed request."
     assert "content" not in detail["delete"]["responses"]["204"]
     authors = document["paths"]["/api/{version}/authors/"]["get"]
     assert "401" in authors["responses"] and "429" not in authors["responses"]

@@ -49,9 +49,10 @@ def _decimal(field: Any, coerce_to_string: bool) -> dict[str, Any]:
         places = getattr(field, "decimal_places", None)
         digits = getattr(field, "max_digits", None)
         if places is not None and digits is not None:
-            whole = max(digits - places, 0)
-            fraction = rf"(?:\.\d{{0,{places}}})?" if places else ""
-            schema["pattern"] = rf"^-?\d{{0,{whole}}}{fraction}$"
+            # At least one digit before the point: every text it matches is a valid value.
+            whole = max(digits - places, 1)
+            fraction = rf"(?:\.\d{{1,{places}}})?" if places else ""
+            schema["pattern"] = rf"^-?\d{{1,{whole}}}{fraction}$"
         return schema
     schema = {"type": "number"}
     if getattr(field, "max_digits", None) is not None:

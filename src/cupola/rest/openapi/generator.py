@@ -28,9 +28,11 @@ ERROR_SCHEMA: dict[str, Any] = {
     "required": ["detail"],
 }
 VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
-    "description": "Field errors: each field's messages, or `non_field_errors`; or `detail`.",
-    "type": "object",
+    "description": "Field errors (each field's messages, or `non_field_errors`), a list of "
+    "messages, or `detail`.",
+    "type": ["object", "array"],
     "additionalProperties": True,
+    "items": {"type": "string"},
 }
 
 

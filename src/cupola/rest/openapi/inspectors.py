@@ -325,6 +325,8 @@ class AutoSchema:
         errors: list[tuple[str, str]] = []
         if method in ("POST", "PUT", "PATCH"):
             errors.append(("400", "Invalid input."))
+        else:  # a malformed query (control characters, a bad filter value…)
+            errors.append(("400", "Malformed request."))
         if self._needs_login(method) is not False:
             if self._authentication_classes():
                 errors.append(("401", "Authentication required or failed."))
