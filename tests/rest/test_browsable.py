@@ -185,6 +185,17 @@ def test_raw_data_form_sends_json(shelf_app: Cupola, protocol: str) -> None:
         )
         assert bad.status_code == 400
         assert bad.json()["detail"].startswith("JSON parse error")
+        as_form = client.post(
+            "/api/books/",
+            data={
+                "_content_type": "application/x-www-form-urlencoded",
+                "_content": "title=Formed&price=2.00",
+                "csrf_token": token,
+            },
+        )
+        assert as_form.status_code == 201
+        assert as_form.json()["title"] == "Formed"
+        assert as_form.json()["in_stock"] is False  # form rules: an absent box is unticked
         unknown = client.post(
             "/api/books/",
             data={"_content_type": "text/plain", "_content": "x", "csrf_token": token},

@@ -44,7 +44,9 @@ def apply_form_overrides(request: Any) -> None:
     if parser is None:
         raise exceptions.UnsupportedMediaType(media_type)
     stream = io.BytesIO(str(content).encode("utf-8"))
-    parsed = parser.parse(stream, media_type, request.parser_context) if content else {}
+    # NOTE: no "request" in the context: form parsers would read the outer form instead.
+    context = {**request.parser_context, "request": None}
+    parsed = parser.parse(stream, media_type, context) if content else {}
     data = getattr(parsed, "data", parsed)
     request._data = request._full_data = data
     request._files = getattr(parsed, "files", None) or {}
