@@ -89,6 +89,7 @@ def test_post_form_built_from_the_serializer(shelf_app: Cupola, protocol: str) -
         )
         assert 'type="number" id="form-post-price" name="price" value="" step="0.01"' in form
         assert 'type="checkbox" id="form-post-in_stock" name="in_stock" value="true"' in form
+        assert 'type="hidden" name="in_stock"' not in form  # unticked: absent, so False
         assert 'type="date" id="form-post-published"' in form
         assert '<option value="1">Ann Lee</option>' in form
         assert 'name="id"' not in form  # read-only fields are not inputs
@@ -148,11 +149,18 @@ def test_detail_page_put_patch_delete_and_options(shelf_app: Cupola, protocol: s
         token = csrf_of(text)
         updated = client.post(
             "/api/books/2/",
-            data={"_method": "PUT", "title": "Renamed", "price": "9.99", "csrf_token": token},
+            data={
+                "_method": "PUT",
+                "title": "Renamed",
+                "price": "9.99",
+                "in_stock": "true",  # a ticked box
+                "csrf_token": token,
+            },
             headers=HTML,
         )
         assert updated.status_code == 200
-        assert client.get("/api/books/2/").json()["title"] == "Renamed"
+        renamed = client.get("/api/books/2/").json()
+        assert (renamed["title"], renamed["in_stock"]) == ("Renamed", True)
         patched = client.post(
             "/api/books/2/", data={"_method": "PATCH", "price": "", "csrf_token": token}
         )
