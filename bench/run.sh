@@ -23,6 +23,10 @@ for arg in "$@"; do
         fi
     fi
 done
+if [ "${1:-}" = "--admin" ]; then
+    shift  # the admin's change list against Django's admin (bench/admin_changelist.py)
+    exec "$venv/bin/python" bench/admin_changelist.py "$@"
+fi
 if [ "${1:-}" = "--mysql" ]; then
     shift  # MySQL drivers: mysqlclient builds against the MariaDB client headers
     if [ "$(id -u)" = 0 ] && ! pkg-config --exists libmariadb 2>/dev/null; then

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import flask
 import pytest
 
 from cupola import Cupola, Response
@@ -207,7 +208,8 @@ def test_paths_and_repr() -> None:
     app = Cupola(__name__)
     here = os.path.dirname(os.path.abspath(__file__))
     assert app.root_path == here
-    assert app.instance_path == os.path.join(here, "instance")
+    # As Flask computes it: beside the project's top-level package or module.
+    assert app.instance_path == flask.Flask(__name__).instance_path
     assert app.template_path == os.path.join(here, "templates")
     assert repr(app) == f"<Cupola {__name__!r}>"
     custom = Cupola(__name__, template_folder="/abs/t", instance_path="/abs/i", static_folder=None)
@@ -277,3 +279,152 @@ def test_startup_functions_run_in_an_app_context(app: Cupola, protocol: str) -> 
     with app.test_client(protocol) as client:  # type: ignore[arg-type]
         assert client.get("/").text == "ok"
     assert seen == [f"{app.import_name} /", app.import_name]
+
+
+# -- what Flask apps rely on: endpoint-only rules, teardown_appcontext, cli, resources ------------
+
+
+def test_a_rule_with_an_endpoint_only(app: Cupola, client: TestClient) -> None:
+    from cupola import url_for
+
+    app.add_url_rule("/home", endpoint="home")
+    app.add_url_rule("/", endpoint="front")
+
+    @app.get("/")
+    def front_page() -> str:  # registered after the endpoint-only rule, under another name
+        return "front page"
+
+    @app.endpoint("home")
+    def home() -> str:
+        return "home"
+
+    assert client.get("/home").text == "home"
+    assert client.get("/").text == "front page"  # a rule with a view matches first
+    with app.test_request_context():
+        assert url_for("front") == "/" and url_for("home") == "/home"
+
+
+def test_an_endpoint_without_any_view_says_how_to_fix_it(app: Cupola, protocol: str) -> None:
+    app.add_url_rule("/nothing", endpoint="nothing")
+    app.config["TESTING"] = True
+    with (
+        app.test_client(protocol) as client,  # type: ignore[arg-type]
+        pytest.raises(ImproperlyConfigured, match=r"@app.endpoint\('nothing'\)"),
+    ):
+        client.get("/nothing")
+    with pytest.raises(ImproperlyConfigured, match="view_func or an endpoint"):
+        app.add_url_rule("/neither")
+
+
+def test_an_endpoint_view_from_another_rule(app: Cupola, client: TestClient) -> None:
+    app.add_url_rule("/alias", endpoint="shared")
+
+    @app.get("/shared", endpoint="shared")
+    def shared() -> str:
+        return "shared"
+
+    assert client.get("/alias").text == "shared"
+
+
+def test_teardown_appcontext_ends_every_app_context(app: Cupola, client: TestClient) -> None:
+    from cupola import g
+
+    ended: list[tuple[str, Any]] = []
+
+    @app.teardown_appcontext
+    def close(exc: BaseException | None) -> None:
+        ended.append((g.get("label", "?"), exc))
+
+    @app.teardown_request
+    def request_ended(exc: BaseException | None) -> None:
+        ended.append(("teardown_request", exc))
+
+    @app.get("/")
+    def index() -> str:
+        g.label = "request"
+        return "ok"
+
+    client.get("/")
+    assert ended == [("teardown_request", None), ("request", None)]
+    ended.clear()
+    with app.app_context():
+        g.label = "app context"
+    assert ended == [("app context", None)]
+    ended.clear()
+    with pytest.raises(KeyError), app.test_request_context("/"):
+        g.label = "test request"
+        raise KeyError("x")
+    assert [label for label, _ in ended] == ["teardown_request", "test request"]
+    assert all(isinstance(exc, KeyError) for _, exc in ended)
+
+
+def test_async_teardowns_end_test_request_contexts(app: Cupola) -> None:
+    ended: list[str] = []
+
+    @app.teardown_request
+    async def request_ended(exc: BaseException | None) -> None:
+        ended.append("async")
+
+    with app.test_request_context("/"):
+        pass
+    assert ended == ["async"]
+
+
+def test_open_resource_testing_and_name(tmp_path: Any) -> None:
+    (tmp_path / "schema.sql").write_text("CREATE TABLE t (id INT);")
+    app = Cupola(__name__, root_path=str(tmp_path), instance_path=str(tmp_path / "instance"))
+    with app.open_resource("schema.sql") as f:
+        assert f.read() == b"CREATE TABLE t (id INT);"
+    with app.open_resource("schema.sql", "r") as f:
+        assert f.read().startswith("CREATE")
+    with pytest.raises(ValueError, match="only reads"):
+        app.open_resource("schema.sql", "w")
+    (tmp_path / "instance").mkdir()
+    with app.open_instance_resource("notes.txt", "w") as f:
+        f.write("kept")
+    assert (tmp_path / "instance" / "notes.txt").read_text() == "kept"
+    assert app.testing is False
+    app.testing = True
+    assert app.config["TESTING"] is True
+    assert app.name == __name__
+    with pytest.raises(ImproperlyConfigured, match="absolute"):
+        Cupola(__name__, instance_path="relative")
+
+
+def test_instance_relative_config(tmp_path: Any) -> None:
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "settings.py").write_text("GREETING = 'from the instance'\n")
+    app = Cupola(__name__, instance_path=str(instance), instance_relative_config=True)
+    assert app.config.from_pyfile("settings.py")
+    assert app.config["GREETING"] == "from the instance"
+    other = Cupola(__name__, instance_path=str(instance))
+    assert other.config.root_path == other.root_path
+    assert not other.config.from_pyfile("settings.py", silent=True)
+
+
+def test_app_cli_commands_run_in_the_app_context(app: Cupola) -> None:
+    import click
+
+    from cupola import current_app, g
+
+    @app.teardown_appcontext
+    def close(exc: BaseException | None) -> None:
+        click.echo(f"closed {g.get('resource')}")
+
+    @app.cli.command("hello")
+    @click.argument("name")
+    def hello(name: str) -> None:
+        g.resource = "db"
+        click.echo(f"hello {name} from {current_app.name}")
+
+    @click.command("plain")
+    def plain() -> None:
+        click.echo(current_app.name)
+
+    app.cli.add_command(plain)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["hello", "ada"])
+    assert result.output == f"hello ada from {app.name}\nclosed db\n"
+    assert runner.invoke(args=["plain"]).output == f"{app.name}\nclosed None\n"
+    assert runner.invoke(hello, ["bob"]).output.startswith("hello bob")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -189,3 +190,41 @@ def test_ior_operator_and_clear_notify(app: Cupola) -> None:
     config.clear()
     assert dict(config) == {}
     assert len(changes) == 3
+
+
+def test_from_pyfile(tmp_path: Path) -> None:
+    from cupola.config import Config
+
+    (tmp_path / "settings.py").write_text("import os\nDEBUG = True\nNAME = os.sep\nlower = 1\n")
+    config = Config(root_path=tmp_path)
+    assert config.from_pyfile("settings.py") is True
+    assert (config["DEBUG"], config["NAME"]) == (True, os.sep)
+    assert "lower" not in config and "os" not in config
+    assert config.from_pyfile("missing.py", silent=True) is False
+    with pytest.raises(ImproperlyConfigured, match="does not exist"):
+        config.from_pyfile("missing.py")
+
+
+def test_from_file_with_a_loader_relative_to_the_root(tmp_path: Path) -> None:
+    import json
+
+    from cupola.config import Config
+
+    (tmp_path / "settings.json").write_text('{"PAGE_SIZE": 5, "lower": 1}')
+    (tmp_path / "broken.json").write_text("{")
+    config = Config(root_path=tmp_path)
+    assert config.from_file("settings.json", load=json.load) is True
+    assert config["PAGE_SIZE"] == 5 and "lower" not in config
+    with pytest.raises(ImproperlyConfigured, match=r"broken\.json"):
+        config.from_file("broken.json", load=json.load)
+
+
+def test_from_prefixed_env(app: Cupola, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CUPOLA_PAGE_SIZE", "20")
+    monkeypatch.setenv("MYAPP_REST__PAGE_SIZE", "7")
+    monkeypatch.setenv("MYAPP_TITLE", "not json")
+    app.config.from_prefixed_env()
+    assert app.config["PAGE_SIZE"] == 20
+    app.config.from_prefixed_env("MYAPP", loads=str.upper)
+    assert app.config["TITLE"] == "NOT JSON"
+    assert app.config["REST"]["PAGE_SIZE"] == "7"

@@ -175,14 +175,18 @@ def test_context_is_per_task_with_50_concurrent_requests(
         assert json.loads(response.body) == {"path": f"/{n}", "same": True, "g": n}
 
 
-def test_context_reset_after_request(app: Cupola, client: TestClient) -> None:
+def test_context_reset_after_request(app: Cupola, protocol: str) -> None:
     @app.get("/")
     def view() -> str:
         return ""
 
-    client.get("/")
-    assert not has_request_context()
-    assert not has_app_context()
+    client = app.test_client(protocol)  # type: ignore[arg-type]
+    try:
+        client.get("/")
+        assert not has_request_context()
+        assert not has_app_context()
+    finally:
+        client.close()
 
 
 def test_context_follows_async_helpers(app: Cupola, client: TestClient) -> None:

@@ -62,11 +62,19 @@ def app() -> Cupola:
 
 
 @pytest.fixture
+def client(app: Cupola, protocol: str) -> Iterator[TestClient]:
+    """A client that sends no origin signal unless a test sets one, so tokens are needed."""
+    with app.test_client(protocol, enforce_csrf_checks=True) as test_client:  # type: ignore[arg-type]
+        yield test_client
+
+
+@pytest.fixture
 def clients(protocol: str) -> Iterator[Callable[..., TestClient]]:
     """``clients(app, **kwargs)``: more test clients over the test's protocol, closed after."""
     opened: list[TestClient] = []
 
     def open_client(app: Cupola, **kwargs: Any) -> TestClient:
+        kwargs.setdefault("enforce_csrf_checks", True)
         client = app.test_client(protocol, **kwargs)  # type: ignore[arg-type]
         opened.append(client.__enter__())
         return client
@@ -268,6 +276,74 @@ def test_same_origin_browser_post_passes(
     token = get_token(secure)
     headers = {"Origin": "https://LOCALHOST:443", "X-CSRFToken": token}
     assert secure.post("/submit", headers=headers).text == "done POST"  # no Referer needed
+
+
+# -- Fetch Metadata first, then Origin, then the token (DESIGN §7) -----------------------------
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-origin"},
+        {"Sec-Fetch-Site": "none"},  # typed in the address bar, a bookmark
+        {"Sec-Fetch-Site": "same-origin", "Origin": "http://proxy-renamed.internal"},
+        {"Origin": "http://localhost"},
+    ],
+)
+def test_a_browser_vouching_for_the_origin_needs_no_token(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    get_token(client)  # the session cookie is sent from now on
+    assert "session" in client.cookies
+    assert client.post("/submit", headers=headers).text == "done POST"
+
+
+@pytest.mark.parametrize(
+    ("headers", "reason"),
+    [
+        ({"Sec-Fetch-Site": "same-origin", "X-CSRFToken": "A" * 86}, "CSRF token incorrect"),
+        ({"Origin": "http://localhost", "X-CSRFToken": "nonsense"}, "CSRF token incorrect"),
+        ({}, "CSRF token missing"),  # no browser signal, the session cookie: a token
+    ],
+)
+def test_a_sent_token_is_always_checked(
+    client: TestClient, headers: dict[str, str], reason: str
+) -> None:
+    get_token(client)
+    assert_refused(client.post("/submit", headers=headers), reason)
+
+
+def test_a_form_token_sent_with_a_vouched_request_is_checked(client: TestClient) -> None:
+    token = get_token(client)
+    vouched = {"Sec-Fetch-Site": "same-origin"}
+    assert client.post("/submit", data={"csrf_token": token}, headers=vouched).status_code == 200
+    refused = client.post("/submit", data={"csrf_token": "x" * 86}, headers=vouched)
+    assert_refused(refused, "CSRF token incorrect")
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Sec-Fetch-Site": "same-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://blog.localhost"},
+        {"Sec-Fetch-Site": "cross-site", "Origin": "http://localhost"},  # Origin can't vouch
+        {"Sec-Fetch-Site": "something-new"},
+    ],
+)
+def test_same_site_and_unknown_values_are_refused_unless_trusted(
+    client: TestClient, headers: dict[str, str]
+) -> None:
+    assert_refused(client.post("/submit", headers=headers), "cross-origin request")
+
+
+def test_same_site_from_a_trusted_origin_passes(clients: Callable[..., TestClient]) -> None:
+    app = make_app(CSRF_TRUSTED_ORIGINS=["https://*.example.com"], ALLOWED_HOSTS=[".example.com"])
+    client = clients(app, base_url="https://www.example.com")
+    get_token(client)
+    headers = {"Sec-Fetch-Site": "same-site", "Origin": "https://blog.example.com"}
+    assert client.post("/submit", headers=headers).text == "done POST"
+    headers["Origin"] = "https://blog.example.org"
+    assert_refused(client.post("/submit", headers=headers), "cross-origin request")
 
 
 def test_trusted_origins_pass(clients: Callable[..., TestClient]) -> None:

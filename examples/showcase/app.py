@@ -73,6 +73,8 @@ app = Cupola(
         # @login_required sends browsers to this endpoint.
         "LOGIN_URL": "accounts.login",
     },
+    # The SQLite file lives beside the showcase, not beside the examples package.
+    instance_path=os.path.join(os.path.dirname(os.path.abspath(__file__)), "instance"),
 )
 db.init_app(app)
 Auth(app, user_loader=load_user)

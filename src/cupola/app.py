@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 from urllib.parse import quote
 
 from jinja2 import Environment
 
+from cupola import signals
 from cupola.assembly import assemble
 from cupola.blueprints import Blueprint
 from cupola.config import DEFAULTS, Config
@@ -29,13 +31,14 @@ from cupola.middleware import Middleware
 from cupola.pipeline import Pipeline
 from cupola.returns import to_response
 from cupola.routing import BaseConverter, Rule
-from cupola.scaffold import Scaffold
+from cupola.scaffold import Scaffold, find_instance_path
 from cupola.static import static_version
 from cupola.templating import create_environment
 from cupola.wsgi import wsgi_app
 
 if TYPE_CHECKING:
     from cupola.asgi import ASGIAdapter
+    from cupola.cli.appgroup import AppGroup, CliRunner
     from cupola.testing import RequestContext, TestClient
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -51,8 +54,13 @@ class Cupola(Scaffold):
         template_folder: Templates folder, relative to the module (or absolute).
         static_folder: Static files folder, served at ``static_url_path``; ``None`` for none.
         static_url_path: URL prefix of the static files.
-        instance_path: Folder for instance data (SQLite files, uploads); defaults to
-            ``instance/`` beside the module.
+        instance_path: Folder for instance data (SQLite files, uploads, private config);
+            defaults to ``instance/`` beside the project's top-level package (or module),
+            as Flask computes it.
+        instance_relative_config: Resolve relative config file names
+            (``config.from_pyfile``, ``from_file``) in the instance folder rather than in
+            ``root_path``.
+        root_path: The app's folder, when it cannot be found from ``import_name``.
 
     Example:
         >>> app = Cupola(__name__)
@@ -69,15 +77,25 @@ class Cupola(Scaffold):
         static_folder: str | None = "static",
         static_url_path: str = "/static",
         instance_path: str | None = None,
+        instance_relative_config: bool = False,
+        root_path: str | None = None,
     ) -> None:
         super().__init__(import_name, template_folder, static_folder, static_url_path)
+        if root_path is not None:
+            self.root_path = os.path.abspath(root_path)
         self._pipeline: Pipeline | None = None
         self._jinja_env: Environment | None = None
         self._wsgi_started = False  # whether the WSGI adapter ran the startup functions
-        self.config = Config(DEFAULTS, on_change=self._changed)
+        if instance_path is not None and not os.path.isabs(instance_path):
+            raise ImproperlyConfigured(
+                f"instance_path must be absolute, not {instance_path!r}: "
+                "use os.path.join(os.path.dirname(__file__), ...)."
+            )
+        self.instance_path = instance_path or find_instance_path(import_name)
+        config_root = self.instance_path if instance_relative_config else self.root_path
+        self.config = Config(DEFAULTS, on_change=self._changed, root_path=config_root)
         if config:
             self.config.update(config)
-        self.instance_path = instance_path or os.path.join(self.root_path, "instance")
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
         self.middleware: list[type[Middleware] | str] = []
         self.url_converters: dict[str, type[BaseConverter]] = {}
@@ -85,6 +103,9 @@ class Cupola(Scaffold):
         self.shutdown_funcs: list[Callable[[], Any]] = []
         self.extensions: dict[str, Any] = {}
         self.logger = logging.getLogger(import_name)
+        #: ``f(exc)`` called when an app context ends (requests' included), last first.
+        self.teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]] = []
+        signals.track(self)
 
     def __repr__(self) -> str:
         return f"<Cupola {self.import_name!r}>"
@@ -92,6 +113,19 @@ class Cupola(Scaffold):
     def _changed(self) -> None:
         self._pipeline = None
         self._jinja_env = None
+
+    def invalidate(self) -> None:
+        """Drop the built pipeline, so that the next request rebuilds it."""
+        self._changed()
+
+    @property
+    def name(self) -> str:
+        """The app's name: its import name (the main script's file name for ``__main__``)."""
+        if self.import_name == "__main__":
+            main_file: str | None = getattr(sys.modules["__main__"], "__file__", None)
+            if main_file:
+                return os.path.splitext(os.path.basename(main_file))[0]
+        return self.import_name
 
     @property
     def debug(self) -> bool:
@@ -101,6 +135,15 @@ class Cupola(Scaffold):
     @debug.setter
     def debug(self, value: bool) -> None:
         self.config["DEBUG"] = value
+
+    @property
+    def testing(self) -> bool:
+        """Whether testing mode is on (``config["TESTING"]``): exceptions reach the test."""
+        return bool(self.config["TESTING"])
+
+    @testing.setter
+    def testing(self, value: bool) -> None:
+        self.config["TESTING"] = value
 
     # -- registration ---------------------------------------------------------------------
 
@@ -114,6 +157,24 @@ class Cupola(Scaffold):
         """Append a middleware class (or dotted path) after those from ``MIDDLEWARE``."""
         self.middleware.append(middleware)
         self._changed()
+
+    def teardown_appcontext(self, f: F) -> F:
+        """Run ``f(exc)`` when an app context ends (requests' and test contexts' included).
+
+        That is after each request, and on leaving ``app.app_context()`` or
+        ``app.test_request_context()``. ``exc`` is the unhandled exception, if any.
+        Close what a request or command opened in ``g`` here (a database connection).
+
+        Example:
+            >>> @app.teardown_appcontext  # doctest: +SKIP
+            ... def close_db(exc):
+            ...     db = g.pop("db", None)
+            ...     if db is not None:
+            ...         db.close()
+        """
+        self.teardown_appcontext_funcs.append(f)
+        self._changed()
+        return f
 
     def on_startup(self, f: F) -> F:
         """Run ``f()`` (sync or async) when the server starts (ASGI lifespan)."""
@@ -263,6 +324,49 @@ class Cupola(Scaffold):
         """Coerce a view-style return value into a :class:`Response`."""
         return to_response(rv)
 
+    # -- resources and the command line ---------------------------------------------------
+
+    def open_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file of the app, relative to ``root_path``, for reading.
+
+        Args:
+            resource: A path relative to the app's folder, e.g. ``"schema.sql"``.
+            mode: ``"rb"`` (the default), ``"r"`` or ``"rt"``.
+            encoding: The text encoding, for text modes.
+
+        Raises:
+            ValueError: For a mode that writes.
+        """
+        return _open_for_reading(self.root_path, resource, mode, encoding)
+
+    def open_instance_resource(
+        self, resource: str, mode: str = "rb", encoding: str | None = None
+    ) -> IO[Any]:
+        """Open a file relative to ``instance_path`` (writing allowed)."""
+        path = os.path.join(self.instance_path, resource)
+        if "b" in mode:
+            return open(path, mode)  # the caller closes it
+        return open(path, mode, encoding=encoding or "utf-8")
+
+    @cached_property
+    def cli(self) -> AppGroup:
+        """The app's click group: ``@app.cli.command("init-db")`` or ``add_command``.
+
+        Its commands run inside an app context and are reachable as
+        ``cupola --app module init-db``.
+        """
+        from cupola.cli.appgroup import AppGroup
+
+        return AppGroup(self, name=self.name)
+
+    def test_cli_runner(self, **kwargs: Any) -> CliRunner:
+        """A click test runner that invokes :attr:`cli`: ``runner.invoke(args=["init-db"])``."""
+        from cupola.cli.appgroup import CliRunner
+
+        return CliRunner(self, **kwargs)
+
     # -- contexts and testing -------------------------------------------------------------
 
     def app_context(self) -> AppContext:
@@ -296,3 +400,14 @@ class Cupola(Scaffold):
         if protocol not in ("wsgi", "asgi"):
             raise ImproperlyConfigured(f"protocol must be 'wsgi' or 'asgi', not {protocol!r}.")
         return TestClient(self, protocol=protocol, **kwargs)
+
+
+def _open_for_reading(root: str, resource: str, mode: str, encoding: str | None) -> IO[Any]:
+    if mode not in ("r", "rt", "rb"):
+        raise ValueError(
+            f"open_resource() only reads: mode must be 'r', 'rt' or 'rb', not {mode!r}."
+        )
+    path = os.path.join(root, resource)
+    if mode == "rb":
+        return open(path, mode)  # the caller closes it
+    return open(path, mode, encoding=encoding or "utf-8")

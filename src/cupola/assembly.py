@@ -24,7 +24,8 @@ from cupola.http.forms import FormLimits
 from cupola.middleware import Middleware, MiddlewareStack, instantiate
 from cupola.pipeline import Pipeline, Route
 from cupola.routing import Router, Rule
-from cupola.scaffold import RouteSpec, Scaffold
+from cupola.scaffold import RouteSpec, Scaffold, is_unbound
+from cupola.signals import request_hooks
 from cupola.static import CachePolicy, StaticView
 from cupola.templating import render
 
@@ -146,11 +147,12 @@ def assemble(app: Cupola) -> Pipeline:
         instances = toolbar.instrument(instances)
     stack = MiddlewareStack(instances)
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
+    outer = request_hooks(app)
 
     def make_route(
         endpoint: str | None, view: Callable[..., Any], chain: list[Scaffold], bp: str | None
     ) -> Route:
-        hooks = compose(chain)
+        hooks = compose(chain, outer)
         needs_loop = stack_async or is_async_callable(view)
         needs_loop = needs_loop or any(is_async_callable(f) for f in hooks.callables())
         view_is_async = is_async_callable(view)
@@ -160,10 +162,15 @@ def assemble(app: Cupola) -> Pipeline:
         return route
 
     router = Router(app.url_converters)
+    policy = CachePolicy.from_config(config)
     chains: dict[str | None, list[Scaffold]] = {None: [app]}
-    for spec, rule, endpoint, chain, blueprint in _walk(app, CachePolicy.from_config(config)):
+    entries = [(*entry, entry[3][-1].view_for(entry[0])) for entry in _walk(app, policy)]
+    # NOTE: a rule with an endpoint name only, and no view for it, only builds URLs: it
+    # matches after every other rule (Flask's add_url_rule("/", endpoint="index")).
+    entries.sort(key=lambda entry: is_unbound(entry[-1]))
+    for spec, rule, endpoint, chain, blueprint, view in entries:
         chains.setdefault(blueprint, chain)
-        route = make_route(endpoint, spec.view_func, chain, blueprint)
+        route = make_route(endpoint, view, chain, blueprint)
         route.rule = Rule(
             rule,
             endpoint=endpoint,

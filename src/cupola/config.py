@@ -1,9 +1,11 @@
 """Application configuration: a dict of upper-case keys with documented defaults.
 
-Values come from the constructor's ``config=``, objects (``from_object``), TOML files
-(``from_file``) and environment variables (``from_env``). The app reads the values it needs
-on the hot path once, when it is built; changing a key afterwards rebuilds it on the next
-request.
+Values come from the constructor's ``config=``, objects (``from_object``), Python files
+(``from_pyfile``), TOML or other files (``from_file``) and environment variables
+(``from_env``, ``from_prefixed_env``). Relative file names are resolved in ``root_path``:
+the app's folder, or its instance folder with ``instance_relative_config=True``. The app
+reads the values it needs on the hot path once, when it is built; changing a key
+afterwards rebuilds it on the next request.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import copy
 import json
 import os
 import tomllib
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -118,15 +121,21 @@ class Config(dict[str, Any]):
         defaults: Initial values (the app passes :data:`DEFAULTS`); deep-copied, so that
             apps never share a mutable default such as ``MIDDLEWARE``.
         on_change: Called after any key changes.
+        root_path: The folder relative file names are resolved in (default: the working
+            directory).
     """
 
     def __init__(
         self,
         defaults: Mapping[str, Any] | None = None,
         on_change: Callable[[], None] = lambda: None,
+        root_path: str | os.PathLike[str] | None = None,
     ) -> None:
         super().__init__(copy.deepcopy(dict(defaults or {})))
         self._on_change = on_change
+        self.root_path = os.fspath(root_path) if root_path is not None else os.getcwd()
+        #: The default prefix of :meth:`from_prefixed_env` (``"FLASK"`` for ``cupola.flask``).
+        self.env_prefix = "CUPOLA"
 
     def __setitem__(self, key: str, value: Any) -> None:
         super().__setitem__(key, value)
@@ -188,29 +197,86 @@ class Config(dict[str, Any]):
             obj = import_string(obj)
         self.update({key: getattr(obj, key) for key in dir(obj) if key.isupper()})
 
-    def from_file(self, path: str | os.PathLike[str], *, silent: bool = False) -> bool:
-        """Load upper-case keys from a TOML file (tables become dicts).
+    def from_pyfile(self, filename: str | os.PathLike[str], silent: bool = False) -> bool:
+        """Load the upper-case names a Python file defines, as Flask does.
 
         Args:
-            path: The file to read.
+            filename: The file, relative to ``root_path`` (or absolute).
             silent: Return ``False`` instead of raising when the file does not exist.
+
+        Raises:
+            ImproperlyConfigured: When the file is missing (unless ``silent``).
+
+        Example:
+            >>> app.config.from_pyfile("config.py", silent=True)  # doctest: +SKIP
+        """
+        path = os.path.join(self.root_path, filename)
+        namespace = types.ModuleType("config")
+        namespace.__file__ = path
+        try:
+            with open(path, "rb") as file:
+                code = compile(file.read(), path, "exec")
+        except FileNotFoundError:
+            if silent:
+                return False
+            raise ImproperlyConfigured(f"Config file {path!r} does not exist.") from None
+        exec(code, namespace.__dict__)  # the app's own config file
+        self.from_object(namespace)
+        return True
+
+    def from_file(
+        self,
+        filename: str | os.PathLike[str],
+        load: Callable[[Any], Mapping[str, Any]] | None = None,
+        silent: bool = False,
+        text: bool = True,
+    ) -> bool:
+        """Load upper-case keys from a file: TOML by default, or any format ``load`` reads.
+
+        Args:
+            filename: The file, relative to ``root_path`` (or absolute).
+            load: ``load(file) -> mapping``, e.g. ``json.load``; by default TOML (tables
+                become dicts).
+            silent: Return ``False`` instead of raising when the file does not exist.
+            text: Open the file in text mode for ``load`` (``False``: binary).
 
         Raises:
             ImproperlyConfigured: When the file is missing (unless ``silent``) or invalid.
         """
+        path = os.path.join(self.root_path, filename)
         try:
-            with open(path, "rb") as file:
-                data = tomllib.load(file)
+            if load is None:
+                with open(path, "rb") as file:
+                    data: Mapping[str, Any] = tomllib.load(file)
+            else:
+                with open(path, "r" if text else "rb") as file:
+                    data = load(file)
         except FileNotFoundError:
             if silent:
                 return False
-            raise ImproperlyConfigured(f"Config file {os.fspath(path)!r} does not exist.") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ImproperlyConfigured(f"Config file {os.fspath(path)!r}: {exc}") from exc
+            raise ImproperlyConfigured(f"Config file {path!r} does not exist.") from None
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
+            raise ImproperlyConfigured(f"Config file {path!r}: {exc}") from exc
         self.from_mapping(data)
         return True
 
-    def from_env(self, prefix: str = "CUPOLA_") -> None:
+    def from_prefixed_env(
+        self, prefix: str | None = None, *, loads: Callable[[str], Any] = json.loads
+    ) -> None:
+        """Load environment variables named ``<prefix>_<KEY>``, as Flask does.
+
+        The same as :meth:`from_env` with ``prefix + "_"``; ``loads`` parses each value
+        (a value it refuses stays a string).
+
+        Args:
+            prefix: The prefix without its underscore; by default :attr:`env_prefix`.
+            loads: Parses each value.
+        """
+        self.from_env(f"{prefix or self.env_prefix}_", loads=loads)
+
+    def from_env(
+        self, prefix: str = "CUPOLA_", *, loads: Callable[[str], Any] = json.loads
+    ) -> None:
         """Load environment variables that start with ``prefix``.
 
         The prefix is removed; values are parsed as JSON when they parse (``"true"``,
@@ -223,7 +289,7 @@ class Config(dict[str, Any]):
                 continue
             raw = os.environ[name]
             try:
-                value = json.loads(raw)
+                value = loads(raw)
             except ValueError:
                 value = raw
             *parents, leaf = name[len(prefix) :].split("__")

@@ -8,10 +8,15 @@ variable once per request and resets it when the request ends.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar, Token
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from cupola import signals
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -47,7 +52,9 @@ class AppGlobals:
 class AppContext:
     """The application context: ``current_app`` and ``g`` without a request.
 
-    Use ``with app.app_context():`` in scripts, CLI commands and tests.
+    Use ``with app.app_context():`` in scripts, CLI commands and tests. Leaving it runs the
+    app's ``teardown_appcontext`` hooks (last registered first) with the exception that
+    ended the block, if any.
     """
 
     __slots__ = ("_g", "_tokens", "app")
@@ -70,10 +77,24 @@ class AppContext:
     def push(self) -> None:
         """Make this context the active one."""
         self._tokens.append(_active.set(self))
+        if signals.appcontext_pushed.receivers:
+            signals.appcontext_pushed.send(self.app)
 
-    def pop(self) -> None:
-        """Restore the context that was active before :meth:`push`."""
-        _active.reset(self._tokens.pop())
+    def pop(self, exc: BaseException | None = None) -> None:
+        """Run the teardown hooks, then restore the context active before :meth:`push`.
+
+        Args:
+            exc: The exception that ends the context, passed to the hooks.
+        """
+        try:
+            if len(self._tokens) == 1:  # the outermost push of this context ends
+                for teardown in self.app.teardown_appcontext_funcs[::-1]:
+                    teardown(exc)
+                signals.appcontext_tearing_down.send(self.app, exc=exc)
+        finally:
+            _active.reset(self._tokens.pop())
+            if signals.appcontext_popped.receivers:
+                signals.appcontext_popped.send(self.app)
 
     def __enter__(self) -> AppContext:
         self.push()
@@ -85,7 +106,7 @@ class AppContext:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.pop()
+        self.pop(exc)
 
 
 _active: ContextVar[AppContext | Request] = ContextVar("cupola.context")
@@ -98,6 +119,21 @@ activate = _active.set
 deactivate = _active.reset
 
 
+def active_context() -> AppContext | Request | None:
+    """The active context, or ``None``."""
+    return _active.get(None)
+
+
+def set_active(context: AppContext | Request | None) -> None:
+    """Make ``context`` active without a token.
+
+    For contexts that end in another order than they began (the test client keeps the
+    last request's context of each client in a ``with`` block); everything else uses
+    :func:`activate` and :func:`deactivate`.
+    """
+    _active.set(context)  # type: ignore[arg-type]  # None reads as no context
+
+
 def _outside(what: str) -> RuntimeError:
     return RuntimeError(
         f"Working outside of {what} context: use it inside a view, a hook, "
@@ -108,10 +144,10 @@ def _outside(what: str) -> RuntimeError:
 
 def get_app_context() -> AppContext | Request:
     """Return the active context (a request also serves as the app context)."""
-    try:
-        return _active.get()
-    except LookupError:
-        raise _outside("application") from None
+    ctx = _active.get(None)
+    if ctx is None:
+        raise _outside("application")
+    return ctx
 
 
 def get_request() -> Request:
@@ -131,6 +167,62 @@ def has_request_context() -> bool:
 def has_app_context() -> bool:
     """Whether an application (or request) context is active."""
     return _active.get(None) is not None
+
+
+def stream_with_context(iterable: Iterable[T]) -> Iterator[T]:
+    r"""Keep the current request active while a streamed body is produced.
+
+    A streamed response's iterable runs after the view has returned, outside the request;
+    wrapped in this, it sees ``request``, ``session`` and ``g`` as the view did.
+    ``teardown_appcontext`` hooks have already run by then: open what the stream needs
+    inside it.
+
+    Args:
+        iterable: The body (a generator); a generator function may be decorated instead.
+
+    Example:
+        >>> @app.get("/rows")  # doctest: +SKIP
+        ... def rows():
+        ...     def generate():
+        ...         yield f"for {request.args['who']}\n"
+        ...     return stream_with_context(generate())
+    """
+    if callable(iterable) and not hasattr(iterable, "__iter__"):
+        function = iterable
+
+        @functools.wraps(function)
+        def wrapper(*args: Any, **kwargs: Any) -> Iterator[T]:
+            return stream_with_context(function(*args, **kwargs))
+
+        return wrapper  # type: ignore[return-value]  # the decorator form
+    return _Streamed(get_app_context(), iter(iterable))
+
+
+class _Streamed(Iterator[T]):
+    """An iterator that reactivates a context around each step (:func:`stream_with_context`)."""
+
+    __slots__ = ("_context", "_iterator")
+
+    def __init__(self, context: AppContext | Request, iterator: Iterator[T]) -> None:
+        self._context = context
+        self._iterator = iterator
+
+    def __next__(self) -> T:
+        token = _active.set(self._context)
+        try:
+            return next(self._iterator)
+        finally:
+            _active.reset(token)
+
+    def close(self) -> None:
+        """Close the wrapped generator (the server calls this when the body ends)."""
+        close = getattr(self._iterator, "close", None)
+        if close is not None:
+            token = _active.set(self._context)
+            try:
+                close()
+            finally:
+                _active.reset(token)
 
 
 class ContextProxy:

@@ -1,12 +1,15 @@
-"""Cross-site request forgery protection: an origin check, then a masked per-session token.
+"""Cross-site request forgery protection: the browser's origin signals, else a masked token.
 
 :class:`CsrfMiddleware` checks every unsafe request (any method but GET, HEAD, OPTIONS and
-TRACE) in two layers. A browser that says the request is cross-site (``Sec-Fetch-Site``,
-``Origin``) is refused outright. A request that carries the session cookie must also send
-a token: the session's secret, masked afresh on every render so that compressed responses
-never repeat it (BREACH). ``session.regenerate()`` on login drops the secret, so tokens from
-before login stop working. The check runs in ``process_view``, where ``csrf_exempt`` marks
-on the view are visible.
+TRACE). Fetch Metadata first: ``Sec-Fetch-Site: same-origin`` (or ``none``) passes,
+``cross-site`` is refused, ``same-site`` too unless ``Origin`` is trusted. Without it, an
+``Origin`` of this site or a trusted one passes and any other is refused. A request with
+neither header (an old browser, a script) that carries the session cookie must send a
+token: the session's secret, masked afresh on every render so that compressed responses
+never repeat it (BREACH). A token that is sent must always be valid.
+``session.regenerate()`` on login drops the secret, so tokens from before login stop
+working. The check runs in ``process_view``, where ``csrf_exempt`` marks on the view are
+visible.
 """
 
 from __future__ import annotations
@@ -56,6 +59,9 @@ _SECRET_SIZE = 32
 _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{85}[AQgw]")
 _SECRET_RE = re.compile(r"[A-Za-z0-9_-]{42}[AEIMQUYcgkosw048]")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Sec-Fetch-Site values for which the browser vouches the request is not cross-origin:
+# the page's own origin, or a user action (typed URL, bookmark).
+_SAME_ORIGIN_SITES = frozenset({"same-origin", "none"})
 
 
 class CSRFError(Forbidden):
@@ -194,21 +200,33 @@ class CsrfMiddleware(Middleware):
         return None if reason is None else self.failure_view(request, reason)
 
     def problem(self, request: Request) -> str | None:
-        """Why the unsafe ``request`` must be refused, or ``None`` when it may proceed."""
+        """Why the unsafe ``request`` must be refused, or ``None`` when it may proceed.
+
+        Fetch Metadata first, then ``Origin``, then the token for requests that send
+        neither but carry the session cookie; a token that is sent must always be valid.
+        """
         # PERF: request.header() reads single headers without parsing them all.
-        if request.header("sec-fetch-site") == "cross-site":
-            return REASON_CROSS_ORIGIN
+        site = request.header("sec-fetch-site")
         origin = request.header("origin")
-        if origin is not None and not self._is_trusted(request, origin_of(origin)):
+        if site is not None and site not in _SAME_ORIGIN_SITES:
+            # cross-site, same-site (a sibling subdomain may be hostile) or unknown values
+            if origin is None or not self.trusted.matches(origin_of(origin) or ""):
+                return REASON_CROSS_ORIGIN
+        elif (
+            site is None and origin is not None and not self._is_trusted(request, origin_of(origin))
+        ):
             return REASON_CROSS_ORIGIN
         sessions = request.app.extensions.get(SESSIONS_EXTENSION)
         if sessions is None or sessions.cookie_name not in request.cookies:
             return None  # no ambient credentials: nothing a forged request could use
-        if origin is None and request.is_secure:
+        token = request.header(self.header_name) or request.form.get(self.field_name)
+        if site is not None or origin is not None:
+            # The browser vouched for the request's origin; a token is optional.
+            return None if token is None else _token_problem(request.session, token)
+        if request.is_secure:
             reason = self._referer_problem(request, request.header("referer"))
             if reason is not None:
                 return reason
-        token = request.header(self.header_name) or request.form.get(self.field_name)
         return _token_problem(request.session, token)
 
     def _referer_problem(self, request: Request, referer: str | None) -> str | None:

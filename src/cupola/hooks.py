@@ -39,12 +39,25 @@ class RouteHooks:
         return [*self.before, *self.after, *self.teardown, *handlers]
 
 
-def compose(chain: Sequence[Scaffold]) -> RouteHooks:
-    """Compose hooks for a view registered through ``chain`` (app first, innermost last)."""
+def compose(
+    chain: Sequence[Scaffold], outer: Sequence[Sequence[Callable[..., Any]]] = ((), (), ())
+) -> RouteHooks:
+    """Compose hooks for a view registered through ``chain`` (app first, innermost last).
+
+    ``outer`` holds app-wide ``(before, after, teardown)`` hooks that run first, last and
+    last (signals, the app context's teardown).
+    """
     inner_first = list(reversed(chain))
+    before, after, teardown = outer
     return RouteHooks(
-        before=tuple(hook for s in chain for hook in s.before_request_funcs),
-        after=tuple(hook for s in inner_first for hook in reversed(s.after_request_funcs)),
-        teardown=tuple(hook for s in inner_first for hook in reversed(s.teardown_request_funcs)),
+        before=(*before, *(hook for s in chain for hook in s.before_request_funcs)),
+        after=(
+            *(hook for s in inner_first for hook in reversed(s.after_request_funcs)),
+            *after,
+        ),
+        teardown=(
+            *(hook for s in inner_first for hook in reversed(s.teardown_request_funcs)),
+            *teardown,
+        ),
         error_handlers=tuple(s.error_handlers for s in inner_first if s.error_handlers),
     )

@@ -53,6 +53,45 @@ def get_root_path(import_name: str) -> str:
     return os.path.dirname(os.path.abspath(filename))
 
 
+def _unbound_view(endpoint: str) -> Callable[..., Any]:
+    """The stand-in view of a rule added with an endpoint name only."""
+
+    def unbound(**values: Any) -> Any:
+        raise ImproperlyConfigured(
+            f"No view is registered for endpoint {endpoint!r}: decorate one with "
+            f"@app.endpoint({endpoint!r}) or register a rule with that endpoint and a view."
+        )
+
+    unbound.__name__ = endpoint
+    unbound.cupola_unbound = True  # type: ignore[attr-defined]  # marks the stand-in
+    return unbound
+
+
+def is_unbound(view: Callable[..., Any]) -> bool:
+    """Whether ``view`` stands in for a rule added with an endpoint name only."""
+    return getattr(view, "cupola_unbound", False) is True
+
+
+def find_instance_path(import_name: str) -> str:
+    """Where an app keeps its instance folder, computed as Flask computes it.
+
+    ``<project>/instance``, the ``instance`` folder beside the top-level package (or beside
+    the module, for a single-module app), while the code lives outside the Python
+    installation; ``<prefix>/var/<name>-instance`` for an installed package.
+    """
+    root_name = import_name.partition(".")[0]
+    spec = importlib.util.find_spec(root_name) if root_name != "__main__" else None
+    if spec is None or spec.origin in (None, "built-in", "namespace", "frozen"):
+        return os.path.join(os.getcwd(), "instance")
+    origin = os.path.abspath(spec.origin)
+    is_package = spec.submodule_search_locations is not None
+    package_path = os.path.dirname(os.path.dirname(origin) if is_package else origin)
+    prefix = os.path.abspath(sys.prefix)
+    if os.path.commonpath([prefix, package_path]) == prefix:
+        return os.path.join(prefix, "var", f"{import_name}-instance")
+    return os.path.join(package_path, "instance")
+
+
 class Scaffold:
     """Registration API shared by :class:`~cupola.Cupola` and :class:`~cupola.Blueprint`.
 
@@ -83,6 +122,8 @@ class Scaffold:
         self.context_processors: list[Callable[[], Mapping[str, Any]]] = []
         self.template_filters: dict[str, Callable[..., Any]] = {}
         self.template_globals: dict[str, Any] = {}
+        #: Views bound to an endpoint by name (:meth:`endpoint`), for rules added without one.
+        self.endpoint_views: dict[str, Callable[..., Any]] = {}
 
     def _changed(self) -> None:
         """Called after every registration; the app drops its built pipeline."""
@@ -112,6 +153,10 @@ class Scaffold:
     ) -> None:
         """Register ``view_func`` for URLs matching ``rule``.
 
+        A rule may name only an ``endpoint``, as in Flask: ``url_for`` builds it, and its
+        view is the one registered under that endpoint (by another rule or
+        :meth:`endpoint`) when the app is built.
+
         Args:
             rule: The URL rule, e.g. ``"/items/<int:item_id>"``.
             endpoint: Name for ``url_for``; defaults to the function's name.
@@ -120,11 +165,15 @@ class Scaffold:
             **options: :class:`RouteOptions`.
 
         Raises:
-            ImproperlyConfigured: When no view is given or the endpoint name is taken by
-                another function.
+            ImproperlyConfigured: When neither a view nor an endpoint is given, or the
+                endpoint name is taken by another function.
         """
         if view_func is None:
-            raise ImproperlyConfigured(f"add_url_rule({rule!r}) needs a view_func.")
+            if not endpoint:
+                raise ImproperlyConfigured(
+                    f"add_url_rule({rule!r}) needs a view_func or an endpoint name."
+                )
+            view_func = _unbound_view(endpoint)
         unknown = set(options) - set(RouteOptions.__annotations__)
         if unknown:
             raise TypeError(f"add_url_rule() got unknown options {sorted(unknown)}.")
@@ -142,13 +191,46 @@ class Scaffold:
         endpoint = endpoint or view_func.__name__
         if "." in endpoint:
             raise ImproperlyConfigured(f"Endpoint {endpoint!r} may not contain a dot.")
+        if is_unbound(view_func):
+            return endpoint
         for existing in self.routes:
+            if is_unbound(existing.view_func):
+                continue
             if existing.endpoint == endpoint and existing.view_func is not view_func:
                 raise ImproperlyConfigured(
                     f"Endpoint {endpoint!r} is already used by view "
                     f"{existing.view_func.__qualname__!r}; pass endpoint= to name this one."
                 )
         return endpoint
+
+    def endpoint(self, endpoint: str) -> Callable[[F], F]:
+        """Decorator making ``f`` the view of ``endpoint``, for rules added without a view.
+
+        Example:
+            >>> app.add_url_rule("/", endpoint="index")  # doctest: +SKIP
+            >>> @app.endpoint("index")  # doctest: +SKIP
+            ... def index():
+            ...     return "home"
+        """
+
+        def decorator(f: F) -> F:
+            self.endpoint_views[endpoint] = f
+            self._changed()
+            return f
+
+        return decorator
+
+    def view_for(self, spec: RouteSpec) -> Callable[..., Any]:
+        """The view of ``spec``: its own, or the one its endpoint names (when built)."""
+        if not is_unbound(spec.view_func):
+            return spec.view_func
+        bound = self.endpoint_views.get(spec.endpoint)
+        if bound is not None:
+            return bound
+        for other in self.routes:
+            if other.endpoint == spec.endpoint and not is_unbound(other.view_func):
+                return other.view_func
+        return spec.view_func
 
     def _add_route(self, spec: RouteSpec) -> None:
         self.routes.append(spec)

@@ -21,8 +21,11 @@ from cupola.csrf import csrf_input, csrf_token
 from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
 from cupola.sessions.flash import get_flashed_messages
+from cupola.signals import before_render_template, template_rendered
 
 if TYPE_CHECKING:
+    from jinja2 import Template
+
     from cupola.app import Cupola
 
 
@@ -100,14 +103,23 @@ def render(template_name: str, **context: Any) -> str:
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
     template = environment_for(app, template_name).get_template(template_name)
-    text: str = template.render(_template_context(app, context))
-    return text
+    return _render_template(app, template, _template_context(app, context))
 
 
 def render_string(source: str, **context: Any) -> str:
     """Render a template given as a string, autoescaped, with the app's globals."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a ContextProxy
-    text: str = app.jinja_env.from_string(source).render(_template_context(app, context))
+    template = app.jinja_env.from_string(source)
+    return _render_template(app, template, _template_context(app, context))
+
+
+def _render_template(app: Cupola, template: Template, context: dict[str, Any]) -> str:
+    """Render, with the ``before_render_template`` and ``template_rendered`` signals."""
+    if before_render_template.receivers:
+        before_render_template.send(app, template=template, context=context)
+    text: str = template.render(context)
+    if template_rendered.receivers:
+        template_rendered.send(app, template=template, context=context)
     return text
 
 

@@ -75,9 +75,15 @@ def test_history_lists_every_change_also_after_deletion(site: Site, staff: TestC
 def test_every_post_needs_the_csrf_token(site: Site, client: TestClient) -> None:
     from .conftest import log_in
 
+    # A browser that says nothing of the request's origin must send the token.
+    strict = site.app.test_client(client.protocol, enforce_csrf_checks=True)  # type: ignore[arg-type]
+    with strict:
+        log_in(strict)
+        assert strict.post("/admin/book/2/delete/").status_code == 403
+        assert strict.post("/admin/book/add/", data={"title": "X"}).status_code == 403
+    cross_site = {"Sec-Fetch-Site": "cross-site"}
     log_in(client)
-    assert client.post("/admin/book/2/delete/").status_code == 403
-    assert client.post("/admin/book/add/", data={"title": "X"}).status_code == 403
+    assert client.post("/admin/book/2/delete/", headers=cross_site).status_code == 403
     assert count(site, site.Book) == 4
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -202,6 +204,34 @@ def test_login_upgrades_outdated_hashes(
     assert users["ada"].password_hash == upgraded  # already current: left alone
 
 
+@pytest.mark.parametrize(
+    "make_hash",
+    [
+        lambda: __import__("werkzeug.security").security.generate_password_hash(
+            PASSWORD, "pbkdf2:sha256:1000"
+        ),
+        lambda: __import__("werkzeug.security").security.generate_password_hash(
+            PASSWORD, "scrypt:1024:8:1"
+        ),
+        lambda: (
+            "pbkdf2_sha256$1000$pepper$"
+            + base64.b64encode(
+                hashlib.pbkdf2_hmac("sha256", PASSWORD.encode(), b"pepper", 1000)
+            ).decode()
+        ),
+    ],
+    ids=["werkzeug-pbkdf2", "werkzeug-scrypt", "django-pbkdf2"],
+)
+def test_a_migrated_hash_logs_in_and_is_upgraded(
+    users: dict[str, User], log_in: Callable[..., Any], make_hash: Callable[[], str]
+) -> None:
+    users["ada"].password_hash = foreign = make_hash()
+    assert log_in("ada", "wrong").status_code == 400
+    assert users["ada"].password_hash == foreign
+    assert log_in("ada").status_code == 200
+    assert users["ada"].password_hash.startswith("$scrypt$ln=8,r=8,p=1$")
+
+
 def test_an_unknown_user_takes_as_long_as_a_wrong_password(
     app: Cupola, users: dict[str, User]
 ) -> None:
@@ -213,7 +243,7 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(
     with app.test_request_context("/login"):
         authenticate("nobody", "x", users.get)  # make the dummy hash before timing
         pair = [("wrong password", "ada"), ("unknown user", "nobody")]
-        for _ in range(25):
+        for _ in range(60):
             pair.reverse()  # neither case always runs first
             for name, username in pair:
                 start = time.perf_counter()
@@ -221,7 +251,9 @@ def test_an_unknown_user_takes_as_long_as_a_wrong_password(
                 timings[name].append(time.perf_counter() - start)
     # The fastest run of each is its cost without the noise of other work on the machine.
     wrong, unknown = (min(values) for values in timings.values())
-    assert abs(wrong - unknown) / wrong < 0.2, f"fastest {wrong:.5f} s vs {unknown:.5f} s"
+    # NOTE: equal on a quiet machine; the leak this guards against is 100 % (an unknown
+    # user answered at once), so a loaded machine's noise gets room.
+    assert abs(wrong - unknown) / wrong < 0.3, f"fastest {wrong:.5f} s vs {unknown:.5f} s"
 
 
 def hash_password_with(app: Cupola, password: str) -> str:

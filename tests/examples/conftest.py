@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import importlib.util
 import itertools
+import os
 import re
+import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -68,3 +71,41 @@ def showcase_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
     with app.app_context():
         db.dispose()
     app.config.update(saved)
+
+
+# -- examples written for another framework ----------------------------------------------------
+
+ROOT = Path(__file__).resolve().parents[2]
+IMPORT_LINE = re.compile(r"\s*(from \S+ import |import )")
+
+
+def switch_imports(source: Path, target: Path, lines: dict[str, str]) -> int:
+    """Copy the example ``source`` to ``target``, replacing whole import lines by ``lines``.
+
+    Returns the number of lines replaced. Only import lines may be given, so the copy
+    differs from the original by import lines and nothing else.
+    """
+    assert all(IMPORT_LINE.match(old) and IMPORT_LINE.match(new) for old, new in lines.items())
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__", "instance"))
+    replaced = 0
+    for path in target.rglob("*.py"):
+        original = path.read_text().splitlines(keepends=True)
+        switched = [lines.get(line.rstrip("\n"), line.rstrip("\n")) + "\n" for line in original]
+        replaced += sum(a != b for a, b in zip(original, switched, strict=True))
+        path.write_text("".join(switched))
+    return replaced
+
+
+def run_pytest(folder: Path, *args: str, cupola: bool) -> subprocess.CompletedProcess[str]:
+    """Run an example's own test suite in a fresh interpreter (its own pytest settings)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src") if cupola else ""}
+    plugins = [] if cupola else ["-p", "no:cupola"]  # the Flask run never imports Cupola
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *plugins, *args],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections.abc import Iterator
 from decimal import Decimal
@@ -37,13 +38,15 @@ def bookshop(tmp_path: Path) -> Iterator[ModuleType]:
         austen = module.Author(name="Jane Austen")
         module.db.session.add(module.Book(title="Emma", author=austen, price=Decimal("7.50")))
         module.db.session.commit()
-    yield module
+    with contextlib.ExitStack() as clients:  # each client stops its loop thread on exit
+        module.clients = clients
+        yield module
     with module.app.app_context():
         module.db.dispose()
 
 
 def logged_in(module: ModuleType, protocol: str, username: str) -> TestClient:
-    client = module.app.test_client(protocol)
+    client = module.clients.enter_context(module.app.test_client(protocol))
     page = client.get("/admin/login/").text
     token = TOKEN.search(page)
     assert token is not None

@@ -65,7 +65,7 @@ def protocol(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def client_for(protocol: str) -> Iterator[Callable[[str], TestClient]]:
+def client_for(protocol: str) -> Iterator[Callable[..., TestClient]]:
     """``client_for("page/file.py")``: a test client for that example's ``app``."""
     clients: list[TestClient] = []
 
@@ -190,7 +190,7 @@ def test_example_imports_and_defines_an_app(relative: str) -> None:
 
 
 @exercises("index/hello.py")
-def test_index_hello(client_for: Callable[[str], TestClient]) -> None:
+def test_index_hello(client_for: Callable[..., TestClient]) -> None:
     client = client_for("index/hello.py")
     response = client.get("/")
     assert response.status_code == 200
@@ -199,14 +199,14 @@ def test_index_hello(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("quickstart/minimal.py")
-def test_quickstart_minimal(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_minimal(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/minimal.py")
     assert client.get("/").text == "<p>Hello, world!</p>"
     assert client.get("/missing").status_code == 404
 
 
 @exercises("quickstart/variables.py")
-def test_quickstart_variables(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_variables(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/variables.py")
     assert client.get("/user/ada").text == "User ada"
     assert client.get("/user/<b>").text == "User &lt;b&gt;"
@@ -216,7 +216,7 @@ def test_quickstart_variables(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("quickstart/url_building.py")
-def test_quickstart_url_building(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_url_building(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/url_building.py")
     assert client.get("/").json() == {
         "index": "/",
@@ -227,7 +227,7 @@ def test_quickstart_url_building(client_for: Callable[[str], TestClient]) -> Non
 
 
 @exercises("quickstart/methods.py")
-def test_quickstart_methods(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_methods(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/methods.py")
     assert "<form" in client.get("/login").text
     assert client.post("/login", data={"username": "ada"}).text == "Logging in as ada"
@@ -241,7 +241,7 @@ def test_quickstart_methods(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("quickstart/templates.py")
-def test_quickstart_templates(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_templates(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/templates.py")
     assert "<h1>Hello, World!</h1>" in client.get("/hello/").text
     assert "<h1>Hello Ada!</h1>" in client.get("/hello/Ada").text
@@ -249,7 +249,7 @@ def test_quickstart_templates(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("quickstart/request_data.py")
-def test_quickstart_request_data(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_request_data(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/request_data.py")
     assert client.get("/search?q=owls&page=3").json() == {"q": "owls", "page": 3}
     assert client.get("/search?page=x").json() == {"q": "", "page": 1}
@@ -260,7 +260,7 @@ def test_quickstart_request_data(client_for: Callable[[str], TestClient]) -> Non
 
 
 @exercises("quickstart/redirects.py")
-def test_quickstart_redirects(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_redirects(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/redirects.py")
     response = client.get("/")
     assert response.status_code == 302
@@ -272,7 +272,7 @@ def test_quickstart_redirects(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("quickstart/json_api.py")
-def test_quickstart_json_api(client_for: Callable[[str], TestClient]) -> None:
+def test_quickstart_json_api(client_for: Callable[..., TestClient]) -> None:
     client = client_for("quickstart/json_api.py")
     assert client.get("/users").json() == [{"id": 1, "name": "Ada"}, {"id": 2, "name": "Grace"}]
     me = client.get("/me")
@@ -294,7 +294,7 @@ def test_quickstart_testing(protocol: str) -> None:
 
 
 @exercises("routing/rules.py")
-def test_routing_rules(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_rules(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/rules.py")
     assert client.get("/").text == "index"
     assert client.get("/articles").text == "GET articles"
@@ -318,7 +318,7 @@ def test_routing_rules(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("routing/converters.py")
-def test_routing_converters(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_converters(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/converters.py")
     token = "6ba7b810-9dad-11d1-80b4-00c04fd430c8"
     answers = {
@@ -347,7 +347,7 @@ def test_routing_converters(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("routing/converter_args.py")
-def test_routing_converter_args(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_converter_args(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/converter_args.py")
     assert client.get("/archive/2024/3").json() == {"year": 2024, "month": 3}
     assert client.get("/airports/cdg").json() == {"code": "CDG"}
@@ -362,7 +362,7 @@ def test_routing_converter_args(client_for: Callable[[str], TestClient]) -> None
 
 
 @exercises("routing/priority.py")
-def test_routing_priority(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_priority(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/priority.py")
     assert client.get("/items/new").text == "new item form"
     assert client.get("/items/42").text == "item number 42"
@@ -370,7 +370,7 @@ def test_routing_priority(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("routing/custom_converter.py")
-def test_routing_custom_converter(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_custom_converter(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/custom_converter.py")
     assert client.get("/compare/a,b,c").json() == {
         "names": ["a", "b", "c"],
@@ -384,7 +384,7 @@ def test_routing_custom_converter(client_for: Callable[[str], TestClient]) -> No
 
 
 @exercises("routing/trailing_slash.py")
-def test_routing_trailing_slash(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_trailing_slash(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/trailing_slash.py")
     moved = client.get("/projects?page=2")
     assert moved.status_code == 308
@@ -396,7 +396,7 @@ def test_routing_trailing_slash(client_for: Callable[[str], TestClient]) -> None
 
 
 @exercises("routing/defaults.py")
-def test_routing_defaults(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_defaults(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/defaults.py")
     first = {"page": 1, "first": "/users/", "next": "/users/page/2"}
     assert client.get("/users/").json() == first
@@ -409,7 +409,7 @@ def test_routing_defaults(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("routing/url_building.py")
-def test_routing_url_building(client_for: Callable[[str], TestClient]) -> None:
+def test_routing_url_building(client_for: Callable[..., TestClient]) -> None:
     client = client_for("routing/url_building.py")
     assert client.get("/books/7").json() == {
         "query": "/books/7?format=print",
@@ -434,7 +434,7 @@ RR = "requests-responses"
 
 
 @exercises(f"{RR}/request_attributes.py")
-def test_rr_request_attributes(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_request_attributes(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/request_attributes.py")
     response = client.get("/inspect/x?a=1", headers={"User-Agent": "docs/1.0"})
     assert response.json() == {
@@ -452,7 +452,7 @@ def test_rr_request_attributes(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/query.py")
-def test_rr_query(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_query(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/query.py")
     assert client.get("/search?tag=a&q=owl&tag=b&page=2").json() == {
         "q": "owl",
@@ -466,7 +466,7 @@ def test_rr_query(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/bodies.py")
-def test_rr_bodies(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_bodies(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/bodies.py")
     signup = client.post("/signup", data={"email": "ada@example.com", "topic": ["math", "art"]})
     assert signup.json() == {"email": "ada@example.com", "topics": ["math", "art"]}
@@ -480,7 +480,7 @@ def test_rr_bodies(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/uploads.py")
-def test_rr_uploads(client_for: Callable[[str], TestClient], tmp_path: Path) -> None:
+def test_rr_uploads(client_for: Callable[..., TestClient], tmp_path: Path) -> None:
     client = client_for(f"{RR}/uploads.py")
     client.app.config["UPLOAD_FOLDER"] = str(tmp_path)
     response = client.post(
@@ -500,7 +500,7 @@ def test_rr_uploads(client_for: Callable[[str], TestClient], tmp_path: Path) -> 
 
 
 @exercises(f"{RR}/return_values.py")
-def test_rr_return_values(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_return_values(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/return_values.py")
     html = client.get("/html")
     assert (html.headers["content-type"], html.text) == (
@@ -522,7 +522,7 @@ def test_rr_return_values(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/responses.py")
-def test_rr_responses(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_responses(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/responses.py")
     robots = client.get("/robots.txt")
     assert robots.headers["content-type"] == "text/plain; charset=utf-8"
@@ -546,7 +546,7 @@ def test_rr_responses(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/streaming.py")
-def test_rr_streaming(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_streaming(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/streaming.py")
     count = client.get("/count")
     assert (count.text, count.headers["content-type"]) == ("0\n1\n2\n", "text/plain; charset=utf-8")
@@ -556,7 +556,7 @@ def test_rr_streaming(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/files.py")
-def test_rr_files(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_files(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/files.py")
     content = (EXAMPLES / RR / "files" / "report.txt").read_bytes()
     response = client.get("/report")
@@ -573,7 +573,7 @@ def test_rr_files(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/errors.py")
-def test_rr_errors(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_errors(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/errors.py")
     assert client.get("/items/pen").json() == {"name": "pen", "stock": 3}
     ink = client.get("/items/ink")
@@ -590,7 +590,7 @@ def test_rr_errors(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{RR}/header_safety.py")
-def test_rr_header_safety(client_for: Callable[[str], TestClient]) -> None:
+def test_rr_header_safety(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{RR}/header_safety.py")
     assert client.get("/greet", query={"name": "ada"}).headers["x-greeted"] == "ada"
     split = client.get("/greet", query={"name": "x\r\nSet-Cookie: admin=1"})
@@ -602,7 +602,7 @@ def test_rr_header_safety(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("views/function_views.py")
-def test_views_function_views(client_for: Callable[[str], TestClient]) -> None:
+def test_views_function_views(client_for: Callable[..., TestClient]) -> None:
     client = client_for("views/function_views.py")
     assert client.get("/sync?q=a").json() == {"kind": "sync", "q": "a"}
     assert client.get("/async?q=b").json() == {"kind": "async", "q": "b"}
@@ -610,7 +610,7 @@ def test_views_function_views(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("views/class_views.py")
-def test_views_class_views(client_for: Callable[[str], TestClient]) -> None:
+def test_views_class_views(client_for: Callable[..., TestClient]) -> None:
     client = client_for("views/class_views.py")
     assert client.get("/notes").json() == [{"id": 1, "text": "Buy milk"}]
     created = client.post("/notes", json={"text": "Call Ada"})
@@ -627,7 +627,7 @@ def test_views_class_views(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("views/async_class_view.py")
-def test_views_async_class_view(client_for: Callable[[str], TestClient]) -> None:
+def test_views_async_class_view(client_for: Callable[..., TestClient]) -> None:
     client = client_for("views/async_class_view.py")
     assert client.get("/forecast/Oslo").json() == {"city": "Oslo", "forecast": "sunny"}
     saved = client.put("/forecast/Oslo", json={"high": 21})
@@ -649,7 +649,7 @@ def test_views_async_class_view(client_for: Callable[[str], TestClient]) -> None
 
 
 @exercises("views/decorators.py")
-def test_views_decorators(client_for: Callable[[str], TestClient]) -> None:
+def test_views_decorators(client_for: Callable[..., TestClient]) -> None:
     client = client_for("views/decorators.py")
     key = {"X-Api-Key": "letmein"}
     assert client.get("/reports").status_code == 401
@@ -696,7 +696,7 @@ def test_mh_request_hooks(protocol: str, monkeypatch: pytest.MonkeyPatch) -> Non
 
 @exercises(f"{MH}/error_handlers.py")
 def test_mh_error_handlers(
-    client_for: Callable[[str], TestClient], caplog: pytest.LogCaptureFixture
+    client_for: Callable[..., TestClient], caplog: pytest.LogCaptureFixture
 ) -> None:
     client = client_for(f"{MH}/error_handlers.py")
     declined = client.post("/pay")
@@ -716,7 +716,7 @@ def test_mh_error_handlers(
 
 
 @exercises(f"{MH}/middleware.py")
-def test_mh_middleware(client_for: Callable[[str], TestClient]) -> None:
+def test_mh_middleware(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{MH}/middleware.py")
     normal = client.get("/")
     assert normal.json() == {"hello": "world"}
@@ -730,7 +730,7 @@ def test_mh_middleware(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{MH}/view_and_exception.py")
-def test_mh_view_and_exception(client_for: Callable[[str], TestClient]) -> None:
+def test_mh_view_and_exception(client_for: Callable[..., TestClient]) -> None:
     client = client_for(f"{MH}/view_and_exception.py")
     assert client.get("/").json() == {"welcome": True}
     refused = client.get("/catalogue")
@@ -742,7 +742,7 @@ def test_mh_view_and_exception(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises(f"{MH}/raw_middleware.py")
-def test_mh_raw_middleware(client_for: Callable[[str], TestClient]) -> None:
+def test_mh_raw_middleware(client_for: Callable[..., TestClient]) -> None:
     import asyncio
 
     import httpx
@@ -778,7 +778,7 @@ def test_mh_lifespan(protocol: str) -> None:
 
 
 @exercises("blueprints/basic.py")
-def test_blueprints_basic(client_for: Callable[[str], TestClient]) -> None:
+def test_blueprints_basic(client_for: Callable[..., TestClient]) -> None:
     client = client_for("blueprints/basic.py")
     assert client.get("/").json() == {"catalogue": "/books/"}
     assert client.get("/books/").json() == {"books": ["Emma", "Middlemarch"], "first": "/books/1"}
@@ -786,7 +786,7 @@ def test_blueprints_basic(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("blueprints/nesting.py")
-def test_blueprints_nesting(client_for: Callable[[str], TestClient]) -> None:
+def test_blueprints_nesting(client_for: Callable[..., TestClient]) -> None:
     client = client_for("blueprints/nesting.py")
     assert client.get("/api/v1/users/7").json() == {
         "endpoint": "api.v1.users.show",
@@ -807,7 +807,7 @@ def test_blueprints_nesting(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("blueprints/hooks_errors.py")
-def test_blueprints_hooks_errors(client_for: Callable[[str], TestClient]) -> None:
+def test_blueprints_hooks_errors(client_for: Callable[..., TestClient]) -> None:
     client = client_for("blueprints/hooks_errors.py")
     staff = {"X-Role": "staff"}
     home = client.get("/")
@@ -828,7 +828,7 @@ def test_blueprints_hooks_errors(client_for: Callable[[str], TestClient]) -> Non
 
 
 @exercises("blueprints/resources.py")
-def test_blueprints_resources(client_for: Callable[[str], TestClient]) -> None:
+def test_blueprints_resources(client_for: Callable[..., TestClient]) -> None:
     client = client_for("blueprints/resources.py")
     page = client.get("/admin/")
     assert '<link rel="stylesheet" href="/admin/static/admin.css">' in page.text
@@ -844,7 +844,7 @@ def test_blueprints_resources(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("templates/inheritance.py")
-def test_templates_inheritance(client_for: Callable[[str], TestClient]) -> None:
+def test_templates_inheritance(client_for: Callable[..., TestClient]) -> None:
     client = client_for("templates/inheritance.py")
     home = client.get("/").text
     assert "<title>Bookshop</title>" in home
@@ -876,7 +876,7 @@ def test_templates_page_layout(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("templates/template_response.py")
-def test_templates_template_response(client_for: Callable[[str], TestClient]) -> None:
+def test_templates_template_response(client_for: Callable[..., TestClient]) -> None:
     client = client_for("templates/template_response.py")
     report = client.get("/report")
     assert report.text.strip() == '<body class="light"><h1>Report</h1><p>3 orders</p></body>'
@@ -887,7 +887,7 @@ def test_templates_template_response(client_for: Callable[[str], TestClient]) ->
 
 
 @exercises("templates/helpers.py")
-def test_templates_helpers(client_for: Callable[[str], TestClient]) -> None:
+def test_templates_helpers(client_for: Callable[..., TestClient]) -> None:
     client = client_for("templates/helpers.py")
     text = client.get("/summary").text
     assert "<h1>Cupola Books</h1>" in text
@@ -895,7 +895,7 @@ def test_templates_helpers(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("templates/autoescape.py")
-def test_templates_autoescape(client_for: Callable[[str], TestClient]) -> None:
+def test_templates_autoescape(client_for: Callable[..., TestClient]) -> None:
     client = client_for("templates/autoescape.py")
     text = client.get("/comment", query={"text": "<script>alert(1)</script>"}).text
     assert "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>" in text
@@ -937,7 +937,7 @@ def assert_all_passed(outcomes: dict[str, dict[str, str]], name: str, expected: 
 
 @exercises("testing/client_basics.py")
 def test_testing_client_basics(
-    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[..., TestClient]
 ) -> None:
     assert_all_passed(
         testing_outcomes,
@@ -956,7 +956,7 @@ def test_testing_client_basics(
 
 @exercises("testing/both_protocols.py")
 def test_testing_both_protocols(
-    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[..., TestClient]
 ) -> None:
     assert_all_passed(
         testing_outcomes,
@@ -972,7 +972,7 @@ def test_testing_both_protocols(
 
 @exercises("testing/plugin_fixtures.py")
 def test_testing_plugin_fixtures(
-    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[..., TestClient]
 ) -> None:
     assert_all_passed(testing_outcomes, "plugin_fixtures.py", {"test_index"})
     assert client_for("testing/plugin_fixtures.py").get("/").json() == {"greeting": "Hello"}
@@ -980,7 +980,7 @@ def test_testing_plugin_fixtures(
 
 @exercises("testing/contexts.py")
 def test_testing_contexts(
-    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[..., TestClient]
 ) -> None:
     assert_all_passed(
         testing_outcomes,
@@ -999,7 +999,7 @@ def test_testing_contexts(
 
 @exercises("testing/exceptions.py")
 def test_testing_exceptions(
-    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[[str], TestClient]
+    testing_outcomes: dict[str, dict[str, str]], client_for: Callable[..., TestClient]
 ) -> None:
     assert_all_passed(
         testing_outcomes,
@@ -1045,7 +1045,7 @@ def test_configuration_loading_without_environment(monkeypatch: pytest.MonkeyPat
 
 
 @exercises("configuration/limits.py")
-def test_configuration_limits(client_for: Callable[[str], TestClient]) -> None:
+def test_configuration_limits(client_for: Callable[..., TestClient]) -> None:
     client = client_for("configuration/limits.py")
     megabyte = 1024 * 1024
     assert client.post("/notes", content=b"x" * megabyte).json() == {"bytes": megabyte}
@@ -1144,7 +1144,7 @@ TRACES = {
 
 
 @exercises("lifecycle/trace.py")
-def test_lifecycle_trace(client_for: Callable[[str], TestClient]) -> None:
+def test_lifecycle_trace(client_for: Callable[..., TestClient]) -> None:
     client = client_for("lifecycle/trace.py")
     module = sys.modules[client.app.import_name]
     for path, (status, text, calls) in TRACES.items():
@@ -1182,7 +1182,7 @@ def test_lifecycle_threads(protocol: str) -> None:
 
 
 @exercises("design/one_app.py")
-def test_design_one_app(client_for: Callable[[str], TestClient]) -> None:
+def test_design_one_app(client_for: Callable[..., TestClient]) -> None:
     client = client_for("design/one_app.py")
     module = sys.modules[client.app.import_name]
     assert module.wsgi_application is client.app
@@ -1206,7 +1206,7 @@ def token_in(html: str) -> str:
 
 
 @exercises("sessions/recent.py")
-def test_sessions_recent(client_for: Callable[[str], TestClient]) -> None:
+def test_sessions_recent(client_for: Callable[..., TestClient]) -> None:
     from cupola.exceptions import ImproperlyConfigured
 
     client = client_for("sessions/recent.py")
@@ -1244,8 +1244,8 @@ def test_sessions_recent(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("sessions/login.py")
-def test_sessions_login(client_for: Callable[[str], TestClient]) -> None:
-    client = client_for("sessions/login.py")
+def test_sessions_login(client_for: Callable[..., TestClient]) -> None:
+    client = client_for("sessions/login.py", enforce_csrf_checks=True)
     assert '<a href="/login">Sign in</a>' in client.get("/").text
     page = client.get("/login")
     before_login = token_in(page.text)
@@ -1338,8 +1338,8 @@ def csrf_reason(response: Any) -> str:
 
 
 @exercises("csrf/comments.py")
-def test_csrf_comments(client_for: Callable[[str], TestClient]) -> None:
-    client = client_for("csrf/comments.py")
+def test_csrf_comments(client_for: Callable[..., TestClient]) -> None:
+    client = client_for("csrf/comments.py", enforce_csrf_checks=True)
     page = client.get("/comments").text
     token = token_in(page)
     assert f'<input type="hidden" name="csrf_token" value="{token}">' in page
@@ -1373,7 +1373,7 @@ def test_csrf_comments(client_for: Callable[[str], TestClient]) -> None:
     )
     assert csrf_reason(forged) == "cross-origin request"
     assert client.post("/comments", data={"text": "from a script"}).status_code == 303
-    other = client_for("csrf/comments.py")
+    other = client_for("csrf/comments.py", enforce_csrf_checks=True)
     other_token = token_in(other.get("/comments").text)
     client.get("/comments")
     stolen = {"text": "x", "csrf_token": other_token}  # another visitor's token
@@ -1383,7 +1383,9 @@ def test_csrf_comments(client_for: Callable[[str], TestClient]) -> None:
 @exercises("csrf/javascript.py")
 def test_csrf_javascript(protocol: str) -> None:
     module = load("csrf/javascript.py")
-    with module.app.test_client(protocol, base_url="https://localhost") as client:
+    with module.app.test_client(
+        protocol, base_url="https://localhost", enforce_csrf_checks=True
+    ) as client:
         page = client.get("/").text
         token = re.search(r'<meta name="csrf-token" content="([^"]+)">', page)[1]  # type: ignore[index]
         same_page = {"Referer": "https://localhost/"}
@@ -1403,7 +1405,7 @@ def test_csrf_javascript(protocol: str) -> None:
 
 
 @exercises("csrf/exempt.py")
-def test_csrf_exempt(client_for: Callable[[str], TestClient]) -> None:
+def test_csrf_exempt(client_for: Callable[..., TestClient]) -> None:
     import hashlib
     import hmac
 
@@ -1424,8 +1426,8 @@ def test_csrf_exempt(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("csrf/failures.py")
-def test_csrf_failures(client_for: Callable[[str], TestClient]) -> None:
-    client = client_for("csrf/failures.py")
+def test_csrf_failures(client_for: Callable[..., TestClient]) -> None:
+    client = client_for("csrf/failures.py", enforce_csrf_checks=True)
     form = {"email": "ada@example.com"}
     for origin in ("https://shop.example.com", "https://example.com"):
         accepted = client.post("/newsletter", data=form, headers={"Origin": origin})
@@ -1456,8 +1458,8 @@ def errors_on(html: str) -> list[str]:
 
 
 @exercises("forms/signup.py")
-def test_forms_signup(client_for: Callable[[str], TestClient]) -> None:
-    client = client_for("forms/signup.py")
+def test_forms_signup(client_for: Callable[..., TestClient]) -> None:
+    client = client_for("forms/signup.py", enforce_csrf_checks=True)
     page = client.get("/signup").text
     token = form_token(page)
     assert '<input id="csrf_token" name="csrf_token" type="hidden"' in page
@@ -1503,7 +1505,7 @@ DOC_FORMS = (DOCS / "forms.md").read_text()
 
 
 @exercises("forms/avatar.py")
-def test_forms_avatar(client_for: Callable[[str], TestClient], tmp_path: Path) -> None:
+def test_forms_avatar(client_for: Callable[..., TestClient], tmp_path: Path) -> None:
     client = client_for("forms/avatar.py")
     client.app.config["UPLOAD_FOLDER"] = str(tmp_path)
     page = client.get("/avatar").text
@@ -1532,7 +1534,7 @@ def test_forms_avatar(client_for: Callable[[str], TestClient], tmp_path: Path) -
 
 
 @exercises("forms/api.py")
-def test_forms_api(client_for: Callable[[str], TestClient]) -> None:
+def test_forms_api(client_for: Callable[..., TestClient]) -> None:
     client = client_for("forms/api.py")
     created = client.post("/api/books", json={"title": "Emma", "year": 1815})
     assert (created.status_code, created.json()) == (201, {"id": 1, "title": "Emma", "year": 1815})
@@ -1582,7 +1584,7 @@ def test_security_headers(protocol: str) -> None:
 
 
 @exercises("security/proxy.py")
-def test_security_proxy(client_for: Callable[[str], TestClient]) -> None:
+def test_security_proxy(client_for: Callable[..., TestClient]) -> None:
     client = client_for("security/proxy.py")  # the test client's peer is 127.0.0.1
     documented = re.search(r"the view answers:\n\n```json\n(.*?)\n```", DOC_SECURITY, re.S)
     assert documented is not None
@@ -1612,7 +1614,7 @@ def test_security_proxy(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("security/redirects.py")
-def test_security_redirects(client_for: Callable[[str], TestClient]) -> None:
+def test_security_redirects(client_for: Callable[..., TestClient]) -> None:
     from cupola.security import is_safe_redirect
 
     client = client_for("security/redirects.py")
@@ -1744,7 +1746,7 @@ def test_static_files_assets(protocol: str, tmp_path: Path) -> None:
 
 
 @exercises("static-files/downloads.py")
-def test_static_files_downloads(client_for: Callable[[str], TestClient]) -> None:
+def test_static_files_downloads(client_for: Callable[..., TestClient]) -> None:
     client = client_for("static-files/downloads.py")
     spring = client.get("/catalogues/spring.txt")
     assert spring.text == (EXAMPLES / "static-files" / "catalogues" / "spring.txt").read_text()
@@ -1875,7 +1877,7 @@ def test_documented_session_errors(protocol: str) -> None:
 
 
 @exercises("websockets/echo.py")
-def test_websockets_echo(client_for: Callable[[str], TestClient]) -> None:
+def test_websockets_echo(client_for: Callable[..., TestClient]) -> None:
     client = client_for("websockets/echo.py")
     with client.websocket_connect("/ws/echo") as ws:
         ws.send_text("hello")
@@ -1889,7 +1891,7 @@ def test_websockets_echo(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("websockets/rooms.py")
-def test_websockets_rooms(client_for: Callable[[str], TestClient]) -> None:
+def test_websockets_rooms(client_for: Callable[..., TestClient]) -> None:
     from cupola.websockets import WebSocketDisconnect
 
     client = client_for("websockets/rooms.py")
@@ -1908,7 +1910,7 @@ def test_websockets_rooms(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("websockets/chat.py")
-def test_websockets_chat(client_for: Callable[[str], TestClient]) -> None:
+def test_websockets_chat(client_for: Callable[..., TestClient]) -> None:
     client = client_for("websockets/chat.py")
     with (
         client.websocket_connect("/ws/chat/lobby") as alice,
@@ -1924,7 +1926,7 @@ def test_websockets_chat(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("websockets/security.py")
-def test_websockets_security(client_for: Callable[[str], TestClient]) -> None:
+def test_websockets_security(client_for: Callable[..., TestClient]) -> None:
     from cupola.testing import WebSocketRejected
 
     client = client_for("websockets/security.py", base_url="https://books.example.com")
@@ -1947,7 +1949,7 @@ def test_websockets_security(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("websockets/testing.py")
-def test_websockets_testing(client_for: Callable[[str], TestClient]) -> None:
+def test_websockets_testing(client_for: Callable[..., TestClient]) -> None:
     module = load("websockets/testing.py")
     with module.app.test_client() as client:
         module.test_echo(client)
@@ -1960,7 +1962,7 @@ def test_websockets_testing(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("channels/broadcast.py")
-def test_channels_broadcast(client_for: Callable[[str], TestClient]) -> None:
+def test_channels_broadcast(client_for: Callable[..., TestClient]) -> None:
     client = client_for("channels/broadcast.py")
     with (
         client.websocket_connect("/ws/new-books") as first,
@@ -1974,7 +1976,7 @@ def test_channels_broadcast(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("channels/outside.py")
-def test_channels_outside(client_for: Callable[[str], TestClient]) -> None:
+def test_channels_outside(client_for: Callable[..., TestClient]) -> None:
     import asyncio
 
     from cupola.channels import get_channel_layer
@@ -2022,7 +2024,7 @@ def test_channels_redis(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 @exercises("sse/countdown.py")
-def test_sse_countdown(client_for: Callable[[str], TestClient]) -> None:
+def test_sse_countdown(client_for: Callable[..., TestClient]) -> None:
     client = client_for("sse/countdown.py")
     response = client.get("/countdown/2")
     assert response.headers["content-type"] == "text/event-stream"
@@ -2036,7 +2038,7 @@ def test_sse_countdown(client_for: Callable[[str], TestClient]) -> None:
 
 
 @exercises("sse/notifications.py")
-def test_sse_notifications(client_for: Callable[[str], TestClient]) -> None:
+def test_sse_notifications(client_for: Callable[..., TestClient]) -> None:
     import asyncio
 
     from cupola.channels import async_broadcast

@@ -56,7 +56,8 @@ def protocol(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def client(protocol: str) -> Iterator[TestClient]:
-    with app.test_client(protocol, headers=BROWSER) as test_client:  # type: ignore[arg-type]
+    # A browser that sends no Fetch Metadata or Origin: the CSRF token is needed.
+    with app.test_client(protocol, headers=BROWSER, enforce_csrf_checks=True) as test_client:  # type: ignore[arg-type]
         yield test_client
 
 
@@ -498,6 +499,12 @@ def test_logout_is_a_post_with_a_token(member: TestClient) -> None:
     refused = member.post("/accounts/logout")
     assert_page(refused, "(CSRF token missing)", status=403)
     assert member.get("/reading-list").status_code == 200  # still logged in
+
+
+def test_a_browser_that_vouches_for_the_origin_needs_no_token(member: TestClient) -> None:
+    same_origin = {"Sec-Fetch-Site": "same-origin"}
+    assert member.post("/accounts/logout", headers=same_origin).status_code == 302
+    assert member.get("/reading-list").status_code == 302  # logged out
 
 
 # -- the reading list ---------------------------------------------------------------------

@@ -181,7 +181,15 @@ def test_session_get_after_login(client: TestClient) -> None:
     replay(client, AUTH_CASES["session_get"])
 
 
-def test_session_post_without_a_csrf_token_is_refused_as_drf(client: TestClient) -> None:
+@pytest.fixture
+def strict(app: Cupola, protocol: str) -> Iterator[TestClient]:
+    """A client that sends no origin signal, as DRF's APIClient(enforce_csrf_checks=True)."""
+    with app.test_client(protocol, enforce_csrf_checks=True) as test_client:  # type: ignore[arg-type]
+        yield test_client
+
+
+def test_session_post_without_a_csrf_token_is_refused_as_drf(strict: TestClient) -> None:
+    client = strict
     client.post("/login/ada")
     replay(client, AUTH_CASES["session_post_without_token"])
     assert AUTH_CASES["session_post_without_token"]["body"] == {
@@ -213,7 +221,13 @@ def test_csrf_enabled_false_turns_the_check_off(app: Cupola, client: TestClient)
     assert client.post("/session/").status_code == 200
 
 
-def test_credentials_other_than_the_cookie_need_no_csrf_token(client: TestClient) -> None:
+def test_a_same_origin_browser_needs_no_csrf_token(client: TestClient) -> None:
+    client.post("/login/ada")  # the test client is a same-origin browser (DESIGN §7)
+    assert client.post("/session/").json() == {"user": "ada", "auth": "NoneType"}
+
+
+def test_credentials_other_than_the_cookie_need_no_csrf_token(strict: TestClient) -> None:
+    client = strict
     client.post("/login/ada")
     # Session first: it finds ada and wants a token; without the cookie Basic decides.
     assert client.post("/session-first/").status_code == 403

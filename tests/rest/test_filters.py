@@ -197,3 +197,47 @@ def test_base_filter_backend_must_be_overridden() -> None:
     assert filters.BaseFilterBackend().get_schema_operation_parameters(None) == []
     assert filters.SearchFilter().get_schema_operation_parameters(None)[0]["name"] == "search"
     assert filters.OrderingFilter().get_schema_operation_parameters(None)[0]["name"] == "ordering"
+
+
+def test_misnamed_search_fields_and_lookups(shelf: Any) -> None:
+    from sqlalchemy import literal
+
+    seed_titles(shelf)
+    search = filters.SearchFilter()
+    for name in ("title__nope", "author__nope", "nope__name"):
+        with pytest.raises(ImproperlyConfigured, match="is not a column"):
+            run(shelf, search, "search=x", SimpleNamespace(search_fields=[name]))
+
+    class Odd(filters.SearchFilter):
+        lookup_prefixes = {"!": "sounds_like"}
+
+    with pytest.raises(ImproperlyConfigured, match="no lookup 'sounds_like'"):
+        run(shelf, Odd(), "search=x", SimpleNamespace(search_fields=["!title"]))
+    with pytest.raises(ImproperlyConfigured, match="selects no mapped class"):
+        filters.statement_model(select(literal(1)))
+
+
+def test_ordering_fields_default_to_the_serializer(shelf: Any) -> None:
+    from tests.rest.conftest import book_serializer
+
+    seed_titles(shelf)
+    ordering = filters.OrderingFilter()
+    serializer_only = SimpleNamespace(serializer_class=book_serializer(shelf))
+    assert run(shelf, ordering, "ordering=-price", serializer_only)[0] == "River of Gold"
+    # "author" is a relationship, not a column: allowed by the serializer, but not orderable.
+    assert run(shelf, ordering, "ordering=-author", serializer_only)[0] == "The River"
+
+    class Hooked:
+        def get_serializer_class(self) -> Any:
+            raise ImproperlyConfigured("none")
+
+    with pytest.raises(ImproperlyConfigured, match="'ordering_fields' attribute"):
+        run(shelf, ordering, "ordering=title", Hooked())
+
+
+def test_ordering_through_a_to_many_relationship_is_left_out(shelf: Any) -> None:
+    seed_titles(shelf)
+    statement = filters.order_statement(select(shelf.Author), ["books__title", "-name"])
+    with shelf.app.app_context():
+        names = [a.name for a in shelf.db.session.scalars(statement)]
+    assert names == ["Bob Ray", "Ann Gold"]

@@ -325,3 +325,40 @@ def test_column_only_serializers_read_rows_not_instances(shelf: Any, protocol: s
         assert client.get("/method/").json()[0] == {"id": 1, "upper": "BOOK 1"}
     record = pagination.Record(id=1)
     assert record.id == 1 and repr(record) == "Record({'id': 1})"
+
+
+def test_lookup_by_date_and_serializers_needing_context(shelf: Any, protocol: str) -> None:
+    from cupola.rest import serializers
+
+    shelf.seed(3)
+    by_date = view_class(shelf, generics.RetrieveAPIView, lookup_field="published")
+    serve(shelf, ("/on/<published>/", by_date.as_view("on")))
+    with shelf.app.test_client(protocol) as client:  # type: ignore[arg-type]
+        assert client.get("/on/2020-01-03/").json()["id"] == 2
+        assert client.get("/on/2020-13-03/").json() == {"detail": "Not found."}
+        assert client.get("/on/1999-01-01/").json() == {
+            "detail": "No Book matches the given query."
+        }
+
+    class NeedsContext(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = ["id"]
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.user = self.context["request"].user
+
+    class WriteOnly(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title"]
+            extra_kwargs = {"title": {"write_only": True}}
+
+    class Nothing(serializers.Serializer):
+        secret = serializers.CharField(write_only=True)
+
+    statement = select(shelf.Book)
+    assert generics.row_statement(statement, NeedsContext) is None
+    assert "title" not in str(generics.row_statement(statement, WriteOnly))
+    assert generics.row_statement(statement, Nothing) is None

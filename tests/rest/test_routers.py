@@ -211,3 +211,16 @@ def test_viewset_without_list_is_left_out_of_the_root(shelf: Any, protocol: str)
         root = client.get("/api/")
         assert root.json() == {}
         assert "vary" not in root.headers
+
+
+def test_api_root_options_describe_it_as_rest_framework_does(shelf: Any, protocol: str) -> None:
+    router = routers.DefaultRouter()
+    router.register("books", book_viewset(shelf))
+    shelf.app.register_blueprint(router.as_blueprint(url_prefix="/api"))
+    with shelf.app.test_client(protocol) as client:  # type: ignore[arg-type]
+        body = client.options("/api/").json()
+        assert body["name"] == "Api Root"
+        assert body["description"] == "The default basic root view for DefaultRouter"
+        listing = client.options("/api/books/").json()
+        assert listing["name"] == "Book List" and "POST" in listing["actions"]
+        assert client.options("/api/books/1/").json()["name"] == "Book Instance"

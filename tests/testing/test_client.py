@@ -81,6 +81,11 @@ def test_cookies_are_kept(app: Cupola, client: TestClient) -> None:
     assert client.cookies.get("sid") == "s1"
     assert client.get("/whoami").json() == {"sid": "s1"}
     assert client.get("/whoami", cookies={"extra": "1"}).json() == {"sid": "s1", "extra": "1"}
+    # A cookie passed to one request is sent with it only; the jar keeps what was set.
+    assert dict(client.cookies) == {"sid": "s1"}
+    assert client.get("/whoami").json() == {"sid": "s1"}
+    assert client.get("/whoami", cookies={"sid": "other"}).json() == {"sid": "other"}
+    assert client.get("/whoami").json() == {"sid": "s1"}
 
 
 def test_follow_redirects(app: Cupola, client: TestClient) -> None:
@@ -147,8 +152,11 @@ def test_asgi_client_stops_its_thread(app: Cupola) -> None:
     def view() -> str:
         return ""
 
+    # Only this test's threads: a client another test left open is that test's leak.
+    before = {t for t in threading.enumerate() if "run_forever" in t.name}
+
     def loop_threads() -> list[threading.Thread]:
-        return [t for t in threading.enumerate() if "run_forever" in t.name]
+        return [t for t in threading.enumerate() if "run_forever" in t.name and t not in before]
 
     with app.test_client("asgi") as client:
         client.get("/")
@@ -187,3 +195,119 @@ def test_response_is_an_httpx_response(app: Cupola, client: TestClient) -> None:
     assert response.headers["X-A"] == "b"
     assert response.text == '{"n":1}'
     assert response.request.url.path == "/"
+
+
+# -- Flask's client habits: with client:, session_transaction() --------------------------------
+
+
+def session_app() -> Cupola:
+    app = Cupola(__name__, config={"SECRET_KEY": "client-test", "TESTING": True})
+
+    @app.post("/remember")
+    def remember() -> str:
+        from cupola import g, session
+
+        session["name"] = request.form["name"]
+        g.seen = request.form["name"]
+        return "ok"
+
+    @app.get("/name")
+    def name() -> str:
+        from cupola import session
+
+        return str(session.get("name"))
+
+    return app
+
+
+def test_with_client_keeps_the_last_requests_context(protocol: str) -> None:
+    from cupola import g, session
+    from cupola.context import has_request_context
+
+    app = session_app()
+    client = app.test_client(protocol)  # type: ignore[arg-type]
+    with client:
+        client.post("/remember", data={"name": "ada"})
+        assert request.path == "/remember"
+        assert (session["name"], g.seen) == ("ada", "ada")
+        client.get("/name")
+        assert request.path == "/name" and "seen" not in g
+    assert not has_request_context()
+    with client:  # again, after the first block
+        assert client.get("/name").text == "ada"
+        assert request.path == "/name"
+    assert not has_request_context()
+    client.post("/remember", data={"name": "bob"})  # usable after its blocks
+    assert not has_request_context()  # nothing kept outside a block
+    client.close()
+
+
+def test_kept_contexts_end_in_any_order(protocol: str) -> None:
+    from cupola.context import has_request_context
+
+    app = session_app()
+    first, second = app.test_client(protocol), app.test_client(protocol)  # type: ignore[arg-type]
+    first.__enter__()
+    second.__enter__()
+    first.get("/name")
+    second.get("/name", query={"from": "second"})
+    assert request.args.get("from") == "second"
+    first.__exit__()  # left first, as fixtures often do
+    assert request.args.get("from") == "second"
+    second.__exit__()
+    assert not has_request_context()
+
+
+def test_only_the_thread_that_entered_keeps_contexts(protocol: str) -> None:
+    from cupola.context import has_request_context
+
+    app = session_app()
+    seen: list[bool] = []
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+
+        def other() -> None:
+            client.get("/name")
+            seen.append(has_request_context())
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+        assert seen == [False]
+        assert not has_request_context()
+
+
+def test_session_transaction(protocol: str) -> None:
+    app = session_app()
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        with client.session_transaction() as session:
+            assert "name" not in session
+            session["name"] = "grace"
+        assert client.get("/name").text == "grace"
+        client.post("/remember", data={"name": "ada"})
+        with client.session_transaction() as session:
+            assert session["name"] == "ada"  # reads what responses set
+            session.clear()
+        assert client.get("/name").text == "None"
+
+
+def test_the_client_is_a_same_origin_browser_unless_told(protocol: str) -> None:
+    from cupola.csrf import csrf_token
+
+    app = session_app()
+
+    @app.get("/token")
+    def token() -> str:
+        return csrf_token()
+
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        client.get("/token")  # the session cookie, with a CSRF secret
+        assert client.post("/remember", data={"name": "ada"}).status_code == 200
+        forged = client.post("/remember", data={"name": "x"}, headers={"Origin": "http://evil"})
+        assert forged.status_code == 403
+        bad = client.post("/remember", data={"name": "x", "csrf_token": "A" * 86})
+        assert bad.status_code == 403  # a token that is sent is checked
+    with app.test_client(protocol, enforce_csrf_checks=True) as strict:  # type: ignore[arg-type]
+        good = strict.get("/token").text
+        assert strict.post("/remember", data={"name": "ada"}).status_code == 403
+        posted = strict.post("/remember", data={"name": "ada", "csrf_token": good})
+        assert posted.status_code == 200

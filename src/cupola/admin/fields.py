@@ -44,6 +44,7 @@ class ModelField:
     primary_key: bool = False
     related: Any = None  # the related class of a relationship
     related_key: str = ""  # the attribute holding that class's primary key
+    local_key: str = ""  # the attribute of this model's foreign-key column
 
     @property
     def is_relation(self) -> bool:
@@ -133,6 +134,7 @@ def model_fields(model: type) -> list[ModelField]:
                 required=not column.nullable,
                 related=related.mapper.class_,
                 related_key=primary_key_name(related.mapper.class_),
+                local_key=prop.key,
             )
         )
     return fields

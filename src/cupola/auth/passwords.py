@@ -7,6 +7,10 @@ minimum for scrypt: 128 MiB of memory and some 0.4 s of one core per hash, which
 makes a stolen table of hashes expensive to attack. ``PASSWORD_HASH_PARAMS`` changes them;
 :func:`needs_rehash` then tells which stored hashes to upgrade, and
 :func:`~cupola.auth.authenticate` upgrades them as their users log in.
+
+Hashes migrated from other frameworks are checked too, so their users can log in and be
+upgraded: Werkzeug's ``pbkdf2:<hash>:<iterations>$salt$hex`` and ``scrypt:<n>:<r>:<p>$salt$hex``
+and Django's ``pbkdf2_sha256$<iterations>$salt$base64`` (and ``pbkdf2_sha1``).
 """
 
 from __future__ import annotations
@@ -19,7 +23,8 @@ import hmac
 import os
 import secrets
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any, NamedTuple
 
 from cupola.context import get_app_context, has_app_context
@@ -29,6 +34,9 @@ _SALT_BYTES = 16
 _HASH_BYTES = 32
 _MAX_LOG_N = 24  # a stored hash asking for more (N > 16 million) is refused, not computed
 _MAX_RP = 64
+_MAX_ITERATIONS = 10_000_000  # a foreign PBKDF2 hash asking for more is refused
+_PBKDF2_HASHES = frozenset({"sha1", "sha256", "sha512"})
+_PAD_SALT = b"cupola.auth.pad!"  # the salt of the check that only spends time
 
 # NOTE: each hash holds 128·N·r bytes (128 MiB by default) and a core for its duration.
 # More hashes at once than cores only queue for the CPU, while their memory adds up (40
@@ -102,16 +110,34 @@ def hash_password(password: str, params: ScryptParams | None = None) -> str:
     return f"$scrypt${cost}${_b64(salt)}${_b64(digest)}"
 
 
-def verify_password(hashed: str, password: str) -> bool:
-    """Check ``password`` against a hash made by :func:`hash_password`, in constant time.
+def verify_password(hashed: str, password: str, params: ScryptParams | None = None) -> bool:
+    """Check ``password`` against a stored hash, in constant time.
 
-    Never raises for a malformed or foreign hash: it is simply not a match.
+    Accepts Cupola's hashes and those of Werkzeug (``pbkdf2:``, ``scrypt:``) and Django
+    (``pbkdf2_sha256$``). Never raises for a malformed or unknown hash: it is simply not a
+    match. Every check spends at least the cost of a hash with the current parameters,
+    whatever the stored hash is (malformed, foreign or made with cheaper parameters), so
+    that a login's duration does not tell an existing account from an unknown one.
+
+    Args:
+        hashed: The stored hash.
+        password: The password as typed.
+        params: The current parameters; by default the configured ones.
     """
+    current = params or configured_params()
     parsed = _parse(hashed)
-    if parsed is None:
-        return False
-    params, salt, expected = parsed
-    return hmac.compare_digest(_scrypt(password, salt, params), expected)
+    if parsed is not None:
+        stored, salt, expected = parsed
+        matches = hmac.compare_digest(_scrypt(password, salt, stored), expected)
+        if stored == current:
+            return matches
+    else:
+        check = _foreign(hashed)
+        matches = check is not None and hmac.compare_digest(check[0](password), check[1])
+    # NOTE: pad with a full check at the current cost (as Django's harden_runtime does);
+    # such hashes are rare once their users have logged in once and been upgraded.
+    _scrypt(password, _PAD_SALT, current)
+    return matches
 
 
 def needs_rehash(hashed: str, params: ScryptParams | None = None) -> bool:
@@ -142,7 +168,7 @@ def dummy_hash(params: ScryptParams) -> str:
     return hash_password(secrets.token_urlsafe(16), params)
 
 
-def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
+def _scrypt(password: str, salt: bytes, params: ScryptParams, length: int = _HASH_BYTES) -> bytes:
     if not isinstance(password, str):
         raise TypeError(f"A password must be a str, not {type(password).__name__}.")
     n, r, p = params
@@ -154,7 +180,7 @@ def _scrypt(password: str, salt: bytes, params: ScryptParams) -> bytes:
             r=r,
             p=p,
             maxmem=129 * n * r * p + 1024 * 1024,  # OpenSSL needs 128·N·r·p plus a little
-            dklen=_HASH_BYTES,
+            dklen=length,
         )
 
 
@@ -174,6 +200,55 @@ def _parse(hashed: Any) -> tuple[ScryptParams, bytes, bytes] | None:
         return None
     params = ScryptParams(2**log_n, r, p)
     return (params, salt, digest) if _valid(params) else None
+
+
+def _foreign(hashed: Any) -> tuple[Callable[[str], bytes], bytes] | None:
+    """Werkzeug's and Django's formats: ``(compute(password), expected)``, or ``None``."""
+    if not isinstance(hashed, str) or hashed.count("$") not in (2, 3):
+        return None
+    try:
+        if hashed.count("$") == 3:
+            return _django(*hashed.split("$"))
+        return _werkzeug(*hashed.split("$"))
+    except (ValueError, binascii.Error):
+        return None
+
+
+def _werkzeug(method: str, salt: str, digest: str) -> tuple[Callable[[str], bytes], bytes] | None:
+    """``pbkdf2:sha256:600000$salt$hex`` or ``scrypt:32768:8:1$salt$hex``."""
+    kind, *args = method.split(":")
+    expected = bytes.fromhex(digest)
+    if kind == "pbkdf2" and len(args) == 2:
+        return _pbkdf2(args[0], int(args[1]), salt, len(expected)), expected
+    if kind == "scrypt" and len(args) in (0, 3):
+        params = ScryptParams(*map(int, args)) if args else ScryptParams(n=2**15)
+        if not _valid(params) or not salt:
+            return None
+        return partial(_scrypt, salt=salt.encode(), params=params, length=64), expected
+    return None
+
+
+def _django(
+    algorithm: str, iterations: str, salt: str, digest: str
+) -> tuple[Callable[[str], bytes], bytes] | None:
+    """``pbkdf2_sha256$<iterations>$<salt>$<base64>`` (or ``pbkdf2_sha1``)."""
+    if algorithm not in ("pbkdf2_sha256", "pbkdf2_sha1"):
+        return None
+    expected = base64.b64decode(digest, validate=True)
+    return _pbkdf2(algorithm[7:], int(iterations), salt, len(expected)), expected
+
+
+def _pbkdf2(name: str, iterations: int, salt: str, length: int) -> Callable[[str], bytes]:
+    if name not in _PBKDF2_HASHES or not 1 <= iterations <= _MAX_ITERATIONS or not length:
+        raise ValueError("not a PBKDF2 hash this module checks")
+
+    def compute(password: str) -> bytes:
+        if not isinstance(password, str):
+            raise TypeError(f"A password must be a str, not {type(password).__name__}.")
+        with _slots:
+            return hashlib.pbkdf2_hmac(name, password.encode(), salt.encode(), iterations)
+
+    return compute
 
 
 def _valid(params: ScryptParams) -> bool:

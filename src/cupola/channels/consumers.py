@@ -169,7 +169,7 @@ class WebSocketConsumer:
         try:
             for group in self.groups:
                 await self.group_add(group)
-            await self.connect()
+            await self._invoke(self.connect)
             if ws.application_state is WebSocketState.CONNECTED:
                 code = await self._dispatch()
             else:  # refused, or closed in connect()
@@ -179,7 +179,7 @@ class WebSocketConsumer:
         finally:
             await self._leave_groups()
             if ws.application_state is not WebSocketState.CONNECTING:  # it was accepted
-                await self.disconnect(code)
+                await self._invoke(self.disconnect, code)
 
     async def _dispatch(self) -> int:
         """Handle socket messages and layer events one at a time; return the close code."""
@@ -212,6 +212,13 @@ class WebSocketConsumer:
     async def _handle(self, message: Any) -> None:
         await self.receive(text=message.get("text"), bytes=message.get("bytes"))
 
+    async def _invoke(self, method: Callable[..., Any], *args: Any) -> None:
+        """Call one of the consumer's own methods (a subclass may run it in a thread)."""
+        await method(*args)
+
+    def _is_event_handler(self, handler: Any) -> bool:
+        return asyncio.iscoroutinefunction(handler)
+
     async def dispatch_event(self, event: dict[str, Any]) -> None:
         """Call the handler named after ``event["type"]`` (``"chat.message"`` → ``chat_message``).
 
@@ -222,12 +229,12 @@ class WebSocketConsumer:
         kind = event.get("type")
         name = kind.replace(".", "_") if isinstance(kind, str) else ""
         handler = getattr(self, name, None) if _is_handler_name(name) else None
-        if handler is None or not asyncio.iscoroutinefunction(handler):
+        if handler is None or not self._is_event_handler(handler):
             raise UnknownEvent(
                 f"{type(self).__qualname__} got an event of type {kind!r} but has no "
                 f"handler for it: define async def {name or 'handler'}(self, event)."
             )
-        await handler(event)
+        await self._invoke(handler, event)
 
     async def _leave_groups(self) -> None:
         for group in sorted(self._joined):

@@ -1,6 +1,8 @@
 """The ``cupola`` command: a click group that gathers every subcommand.
 
-``main()`` is the console script declared in ``pyproject.toml``.
+``main()`` is the console script declared in ``pyproject.toml``. A name that is not one of
+Cupola's commands is looked up in the app's own ``app.cli`` group (``cupola --app blog
+init-db``).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ import platform
 
 import click
 
+from cupola.cli.appgroup import AppCommands, app_group_option
 from cupola.cli.db import db_group
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
@@ -17,13 +20,14 @@ from cupola.rest.authtoken.cli import createtoken_command
 __all__ = ["cli", "main"]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=AppCommands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
     package_name="cupola",
     prog_name="cupola",
     message=f"%(prog)s %(version)s (Python {platform.python_version()})",
 )
-def cli() -> None:
+@app_group_option
+def cli(app_spec: str | None) -> None:
     """Manage and serve Cupola applications."""
 
 

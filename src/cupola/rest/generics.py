@@ -61,6 +61,8 @@ def _lookup_value(column: Any, raw: Any) -> Any:
         return value
     if python_type is str or isinstance(raw, python_type):
         return raw
+    if hasattr(python_type, "fromisoformat"):  # dates, times: ISO 8601 in URLs
+        return python_type.fromisoformat(raw)
     return python_type(raw)
 
 

@@ -49,6 +49,13 @@ _OFFSET = bindparam("cupola_rest_offset", type_=Integer)
 _BOUND_LIMIT_DIALECTS = frozenset({"sqlite", "postgresql"})
 
 
+def _only(query: str, key: str) -> bool:
+    """Whether ``query`` is empty or holds just one ``key`` parameter (a plain key)."""
+    if not query:
+        return True
+    return "&" not in query and ";" not in query and query.partition("=")[0] == key
+
+
 def replace_query_param(url: str, key: str, value: Any) -> str:
     """``url`` with ``key`` set to ``value``; the query string re-encoded, sorted by key.
 
@@ -56,6 +63,10 @@ def replace_query_param(url: str, key: str, value: Any) -> str:
         >>> replace_query_param("http://x/b/?search=a&page=2", "page", 3)
         'http://x/b/?page=3&search=a'
     """
+    base, _, query = url.partition("?")
+    if "#" not in url and _only(query, key):
+        # PERF: nothing else in the query string: no parsing and re-encoding to do.
+        return f"{base}?{urlencode({key: value})}"
     scheme, netloc, path, query, fragment = urlsplit(url)
     params = parse_qs(query, keep_blank_values=True)
     params[str(key)] = [str(value)]
@@ -66,6 +77,9 @@ def replace_query_param(url: str, key: str, value: Any) -> str:
 
 def remove_query_param(url: str, key: str) -> str:
     """``url`` without ``key``; the query string re-encoded, sorted by key."""
+    base, _, query = url.partition("?")
+    if "#" not in url and _only(query, key):
+        return base
     scheme, netloc, path, query, fragment = urlsplit(url)
     params = parse_qs(query, keep_blank_values=True)
     params.pop(key, None)

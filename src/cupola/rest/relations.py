@@ -6,6 +6,7 @@ The classes live in ``cupola.rest.serializers.relations``; this module names the
 
 from __future__ import annotations
 
+from cupola.rest.serializers.hyperlinks import HyperlinkedIdentityField, HyperlinkedRelatedField
 from cupola.rest.serializers.relations import (
     MANY_RELATION_KWARGS,
     ManyRelatedField,
@@ -18,6 +19,8 @@ from cupola.rest.serializers.relations import (
 
 __all__ = [
     "MANY_RELATION_KWARGS",
+    "HyperlinkedIdentityField",
+    "HyperlinkedRelatedField",
     "ManyRelatedField",
     "PKOnlyObject",
     "PrimaryKeyRelatedField",

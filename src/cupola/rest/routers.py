@@ -271,10 +271,10 @@ class SimpleRouter(BaseRouter):
 
 
 class APIRootView(views.APIView):
-    """The API root: ``{prefix: absolute URL of its list}`` for each registered viewset.
+    """The default basic root view for DefaultRouter"""  # noqa: D415  # REST framework's words
 
-    MRO: APIRootView → APIView.
-    """
+    # NOTE: the docstring is the view's description (OPTIONS, the browsable API), REST
+    # framework's word for word. The view answers {prefix: absolute URL of its list}.
 
     _ignore_model_permissions = True
     schema = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from cupola import signals
 from cupola.context import get_request
 
 _KEY = "_flashes"  # in the session: [[category, message], ...]
@@ -27,8 +28,11 @@ def flash(message: Any, category: str = "message") -> None:
         >>> flash("Saved.")  # doctest: +SKIP
         >>> flash("Wrong password.", "error")  # doctest: +SKIP
     """
-    session = get_request().session
+    request = get_request()
+    session = request.session
     session[_KEY] = [*session.get(_KEY, ()), [category, message]]
+    if signals.message_flashed.receivers:
+        signals.message_flashed.send(request.app, message=message, category=category)
 
 
 def get_flashed_messages(

@@ -11,21 +11,34 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
+from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
 from urllib.parse import unquote_to_bytes
 
 import httpx
 
-from cupola.testing.context import DEFAULT_BASE_URL, build_environ, build_request
+from cupola.http.response import Response
+from cupola.sessions.middleware import EXTENSION as SESSIONS_EXTENSION
+from cupola.testing.context import (
+    DEFAULT_BASE_URL,
+    PreservedContext,
+    build_environ,
+    build_request,
+    note_into,
+    noted_box,
+)
 from cupola.testing.websockets import DEFAULT_TIMEOUT, WebSocketTestSession
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
+    from cupola.sessions import Session
 
 T = TypeVar("T")
+# A request that sets either header speaks for itself about its origin.
+_ORIGIN_HEADERS = frozenset({"sec-fetch-site", "origin"})
 _CLOSE_TIMEOUT = 5  # seconds the tasks still running get to end when the client closes
 
 
@@ -68,8 +81,9 @@ class WSGITransport(httpx.BaseTransport):
     accepts ASCII header values; PEP 3333 wants latin-1, which ``build_environ`` gives.
     """
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, response_class: type[httpx.Response] = httpx.Response) -> None:
         self.app = app
+        self.response_class = response_class
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Call the app with ``request`` and return its complete response."""
@@ -91,7 +105,7 @@ class WSGITransport(httpx.BaseTransport):
                 close()
         status, headers = seen
         pairs = [(name.encode("latin-1"), value.encode("latin-1")) for name, value in headers]
-        return httpx.Response(
+        return self.response_class(
             int(status.split(" ", 1)[0]),
             headers=pairs,
             stream=httpx.ByteStream(content),  # content= would add a Content-Length
@@ -102,10 +116,17 @@ class WSGITransport(httpx.BaseTransport):
 class ASGITransport(httpx.BaseTransport):
     """A synchronous httpx transport that calls an ASGI app in-process."""
 
-    def __init__(self, app: Any, loop: _LoopThread, client: tuple[str, int]) -> None:
+    def __init__(
+        self,
+        app: Any,
+        loop: Callable[[], _LoopThread],
+        client: tuple[str, int],
+        response_class: type[httpx.Response] = httpx.Response,
+    ) -> None:
         self.app = app
-        self.loop = loop
+        self.loop = loop  # the client's loop thread, started when first needed
         self.client = client
+        self.response_class = response_class
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Call the app with ``request`` and return its complete response."""
@@ -125,15 +146,17 @@ class ASGITransport(httpx.BaseTransport):
             "client": self.client,
             "server": (request.url.host, request.url.port or 80),
         }
-        status, headers, chunks = self.loop.run(lambda: _call(self.app, scope, body))
+        box = noted_box()
+        status, headers, chunks = self.loop().run(lambda: _call(self.app, scope, body, box))
         # NOTE: stream=, not content=: httpx adds a Content-Length the app never sent.
         content = httpx.ByteStream(b"".join(chunks))
-        return httpx.Response(status, headers=headers, stream=content, request=request)
+        return self.response_class(status, headers=headers, stream=content, request=request)
 
 
 async def _call(
-    app: Any, scope: dict[str, Any], body: bytes
+    app: Any, scope: dict[str, Any], body: bytes, box: list[Any] | None = None
 ) -> tuple[int, list[tuple[bytes, bytes]], list[bytes]]:
+    note_into(box)  # this task's context: the request notes itself for the client
     sent = False
     done = asyncio.Event()
     start: dict[str, Any] = {}
@@ -204,7 +227,16 @@ class TestClient(httpx.Client):
         protocol: ``"wsgi"`` drives ``app``; ``"asgi"`` drives ``app.asgi``.
         base_url: Scheme and host of the requests.
         follow_redirects: Default for following redirects.
+        enforce_csrf_checks: Send requests as a browser that gives no origin signal, so
+            that the CSRF token is required. By default the client is a same-origin
+            browser: it sends ``Sec-Fetch-Site: same-origin`` unless a request sets
+            ``Sec-Fetch-Site`` or ``Origin`` itself, so forms post without tokens (a token
+            that is sent is still checked), as with Django's client.
         **kwargs: Other ``httpx.Client`` options.
+
+    Inside ``with client:`` the context of the last request stays active until the next
+    request or the end of the block, so ``request``, ``session`` and ``g`` can be read
+    after a request, as with Flask's client.
 
     Example:
         >>> with app.test_client() as client:  # doctest: +SKIP
@@ -212,6 +244,8 @@ class TestClient(httpx.Client):
     """
 
     __test__ = False  # not a pytest test class
+    #: The class of the responses (an ``httpx.Response`` subclass).
+    response_class: type[httpx.Response] = httpx.Response
 
     def __init__(
         self,
@@ -219,31 +253,37 @@ class TestClient(httpx.Client):
         protocol: Literal["wsgi", "asgi"] = "wsgi",
         base_url: str = DEFAULT_BASE_URL,
         follow_redirects: bool = False,
+        enforce_csrf_checks: bool = False,
         **kwargs: Any,
     ) -> None:
         self.app = app
         self.protocol = protocol
+        self.enforce_csrf_checks = enforce_csrf_checks
         self._loop: _LoopThread | None = None
         self._websocket_loop: _LoopThread | None = None  # for websockets over a WSGI client
         self._lifespan: _Lifespan | None = None
+        self._preserved = PreservedContext(app)
         transport: httpx.BaseTransport
         if protocol == "asgi":
-            self._loop = _LoopThread()
-            transport = ASGITransport(app.asgi, self._loop, ("127.0.0.1", 50000))
+            transport = ASGITransport(
+                app.asgi, self._asgi_loop, ("127.0.0.1", 50000), self.response_class
+            )
         else:
-            transport = WSGITransport(app)
+            transport = WSGITransport(app, self.response_class)
         super().__init__(
             transport=transport, base_url=base_url, follow_redirects=follow_redirects, **kwargs
         )
 
-    def __enter__(self) -> TestClient:
-        super().__enter__()
-        if self._loop is not None:
-            lifespan = _Lifespan(self.app.asgi, self._loop)
+    def __enter__(self) -> Self:
+        # NOTE: httpx's own __enter__ is not called: like Flask's client, this one may be
+        # entered again, and used before, after and between ``with`` blocks.
+        self._preserved.start()
+        if self.protocol == "asgi":
+            lifespan = _Lifespan(self.app.asgi, self._asgi_loop())
             try:
                 lifespan.startup()
             except BaseException:
-                self.__exit__()  # a failed startup is not shut down; stop the loop thread
+                self._stop_loops()  # a failed startup is not shut down; stop the loop thread
                 raise
             self._lifespan = lifespan
         return self
@@ -254,18 +294,30 @@ class TestClient(httpx.Client):
         exc: BaseException | None = None,
         tb: TracebackType | None = None,
     ) -> None:
+        """End the block: shut the lifespan down, end the kept context, stop loop threads.
+
+        The client stays usable; a later request starts what it needs again.
+        """
         try:
+            self._preserved.stop()
             lifespan, self._lifespan = self._lifespan, None
             if lifespan is not None:
                 lifespan.shutdown()
         finally:
-            # NOTE: httpx's __exit__ does not call close(); stop the loop thread here too.
-            super().__exit__(exc_type, exc, tb)
-            self.close()
+            self._stop_loops()
 
     def close(self) -> None:
         """Close the client and stop its event loop threads."""
         super().close()
+        self._stop_loops()
+
+    def _asgi_loop(self) -> _LoopThread:
+        """The loop the ASGI app runs on, started when first needed."""
+        if self._loop is None:
+            self._loop = _LoopThread()
+        return self._loop
+
+    def _stop_loops(self) -> None:
         for loop in (self._loop, self._websocket_loop):
             if loop is not None:
                 loop.close()
@@ -302,8 +354,8 @@ class TestClient(httpx.Client):
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
         """The loop WebSocket sessions run the app on (a WSGI client starts one)."""
-        if self._loop is not None:
-            return self._loop.loop
+        if self.protocol == "asgi":
+            return self._asgi_loop().loop
         if self._websocket_loop is None:
             self._websocket_loop = _LoopThread()
         return self._websocket_loop.loop
@@ -322,23 +374,63 @@ class TestClient(httpx.Client):
         cookies: Any = None,
         follow_redirects: bool | None = None,
     ) -> httpx.Response:
-        """Send a request; ``data`` may be a form mapping or a raw ``bytes``/``str`` body."""
+        """Send a request; ``data`` may be a form mapping or a raw ``bytes``/``str`` body.
+
+        ``cookies`` are sent with this request only; the client's jar keeps only what
+        responses set.
+        """
+        headers = self._merge_headers(headers)
+        if not self.enforce_csrf_checks and not _ORIGIN_HEADERS & {h.lower() for h in headers}:
+            headers["Sec-Fetch-Site"] = "same-origin"
         outgoing = build_request(
             method,
             str(self._merge_url(url)),
             query=query,
-            headers=self._merge_headers(headers),
+            headers=headers,
             json=json,
             data=data,
             files=files,
             content=content,
         )
+        jar = self.cookies
         if cookies:
+            jar = httpx.Cookies(self.cookies)
             for name, value in dict(cookies).items():
-                self.cookies.set(name, value)
-        self.cookies.set_cookie_header(outgoing)
+                jar.delete(name)  # a per-request value replaces the kept one
+                jar.set(name, value)
+        jar.set_cookie_header(outgoing)
         redirects = self.follow_redirects if follow_redirects is None else follow_redirects
-        return self.send(outgoing, follow_redirects=redirects)
+        with self._preserved.sending():
+            return self.send(outgoing, follow_redirects=redirects)
+
+    @contextmanager
+    def session_transaction(self, path: str = "/", **kwargs: Any) -> Iterator[Session]:
+        """Open the client's session to read or change it outside a request.
+
+        Changes are saved into the client's cookies when the block ends, as a response
+        would save them.
+
+        Args:
+            path: The path of the simulated request.
+            **kwargs: More arguments for ``app.test_request_context``.
+
+        Example:
+            >>> with client.session_transaction() as session:  # doctest: +SKIP
+            ...     session["user_id"] = 1
+        """
+        probe = httpx.Request("GET", self._merge_url(path))
+        self.cookies.set_cookie_header(probe)
+        headers = dict(kwargs.pop("headers", None) or {})
+        if "cookie" in probe.headers:
+            headers["Cookie"] = probe.headers["cookie"]
+        with self.app.test_request_context(path, headers=headers, **kwargs) as request:
+            session = request.session
+            yield session
+            response = Response()
+            middleware = self.app.extensions[SESSIONS_EXTENSION]
+            middleware.process_response(request, response)
+        set_cookies = [("set-cookie", value) for value in response.headers.getlist("Set-Cookie")]
+        self.cookies.extract_cookies(httpx.Response(200, headers=set_cookies, request=probe))
 
     def get(self, url: str, **kwargs: Any) -> httpx.Response:  # type: ignore[override]
         """Send a GET request."""

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import io
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_to_bytes
 
 import httpx
 
-from cupola.context import activate, deactivate
+from cupola.context import activate, active_context, deactivate, get_request, set_active
 from cupola.http.request import Request
 from cupola.wsgi import WSGI_SOURCE
 
@@ -89,6 +95,10 @@ def build_request(
 class RequestContext:
     """An active request for ``path``: ``request``, ``g`` and ``url_for`` work inside it.
 
+    Leaving it ends the request as a handled one ends: the ``teardown_request`` hooks of
+    the matched view's chain, then the app's ``teardown_appcontext`` hooks, run with the
+    exception that ended the block, if any.
+
     Args:
         app: The application.
         path: The path, optionally with a query string.
@@ -110,7 +120,8 @@ class RequestContext:
         environ = build_environ(outgoing)
         path_info = environ["PATH_INFO"].encode("latin-1").decode("utf-8")
         self.request = Request(app, method.upper(), path_info or "/", environ, WSGI_SOURCE)
-        app.pipeline.route(self.request)  # fills view_args, endpoint and blueprint
+        # Fills view_args, endpoint and blueprint; the route's hooks end the context.
+        self._route = app.pipeline.route(self.request)
         self._token: Token[AppContext | Request] | None = None
 
     def __enter__(self) -> Request:
@@ -123,6 +134,102 @@ class RequestContext:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if self._token is not None:
+        if self._token is None:
+            return
+        try:
+            for teardown in self._route.hooks.teardown:
+                result = teardown(exc)
+                if inspect.iscoroutine(result):  # an async hook, outside any event loop
+                    asyncio.run(result)
+        finally:
             deactivate(self._token)
             self._token = None
+            self.request.close()
+
+
+# The requests each client in a ``with`` block keeps active, in the thread that sent them,
+# and what was active before the first: kept contexts end in any order (clients may leave
+# their blocks in the order they entered them), unlike contextvar tokens.
+_kept: ContextVar[tuple[tuple[PreservedContext, Request], ...]] = ContextVar(
+    "cupola.testing.kept", default=()
+)
+_before_kept: ContextVar[AppContext | Request | None] = ContextVar(
+    "cupola.testing.before_kept", default=None
+)
+# Where the app notes the request the current client call is sending (see note_request).
+_noted: ContextVar[list[Request] | None] = ContextVar("cupola.testing.noted", default=None)
+
+
+def noted_box() -> list[Request] | None:
+    """Where the current client call collects its requests (to carry to another thread)."""
+    return _noted.get()
+
+
+def note_into(box: list[Request] | None) -> None:
+    """Collect the requests of the current task or thread into ``box``."""
+    _noted.set(box)
+
+
+def note_request(exc: BaseException | None) -> None:
+    """A ``teardown_request`` hook: note the ending request for the client that sent it."""
+    box = _noted.get()
+    if box is not None:
+        box.append(get_request())
+
+
+class PreservedContext:
+    """Keeps the last request's context active after it, inside ``with client:``.
+
+    While started, the app notes each request the client sends as it ends (the
+    :func:`note_request` hook); the client makes it the active context again once the
+    response is back, until its next request or the end of the block.
+
+    Args:
+        app: The application.
+    """
+
+    def __init__(self, app: Cupola) -> None:
+        self.app = app
+        self._started = False
+        self._thread = 0  # the thread that entered the block: only its requests are kept
+
+    def start(self) -> None:
+        """Begin keeping contexts (of requests sent from the calling thread)."""
+        if not self._started:
+            self._started = True
+            self._thread = threading.get_ident()
+            if note_request not in self.app.teardown_request_funcs:
+                self.app.teardown_request(note_request)
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        """Around one request of the client: end the kept context, keep the new one."""
+        if not self._started or threading.get_ident() != self._thread:
+            yield
+            return
+        self.release()
+        box: list[Request] = []
+        token = _noted.set(box)
+        try:
+            yield
+        finally:
+            _noted.reset(token)
+        if box:
+            kept = _kept.get()
+            if not kept:
+                _before_kept.set(active_context())
+            _kept.set((*kept, (self, box[-1])))
+            set_active(box[-1])
+
+    def release(self) -> None:
+        """End the context this client keeps, if any."""
+        kept = _kept.get()
+        remaining = tuple(entry for entry in kept if entry[0] is not self)
+        if remaining != kept:
+            _kept.set(remaining)
+            set_active(remaining[-1][1] if remaining else _before_kept.get())
+
+    def stop(self) -> None:
+        """End the kept context and stop keeping them."""
+        self.release()
+        self._started = False

@@ -339,3 +339,75 @@ def test_wrong_source_on_create_is_explained(shelf: Shelf) -> None:
     assert serializer.is_valid()
     with pytest.raises(TypeError, match="writable field on the serializer class"):
         serializer.save()
+
+
+def test_more_column_kinds(shelf: Shelf) -> None:
+    from sqlalchemy import Index, UniqueConstraint, text
+
+    class Shelfmark(shelf.db.Model):
+        __table_args__ = (UniqueConstraint("code"), Index("ix_mark_slot", "slot", unique=True))
+        key: Mapped[str] = mapped_column(String(8), primary_key=True)
+        code: Mapped[str] = mapped_column(String(10))
+        slot: Mapped[int]
+        hits: Mapped[int] = mapped_column(server_default=text("0"))
+
+    class MarkSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Shelfmark
+            fields = "__all__"
+            extra_kwargs = {"hits": {"default": 5}}
+
+    fields = MarkSerializer().fields
+    assert list(fields) == ["key", "code", "slot", "hits"]
+    assert fields["key"].required and not fields["key"].read_only  # not assigned by the database
+    assert [type(v).__name__ for v in fields["code"].validators][:1] == ["UniqueValidator"]
+    assert any(type(v).__name__ == "UniqueValidator" for v in fields["slot"].validators)
+    assert fields["hits"].default == 5 and fields["hits"].required is False
+    assert fields["slot"].max_value == 2**31 - 1
+
+    class Given(serializers.ModelSerializer):
+        class Meta:
+            model = Shelfmark
+            fields = ["key", "code"]
+            validators: list[Any] = []
+
+    assert Given().get_validators() == []
+    with pytest.raises(ImproperlyConfigured, match="`exclude` option must be a list"):
+        _ = type(
+            "Bad",
+            (serializers.ModelSerializer,),
+            {"Meta": type("Meta", (), {"model": Shelfmark, "exclude": "code"})},
+        )().fields
+
+
+def test_hyperlinked_defaults(shelf: Shelf) -> None:
+    class BookSerializer(serializers.HyperlinkedModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = "__all__"
+
+    fields = BookSerializer().fields
+    assert next(iter(fields)) == "url"
+    assert "id" not in fields
+    assert fields["url"].view_name == ".book-detail"
+    assert fields["author"].view_name == ".author-detail"
+    assert fields["tags"].child_relation.view_name == ".tag-detail"
+
+
+def test_nested_serializer_writes_are_refused(shelf: Shelf) -> None:
+    class AuthorSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Author
+            fields = ["name"]
+
+    class BookSerializer(serializers.ModelSerializer):
+        author = AuthorSerializer()
+
+        class Meta:
+            model = shelf.Book
+            fields = ["title", "price", "author"]
+
+    serializer = BookSerializer(data={"title": "Dune", "price": "1", "author": {"name": "F"}})
+    assert serializer.is_valid(), serializer.errors
+    with pytest.raises(AssertionError, match="writable nested fields"):
+        serializer.save()

@@ -119,3 +119,30 @@ def test_formats_follow_the_app_settings() -> None:
             "day": ["Date has wrong format. Use one of these formats instead: DD.MM.YYYY."]
         }
     assert Event({"day": datetime.date(2026, 3, 1)}).data == {"day": "2026-03-01"}
+
+
+def test_edges() -> None:
+    naive = serializers.DateTimeField(format=None)
+    moment = datetime.datetime(2026, 1, 1, 10, 0)
+    assert naive.to_representation(moment) is moment
+    assert naive.to_representation("2026") == "2026"
+    far = serializers.DateTimeField(
+        default_timezone=datetime.timezone(datetime.timedelta(hours=-5))
+    )
+    assert check(far, "0001-01-01T01:00:00+00:00") == ["Datetime value out of range. [overflow]"]
+    aware = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.timezone(datetime.timedelta(hours=2)))
+    assert check(serializers.DateTimeField(), aware) == datetime.datetime(2026, 1, 1, 10)
+    clock = serializers.TimeField(format="%H.%M", input_formats=["%H.%M"])
+    assert check(clock, "09.30") == datetime.time(9, 30)
+    assert check(clock, datetime.time(8)) == datetime.time(8)
+    assert clock.to_representation(datetime.time(9, 30)) == "09.30"
+    assert serializers.TimeField(format=None).to_representation(datetime.time(1)) == datetime.time(
+        1
+    )
+    with pytest.raises(TypeError, match="Expected a `time`"):
+        serializers.TimeField().to_representation(datetime.datetime(2026, 1, 1))
+    duration = serializers.DurationField()
+    assert check(duration, datetime.timedelta(seconds=3)) == datetime.timedelta(seconds=3)
+    assert check(duration, "9999999999 00:00:00") == [
+        "The number of days must be between -999999999 and 999999999. [overflow]"
+    ]

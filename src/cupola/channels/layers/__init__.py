@@ -61,16 +61,25 @@ def layer_from_config(config: dict[str, Any]) -> ChannelLayer:
     )
 
 
-def get_channel_layer(app: Cupola | None = None) -> ChannelLayer:
+def get_channel_layer(app: Cupola | str | None = None) -> ChannelLayer:
     """Return the channel layer of ``app`` (``current_app`` when omitted).
 
     The layer is created on first use and kept in ``app.extensions``; it is created anew
-    when ``CHANNEL_LAYER`` changes, and closed when the server shuts down.
+    when ``CHANNEL_LAYER`` changes, and closed when the server shuts down. As in Channels,
+    ``get_channel_layer()`` and ``get_channel_layer("default")`` are the current app's.
 
     Raises:
         RuntimeError: When ``app`` is omitted outside an application context.
-        ImproperlyConfigured: For an invalid ``CHANNEL_LAYER``.
+        ImproperlyConfigured: For an invalid ``CHANNEL_LAYER``, or an alias other than
+            ``"default"`` (an app has one layer).
     """
+    if isinstance(app, str):
+        if app != "default":
+            raise ImproperlyConfigured(
+                f"Channel layer alias {app!r}: a Cupola app has one layer, 'default' "
+                "(set CHANNEL_LAYER)."
+            )
+        app = None
     if app is None:
         app = get_app_context().app
     setting = app.config.get("CHANNEL_LAYER", "memory://")

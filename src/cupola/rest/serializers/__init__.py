@@ -35,8 +35,9 @@ from cupola.rest.serializers.fields import (
     UUIDField,
 )
 from cupola.rest.serializers.files import FileField, ImageField
+from cupola.rest.serializers.hyperlinks import HyperlinkedIdentityField, HyperlinkedRelatedField
 from cupola.rest.serializers.lists import ListSerializer
-from cupola.rest.serializers.model import ALL_FIELDS, ModelSerializer
+from cupola.rest.serializers.model import ALL_FIELDS, HyperlinkedModelSerializer, ModelSerializer
 from cupola.rest.serializers.relations import (
     ManyRelatedField,
     PrimaryKeyRelatedField,
@@ -72,6 +73,9 @@ __all__ = [
     "FileField",
     "FloatField",
     "HiddenField",
+    "HyperlinkedIdentityField",
+    "HyperlinkedModelSerializer",
+    "HyperlinkedRelatedField",
     "ImageField",
     "IntegerField",
     "JSONField",

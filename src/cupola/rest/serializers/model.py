@@ -24,11 +24,13 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
 from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
+from cupola.rest.serializers.hyperlinks import HyperlinkedIdentityField, HyperlinkedRelatedField
 from cupola.rest.serializers.relations import PrimaryKeyRelatedField, _foreign_key_attribute
 from cupola.rest.serializers.serializer import Serializer
 from cupola.rest.serializers.validators import UniqueTogetherValidator, UniqueValidator
+from cupola.rest.settings import api_settings
 
-__all__ = ["ALL_FIELDS", "ModelSerializer"]
+__all__ = ["ALL_FIELDS", "HyperlinkedModelSerializer", "ModelSerializer", "detail_view_name"]
 
 #: ``Meta.fields = ALL_FIELDS`` (``"__all__"``): every column and forward relationship.
 ALL_FIELDS = "__all__"
@@ -492,3 +494,41 @@ def _commit(instance: Any) -> None:
         return
     for key, value in written.items():
         set_committed_value(instance, key, value)
+
+
+def detail_view_name(model: type) -> str:
+    """The router's detail endpoint of ``model`` in the request's blueprint: ``".book-detail"``."""
+    return f".{model.__name__.lower()}-detail"
+
+
+class HyperlinkedModelSerializer(ModelSerializer):
+    """A ``ModelSerializer`` whose relations, and the object itself (``url``), are URLs.
+
+    The ``url`` field (``URL_FIELD_NAME``) takes the place of the primary key among the
+    default fields; relations are ``HyperlinkedRelatedField``s to the related model's
+    ``"<model>-detail"`` endpoint in the request's blueprint (a router's detail route).
+    ``extra_kwargs = {"url": {"view_name": …, "lookup_field": …}}`` changes them.
+    """
+
+    serializer_related_field: ClassVar[type[Field]] = HyperlinkedRelatedField
+
+    def get_default_field_names(self, declared: dict[str, Field], mapper: Mapper[Any]) -> list[str]:
+        """The ``url`` field, the declared fields, the columns, then forward relationships."""
+        names = super().get_default_field_names(declared, mapper)
+        return [api_settings.URL_FIELD_NAME, *names[1:]]
+
+    def build_field(
+        self, name: str, mapper: Mapper[Any], depth: int
+    ) -> tuple[type[Field], dict[str, Any]]:
+        """The ``url`` field as a ``HyperlinkedIdentityField``, others as in ``ModelSerializer``."""
+        if name == api_settings.URL_FIELD_NAME:
+            return HyperlinkedIdentityField, {"view_name": detail_view_name(mapper.class_)}
+        return super().build_field(name, mapper, depth)
+
+    def build_relational_field(
+        self, name: str, relationship: RelationshipProperty[Any]
+    ) -> tuple[type[Field], dict[str, Any]]:
+        """A ``HyperlinkedRelatedField`` to the related model's detail endpoint."""
+        field_class, kwargs = super().build_relational_field(name, relationship)
+        kwargs["view_name"] = detail_view_name(relationship.mapper.class_)
+        return field_class, kwargs
