@@ -8,6 +8,8 @@ One server worker pinned to core 0 (`taskset -c 0`), wrk pinned to core 1
   connection setup more than the framework; gthread keeps connections alive.
 - granian (WSGI and ASGI): 1 worker, defaults otherwise (keep-alive on).
 - uvicorn (ASGI): 1 process, uvloop + httptools when installed, access log off.
+- serve (Cupola only): `cupola serve --workers 1`, its default server (granian) and
+  settings, so the row measures what a deployment gets.
 
 Every server gets a free port chosen at run time, its response to each scenario is
 checked once before wrk runs, and it is stopped by PID in a finally block. A scenario that
@@ -47,6 +49,8 @@ from scenarios import (
 
 HOST = "127.0.0.1"
 SERVERS = {"wsgi": ("gunicorn", "granian"), "asgi": ("uvicorn", "granian")}
+# `cupola serve` runs the WSGI Cupola app (sync views) on its default server.
+SERVE_FRAMEWORKS = ("cupola",)
 
 
 def free_port() -> int:
@@ -63,6 +67,11 @@ def server_command(
     server: str, framework: Framework, attr: str, port: int, bin_dir: Path
 ) -> list[str]:
     target = f"{framework.module}:{attr}"
+    if server == "serve":
+        return [
+            str(bin_dir / "cupola"), "serve", "--app", target, "--workers", "1",
+            "--bind", f"{HOST}:{port}",
+        ]  # fmt: skip
     if server == "gunicorn":
         return [
             str(bin_dir / "gunicorn"), "--bind", f"{HOST}:{port}", "--workers", "1",
@@ -177,6 +186,7 @@ def lua_script(scenario: Scenario, directory: Path) -> Path | None:
 def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) -> dict[str, Any]:
     seconds = max(1, round(seconds))  # wrk takes whole seconds
     command = ["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", "--timeout", "5s"]
+    command.append("--latency")
     if script is not None:
         command += ["-s", str(script)]
     command.append(f"http://{HOST}:{port}{scenario.path}")
@@ -186,6 +196,9 @@ def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) 
         raise RuntimeError(f"cannot read wrk output:\n{out}")
     result: dict[str, Any] = {"rps": float(match.group(1))}
     result["us_per_req"] = 1e6 / result["rps"] if result["rps"] else None
+    p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+    if p99:
+        result["p99_ms"] = float(p99.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[p99[2]]
     bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
     errors = re.search(r"Socket errors: (.*)", out)
     if bad:
@@ -232,7 +245,8 @@ def run_e2e(
             by_app: dict[str, list[str]] = {}
             for name in wanted:
                 by_app.setdefault(framework.attr_for(name), []).append(name)
-            for server_name in SERVERS[framework.kind]:
+            extra = ("serve",) if framework.name in SERVE_FRAMEWORKS else ()
+            for server_name in (*SERVERS[framework.kind], *extra):
                 if servers and server_name not in servers:
                     continue
                 label = f"{framework.name}@{server_name}"

@@ -194,4 +194,45 @@ def targets_report(evaluated: list[dict[str, Any]]) -> str:
 
 
 def e2e_report(results: Results, scenarios: list[str]) -> str:
-    return "End-to-end throughput (wrk, req/s):\n" + rps_table(results, list(results), scenarios)
+    names = list(results)
+    rows = []
+    for name in names:
+        cells = []
+        for scenario in scenarios:
+            entry = results[name].get(scenario, {})
+            p99 = entry.get("p99_ms")
+            cell = "ERROR" if "error" in entry else fmt_rps(entry.get("rps"))
+            cells.append(f"{cell} ({p99:.1f} ms)" if p99 is not None else cell)
+        rows.append([name, *cells])
+    text = "End-to-end throughput (wrk, req/s, p99 latency in brackets):\n"
+    text += table(["req/s (p99)", *scenarios], rows)
+    targets = e2e_targets(results, scenarios)
+    if targets:
+        text += "\n\nTargets (end-to-end, cupola serve):\n"
+        text += table(["target", "measured", "result"], [list(t) for t in targets])
+    return text
+
+
+SERVE = "cupola@serve"
+
+
+def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, str, str]]:
+    """``cupola serve`` against the best anchor, and against the raw callable on granian."""
+    if SERVE not in results:
+        return []
+    anchors = [n for n in results if not n.startswith(("cupola", "bare-"))]
+    found = []
+    for scenario in (s for s in ("plaintext", "json", "template") if s in scenarios):
+        best = max(((rps(results, n, scenario) or 0, n) for n in anchors), default=(0, None))
+        if best[1] is not None and best[0]:
+            value = ratio(results, SERVE, best[1], scenario)
+            found.append(_target(f"{scenario} >= 1.0x best anchor ({best[1]})", value, 1.0))
+        if scenario != "template" and "bare-wsgi@granian" in results:
+            value = ratio(results, SERVE, "bare-wsgi@granian", scenario)
+            found.append(_target(f"{scenario} >= 0.9x raw WSGI on granian", value, 0.9))
+    return found
+
+
+def _target(name: str, value: float | None, minimum: float) -> tuple[str, str, str]:
+    status = "-" if value is None else ("PASS" if value >= minimum else "FAIL")
+    return name, fmt_ratio(value), status

@@ -167,7 +167,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="event loop for in-process ASGI runs (auto: uvloop when installed)",
     )  # fmt: skip
     parser.add_argument("--e2e", action="store_true", help="real servers + wrk")
-    parser.add_argument("--servers", help="e2e servers, comma-separated: gunicorn,uvicorn,granian")
+    parser.add_argument(
+        "--servers", help="e2e servers, comma-separated: gunicorn,uvicorn,granian,serve"
+    )
     parser.add_argument("--duration", type=int, default=5, help="e2e seconds per wrk run")
     parser.add_argument("--warmup", type=int, default=1, help="e2e warm-up seconds per scenario")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "latest.json")
@@ -200,7 +202,7 @@ def e2e(frameworks: list[Framework], names: list[str], args: argparse.Namespace)
             log(f"SKIP {framework.name}: import failed: {reason}")
         else:
             available.append(framework)
-    servers = split_list(args.servers, ["gunicorn", "uvicorn", "granian"], "servers")
+    servers = split_list(args.servers, ["gunicorn", "uvicorn", "granian", "serve"], "servers")
     bin_dir = Path(sys.executable).parent
     return run_e2e(available, names, servers, args.duration, args.warmup, bin_dir, log)
 

@@ -428,3 +428,17 @@ def test_app_cli_commands_run_in_the_app_context(app: Cupola) -> None:
     assert result.output == f"hello ada from {app.name}\nclosed db\n"
     assert runner.invoke(args=["plain"]).output == f"{app.name}\nclosed None\n"
     assert runner.invoke(hello, ["bob"]).output.startswith("hello bob")
+
+
+def test_a_blueprint_reached_twice_is_listed_once(app: Cupola) -> None:
+    from cupola import Blueprint
+
+    shared = Blueprint("shared", __name__)
+    first = Blueprint("first", __name__)
+    second = Blueprint("second", __name__)
+    first.register_blueprint(shared)
+    second.register_blueprint(shared, name="shared_again")
+    app.register_blueprint(first)
+    app.register_blueprint(second)
+    scaffolds = list(app.iter_scaffolds())
+    assert scaffolds == [app, first, shared, second]

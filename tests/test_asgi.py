@@ -504,3 +504,58 @@ def test_a_view_sets_its_own_content_length_once(app: Cupola, asgi_call: AsgiCal
         run(app.asgi(scope, receive, send))
         names = [name.lower() for name, _ in sent[0]["headers"]]
         assert names.count(b"content-length") == 1
+
+
+def test_receive_failing_mid_body_is_400(app: Cupola) -> None:
+    calls: list[str] = []
+
+    @app.post("/")
+    def view(request: Request) -> str:
+        calls.append("view")
+        return str(len(request.get_data()))
+
+    sent: list[Any] = []
+    messages: list[Any] = [{"type": "http.request", "body": b"part", "more_body": True}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop(0)  # type: ignore[no-any-return]  # a test message
+        raise OSError("the server's input failed")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": "/",
+        "raw_path": b"/",
+        "query_string": b"",
+        "headers": [(b"host", b"localhost"), (b"transfer-encoding", b"chunked")],
+    }
+    run(app.asgi(scope, receive, send))
+    assert sent[0]["status"] == 400
+    assert b"could not be read" in sent[1]["body"]
+    assert calls == []
+
+
+def test_an_unknown_scope_type_is_ignored(app: Cupola) -> None:
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    run(app.asgi({"type": "webtransport"}, receive, send))
+    assert sent == []
+
+
+def test_content_length_pairs_are_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cupola.http import heads
+
+    monkeypatch.setattr(heads, "LENGTHS", {})
+    for size in range(heads._LENGTHS_MAX + 10):
+        assert heads.length_pair(size) == (b"Content-Length", str(size).encode())
+    assert len(heads.LENGTHS) == heads._LENGTHS_MAX  # random sizes cannot grow it further

@@ -220,3 +220,16 @@ def test_sync_middleware_runs_in_the_view_thread(app: Cupola, client: TestClient
 
     client.get("/")
     assert threads["middleware"] is threads["view"]
+
+
+def test_the_base_hooks_change_nothing(app: Cupola) -> None:
+    # The stack keeps only the hooks a subclass defines, so these defaults run only when a
+    # subclass calls them through super().
+    base = Middleware(app)
+    with app.test_request_context("/") as request:
+        response = Response("kept")
+        assert base.process_request(request) is None
+        assert base.process_view(request, lambda: None, {}) is None
+        assert base.process_exception(request, ValueError("x")) is None
+        assert base.process_template_response(request, response) is response
+        assert base.process_response(request, response) is response

@@ -658,3 +658,38 @@ def test_routing_errors_skip_process_exception(app: Cupola, client: TestClient) 
     assert client.get("/missing").status_code == 404
     assert client.post("/").status_code == 405
     assert seen == []
+
+
+def test_a_view_with_several_path_values(app: Cupola, client: TestClient) -> None:
+    @app.get("/<int:year>/<slug>")
+    def post(year: int, slug: str) -> str:
+        return f"{year}/{slug}"
+
+    @app.get("/async/<int:year>/<slug>")
+    async def async_post(year: int, slug: str) -> str:
+        return f"async {year}/{slug}"
+
+    assert client.get("/2024/hello").text == "2024/hello"
+    assert client.get("/async/2024/hello").text == "async 2024/hello"
+
+
+def test_an_error_rendering_a_template_response_on_the_async_path(
+    app: Cupola, client: TestClient, tmp_path: Path
+) -> None:
+    (tmp_path / "broken.html").write_text("{{ 1 / 0 }}")
+    app.template_folder = str(tmp_path)
+
+    class Async(Middleware):
+        async def process_response(self, request: Request, response: Response) -> Response:
+            return response
+
+    app.add_middleware(Async)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.errorhandler(ZeroDivisionError)
+    def divided(error: ZeroDivisionError) -> tuple[str, int]:
+        return "could not render", 500
+
+    app.get("/", endpoint="page")(lambda: TemplateResponse("broken.html"))
+    response = client.get("/")
+    assert (response.status_code, response.text) == (500, "could not render")

@@ -241,3 +241,18 @@ def test_make_response(app: Cupola) -> None:
     assert response.status == 201
     assert response.body == b"made"
     assert response.headers["X-M"] == "1"
+
+
+class _Markup(str):
+    """A str subclass, as markupsafe.Markup is."""
+
+
+class _Ordered(dict[str, Any]):
+    """A dict subclass, as OrderedDict is."""
+
+
+def test_subclasses_of_str_and_dict_are_coerced_like_their_bases() -> None:
+    html = to_response(_Markup("<b>safe</b>"))
+    assert (html.body, html.headers["content-type"]) == (b"<b>safe</b>", "text/html; charset=utf-8")
+    data = to_response(_Ordered(a=1))
+    assert (data.body, data.headers["content-type"]) == (b'{"a":1}', "application/json")

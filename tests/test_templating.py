@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from cupola import Blueprint, Cupola, Middleware, TemplateResponse, g, render
+from cupola.exceptions import ImproperlyConfigured
 from cupola.http.request import Request
 from cupola.templating import render_string
 from cupola.testing import TestClient
@@ -245,3 +247,41 @@ def test_environment_rebuilt_after_registration(
         return "late " + value
 
     assert client.get("/").text == "late a"
+
+
+@pytest.mark.parametrize(
+    "name", ["logo.svg", "page.xhtml", "page.html.j2", "page.jinja", "PAGE.HTML", "page", "a.js"]
+)
+def test_autoescape_is_on_whatever_the_extension(
+    app: Cupola, client: TestClient, templates: Path, name: str
+) -> None:
+    write(templates, name, "<p>{{ value }}</p>")
+    app.get("/", endpoint="page")(lambda: render(name, value="<script>&"))
+    assert client.get("/").text == "<p>&lt;script&gt;&amp;</p>"
+
+
+def test_only_the_listed_suffixes_opt_out(app: Cupola, client: TestClient, templates: Path) -> None:
+    app.config["TEMPLATES_UNESCAPED_SUFFIXES"] = [".TXT", ".md"]
+    for name in ("mail.txt", "MAIL.TXT", "notes.md", "page.svg"):
+        write(templates, name, "{{ value }}")
+    app.get("/<name>", endpoint="page")(lambda name: render(name, value="<b>"))
+    assert [client.get(f"/{name}").text for name in ("mail.txt", "MAIL.TXT", "notes.md")] == [
+        "<b>"
+    ] * 3
+    assert client.get("/page.svg").text == "&lt;b&gt;"
+
+
+def test_no_suffix_listed_escapes_everything(
+    app: Cupola, client: TestClient, templates: Path
+) -> None:
+    app.config["TEMPLATES_UNESCAPED_SUFFIXES"] = ()
+    write(templates, "mail.txt", "{{ value }}")
+    app.get("/", endpoint="page")(lambda: render("mail.txt", value="<b>"))
+    assert client.get("/").text == "&lt;b&gt;"
+
+
+@pytest.mark.parametrize("setting", [".txt", [1]])
+def test_a_bad_suffix_setting_is_refused(app: Cupola, setting: Any) -> None:
+    app.config["TEMPLATES_UNESCAPED_SUFFIXES"] = setting
+    with pytest.raises(ImproperlyConfigured, match="TEMPLATES_UNESCAPED_SUFFIXES"):
+        app.jinja_env  # noqa: B018  # the environment is built on first use

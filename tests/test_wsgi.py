@@ -288,3 +288,118 @@ def test_host_header_is_checked_on_every_request(
     assert int(seen[0][:3]) == status
     if status == 400:
         assert b"Host" in body
+
+
+class _BrokenInput:
+    """A ``wsgi.input`` whose read fails as a server's does on broken chunked framing."""
+
+    def __init__(self, error: Exception) -> None:
+        self.error = error
+
+    def read(self, size: int = -1) -> bytes:
+        raise self.error
+
+
+@pytest.mark.parametrize("error", [ValueError("Invalid chunk size"), OSError("reset")])
+@pytest.mark.parametrize("reader", ["form", "json", "get_data", "stream"])
+def test_read_error_from_wsgi_input_is_400(app: Cupola, reader: str, error: Exception) -> None:
+    @app.post("/")
+    def view(request: Request) -> str:
+        if reader == "form":
+            return str(dict(request.form))
+        if reader == "json":
+            return str(request.get_json(force=True))
+        if reader == "stream":
+            return str(len(request.stream().read()))
+        return str(len(request.get_data()))
+
+    statuses: list[str] = []
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "CONTENT_TYPE": "application/x-www-form-urlencoded",
+        "wsgi.input": _BrokenInput(error),
+        "wsgi.input_terminated": True,
+        "wsgi.url_scheme": "http",
+    }
+    body = b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses == ["400 Bad Request"]
+    assert b"could not be read" in body
+
+
+def test_header_names_to_environ_keys_are_kept_up_to_a_bound(
+    app: Cupola, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cupola import wsgi
+
+    monkeypatch.setattr(wsgi, "_ENVIRON_KEYS", {})
+    environ = {f"HTTP_X_{n}": str(n) for n in range(300)}
+    assert [wsgi.WSGI_SOURCE.header(environ, f"X-{n}") for n in range(300)] == [
+        str(n) for n in range(300)
+    ]
+    assert len(wsgi._ENVIRON_KEYS) == 256
+
+
+def test_an_environ_without_server_name(app: Cupola) -> None:
+    from cupola.wsgi import WSGI_SOURCE
+
+    assert WSGI_SOURCE.server({}) is None
+    assert WSGI_SOURCE.server({"SERVER_NAME": "h", "SERVER_PORT": "x"}) == ("h", None)
+
+
+def test_closing_a_response_without_close() -> None:
+    from cupola.wsgi import _close
+
+    _close(Response("no close method"))  # nothing to release, nothing raised
+
+
+class _FailsAfterSpooling:
+    """A ``wsgi.input`` that hands out 2 MiB (past the spool size), then fails."""
+
+    def __init__(self) -> None:
+        self.sent = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if self.sent >= 2 * 1024 * 1024:
+            raise ValueError("Invalid chunk size")
+        self.sent += size
+        return b"x" * size
+
+
+def test_a_spooled_body_is_released_when_the_input_fails(
+    app: Cupola, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tempfile
+
+    from cupola.http import body
+
+    opened: list[Any] = []
+    real = tempfile.TemporaryFile
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        opened.append(real(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(body.tempfile, "TemporaryFile", recording)
+
+    @app.post("/")
+    def view(request: Request) -> str:
+        return str(len(request.get_data()))
+
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "SERVER_NAME": "localhost",
+        "SERVER_PORT": "80",
+        "HTTP_HOST": "localhost",
+        "wsgi.input": _FailsAfterSpooling(),
+        "wsgi.input_terminated": True,
+        "wsgi.url_scheme": "http",
+    }
+    statuses: list[str] = []
+    b"".join(app(environ, lambda status, headers, *_: statuses.append(status)))
+    assert statuses == ["400 Bad Request"]
+    assert len(opened) == 1 and opened[0].closed

@@ -17,7 +17,7 @@ FORM_FIELDS = tuple(f"f{i}" for i in range(10))
 # Sessions and CSRF: GET /login puts USER in a new signed-cookie session and answers
 # {"field": <the framework's CSRF form field>, "token": <a CSRF token for that session>};
 # GET /session answers session_text(session["user"]).
-SECRET_KEY = "bench-only-not-secret"
+SECRET_KEY = "bench-only-not-secret-0123456789abcdef"  # 32+ characters: cupola serve checks
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]  # the harness sends Host: 127.0.0.1:<port>
 USER = "alice"
 

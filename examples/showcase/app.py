@@ -44,15 +44,18 @@ def secret_key() -> str:
     """The key that signs session cookies: ``CUPOLA_SECRET_KEY``, or a development key.
 
     The development fallback is random and made at startup, so it is never a secret that
-    sits in the source. It lasts as long as the process: a restart logs everyone out, and
-    processes that do not share it (several workers) cannot read each other's cookies.
+    sits in the source. It lasts as long as the server: a restart logs everyone out.
     """
     key = os.environ.get("CUPOLA_SECRET_KEY")
     if key:
         return key
     # DEVELOPMENT ONLY: set CUPOLA_SECRET_KEY in production.
-    logger.warning("CUPOLA_SECRET_KEY is not set: using a random key for this process only.")
-    return secrets.token_hex(32)
+    logger.warning("CUPOLA_SECRET_KEY is not set: using a random key until the server stops.")
+    key = secrets.token_hex(32)
+    # NOTE: processes started from this one (cupola run's reloader, server workers) load the
+    # app again: they inherit this key, so they read each other's cookies and do not warn.
+    os.environ["CUPOLA_SECRET_KEY"] = key
+    return key
 
 
 app = Cupola(

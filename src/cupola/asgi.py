@@ -196,6 +196,10 @@ class ASGIAdapter:
                 body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
             except HTTPException as exc:
                 body, request._reject = RequestBody.EMPTY, exc
+            except Exception as exc:  # a server whose receive() fails mid-body (DESIGN §7)
+                body = RequestBody.EMPTY
+                request._reject = BadRequest("The request body could not be read.")
+                request._reject.__cause__ = exc
             if body is None:  # the client went away
                 return
             request._body = body

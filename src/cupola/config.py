@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "MAX_FORM_PARTS": 1000,
     "MAX_FORM_FILES": 100,
     "TEMPLATES_AUTO_RELOAD": None,
+    "TEMPLATES_UNESCAPED_SUFFIXES": (".txt",),  # names not autoescaped (case-insensitive)
     # The default stack, outermost first; set MIDDLEWARE to replace it.
     "MIDDLEWARE": [
         "cupola.security:ProxyHeadersMiddleware",
@@ -60,6 +61,15 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 31 * 24 * 60 * 60,  # seconds (31 days), or a timedelta
     "SESSION_REFRESH_EACH_REQUEST": True,
+    "SESSION_KEY_PREFIX": "cupola:session:",  # Redis store keys: prefix + session id
+    # While Redis is down: "closed" answers 503 with Retry-After, "open" carries on without
+    # it (docs/security.md). Parts: sessions, cache, throttle, channels.
+    "OUTAGE_POLICY": {
+        "sessions": "closed",
+        "cache": "closed",
+        "throttle": "closed",
+        "channels": "closed",
+    },
     # cupola.security; ALLOWED_HOSTS may stay None only with DEBUG or TESTING on.
     "ALLOWED_HOSTS": None,
     "TRUSTED_PROXIES": [],
@@ -104,6 +114,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_URL": "/login",
     "LOGIN_THROTTLE_LIMIT": 5,  # failed logins per user name and address per window; 0: off
     "LOGIN_THROTTLE_WINDOW": 300,  # seconds
+    "LOGIN_THROTTLE_ADDRESS_LIMIT": 20,  # attempts per address over all user names; 0: off
+    # Security counters (login throttles): None keeps them beside the cache, out of its reach.
+    "SECURITY_STORE_URL": None,
+    "SECURITY_KEY_PREFIX": "cupola:security:",
     "PASSWORD_HASH_PARAMS": None,  # {"n": 2**17, "r": 8, "p": 1}: scrypt's cost (None: these)
     # Error pages: a template of the app's (code, name, description, error) for every
     # error page no handler claims; Cupola's built-in page when the app has none.

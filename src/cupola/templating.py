@@ -2,7 +2,9 @@
 
 Templates are looked up in the app's ``templates/`` folder first, then in each blueprint's,
 in registration order, and Cupola's own (``cupola/forms.html``) last. Autoescaping is on for
-``.html``, ``.htm`` and ``.xml`` files and for template strings. ``url_for``, ``request``,
+every template (whatever its extension: ``.svg``, ``.jinja``, ``.HTML``…) and for template
+strings, except the names ending in a suffix of ``TEMPLATES_UNESCAPED_SUFFIXES``
+(``(".txt",)``, compared without case). ``url_for``, ``request``,
 ``g``, ``session``, ``get_flashed_messages``, ``csrf_token``, ``csrf_input`` and ``config`` are
 globals; context processors add more. :class:`TemplateResponse` defers rendering until the
 pipeline has run ``process_template_response``.
@@ -18,6 +20,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 from cupola.bootstrap import bootstrap_folder
 from cupola.context import current_app, g, get_request, has_request_context, request, session
 from cupola.csrf import csrf_input, csrf_token
+from cupola.exceptions import ImproperlyConfigured
 from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
 from cupola.sessions.flash import get_flashed_messages
@@ -64,17 +67,37 @@ def create_environment(app: Cupola) -> Environment:
         env.globals.update(scaffold.template_globals)
     # Shares loader, filters and globals; only escaping (and the template cache) differ.
     app.extensions[_TEXT_ENV] = env.overlay(autoescape=False)
+    app.extensions[_UNESCAPED] = _unescaped_suffixes(app.config["TEMPLATES_UNESCAPED_SUFFIXES"])
     return env
 
 
 _TEXT_ENV = "cupola.templating.text"
-_ESCAPED_SUFFIXES = (".html", ".htm", ".xml")
+_UNESCAPED = "cupola.templating.unescaped"
+
+
+def _unescaped_suffixes(setting: Any) -> tuple[str, ...]:
+    """``TEMPLATES_UNESCAPED_SUFFIXES`` as lower-case suffixes.
+
+    Raises:
+        ImproperlyConfigured: When it is not a list or tuple of strings.
+    """
+    if isinstance(setting, str) or not all(isinstance(item, str) for item in setting or ()):
+        raise ImproperlyConfigured(
+            "TEMPLATES_UNESCAPED_SUFFIXES must be a tuple of name suffixes such as "
+            f"('.txt',), not {setting!r}."
+        )
+    return tuple(item.lower() for item in setting or ())
 
 
 def environment_for(app: Cupola, template_name: str) -> Environment:
-    """The environment that renders ``template_name``: escaping for HTML and XML files."""
+    """The environment that renders ``template_name``: escaping unless its suffix is listed.
+
+    NOTE: escaping is the default for every name (an ``.svg`` or ``.jinja`` template is
+    served as HTML as often as an ``.html`` one); only the names the app lists opt out.
+    """
     env = app.jinja_env
-    if template_name.endswith(_ESCAPED_SUFFIXES):
+    suffixes: tuple[str, ...] = app.extensions[_UNESCAPED]
+    if not suffixes or not template_name.lower().endswith(suffixes):
         return env
     text: Environment = app.extensions[_TEXT_ENV]
     return text

@@ -28,6 +28,10 @@ class View:
 
     Attributes:
         decorators: Decorators applied to the generated view function, in order.
+        guards: Decorators put on the class itself (``@login_required`` on a ``View``),
+            applied outside ``decorators``. Each class keeps its own, and :meth:`as_view`
+            applies those of every class in the MRO, so a subclass that sets its own
+            ``decorators`` (or ``guards``) cannot drop a parent's guard.
 
     Example:
         >>> class Items(View):
@@ -36,6 +40,12 @@ class View:
     """
 
     decorators: ClassVar[list[Callable[..., Any]]] = []
+    guards: ClassVar[tuple[Callable[..., Any], ...]] = ()
+
+    @classmethod
+    def add_guard(cls, guard: Callable[..., Any]) -> None:
+        """Guard every verb of this class and its subclasses with ``guard`` (a decorator)."""
+        cls.guards = (*cls.__dict__.get("guards", ()), guard)
 
     @classmethod
     def allowed_methods(cls) -> frozenset[str]:
@@ -92,6 +102,11 @@ class View:
 
         for decorator in cls.decorators:
             view = decorator(view)
+        # NOTE: read from each class's own namespace, innermost (this class) first, so a
+        # guard put on a base class wraps everything and no subclass attribute can hide it.
+        for klass in cls.__mro__:
+            for guard in klass.__dict__.get("guards", ()):
+                view = guard(view)
         view.__name__ = name
         view.__qualname__ = name
         view.__doc__ = cls.__doc__

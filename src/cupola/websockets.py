@@ -439,15 +439,22 @@ class HandshakePolicy:
         normalised = origin_of(origin)
         if normalised is None:
             raise Forbidden("The WebSocket handshake came from an opaque or malformed origin.")
-        # NOTE: the scheme is not compared: behind a TLS-terminating proxy the page is
-        # https while the server sees ws. Host and port identify the site.
-        if normalised.partition("://")[2] == _without_default_port(host.lower()):
+        # NOTE: an https page may open a plain ws connection (a TLS-terminating proxy that is
+        # not in TRUSTED_PROXIES), but once the connection is known to be secure (wss, or a
+        # trusted proxy reports https) an http page of the same host is refused: a man in
+        # the middle can write that page, as the HTTP CSRF check assumes too.
+        scheme, _, site = normalised.partition("://")
+        secure = request.scheme in _SECURE_SCHEMES
+        if site == _without_default_port(host.lower()) and (scheme == "https" or not secure):
             return
         if not self.origins.matches(normalised):
             raise Forbidden(
                 "The WebSocket handshake came from another origin; add it to "
                 "CSRF_TRUSTED_ORIGINS to allow it."
             )
+
+
+_SECURE_SCHEMES = frozenset({"https", "wss"})
 
 
 def _without_default_port(host: str) -> str:

@@ -14,7 +14,7 @@ from http import HTTPStatus
 from typing import TYPE_CHECKING, Any
 
 from cupola.concurrency import run_coroutine
-from cupola.exceptions import BadRequest
+from cupola.exceptions import BadRequest, HTTPException
 from cupola.http.body import RequestBody, parse_content_length, read_stream
 from cupola.http.heads import HEADS, work_out
 from cupola.http.hosts import VALID_HOSTS, host_error
@@ -87,13 +87,24 @@ class WSGISource:
         return _decode_path(environ.get("SCRIPT_NAME", "")) or ""
 
     def body(self, environ: WSGIEnviron, limit: int | None) -> RequestBody:
-        """Read ``wsgi.input``: ``CONTENT_LENGTH`` bytes, or to EOF for de-chunked input."""
-        return read_stream(
-            environ["wsgi.input"],
-            parse_content_length(environ.get("CONTENT_LENGTH") or None),
-            limit,
-            until_eof=bool(environ.get("wsgi.input_terminated")),
-        )
+        """Read ``wsgi.input``: ``CONTENT_LENGTH`` bytes, or to EOF for de-chunked input.
+
+        Raises:
+            RequestEntityTooLarge: When the body passes ``limit``.
+            BadRequest: When the body is truncated or the server's input stream fails.
+        """
+        length = parse_content_length(environ.get("CONTENT_LENGTH") or None)
+        until_eof = bool(environ.get("wsgi.input_terminated"))
+        try:
+            return read_stream(environ["wsgi.input"], length, limit, until_eof=until_eof)
+        except HTTPException:
+            raise
+        except Exception as exc:
+            # NOTE: servers raise their own errors from wsgi.input for broken framing (gunicorn:
+            # InvalidChunkSize, ChunkMissingTerminator, NoMoreData), or OSError for a lost
+            # socket; all are the client's fault here, so every body read (form, JSON,
+            # get_data, stream) answers 400 (DESIGN §7).
+            raise BadRequest("The request body could not be read (broken framing).") from exc
 
 
 WSGI_SOURCE = WSGISource()

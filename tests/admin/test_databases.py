@@ -8,7 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from cupola.testing import TestClient
-from tests.db.conftest import database_url, mysql_url, postgres_url  # noqa: F401  # fixtures
+from tests.db.conftest import (  # noqa: F401  # fixtures
+    database_url,
+    mysql_database_url,
+    mysql_url,
+    postgres_schema_url,
+    postgres_url,
+)
 
 from .conftest import Site, build_site, log_in, token
 

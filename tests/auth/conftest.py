@@ -68,7 +68,14 @@ def cache_config(request: pytest.FixtureRequest) -> Iterator[dict[str, Any]]:
         return
     url = request.getfixturevalue("redis_url")
     prefix = f"cupola-test:{uuid.uuid4().hex}:"
-    yield {"CACHE_URL": url, "CACHE_KEY_PREFIX": prefix, "SESSION_BACKEND": url}
+    security = f"{prefix}security:"
+    yield {
+        "CACHE_URL": url,
+        "CACHE_KEY_PREFIX": f"{prefix}cache:",
+        "SECURITY_KEY_PREFIX": security,
+        "SESSION_BACKEND": url,
+        "SESSION_KEY_PREFIX": f"{prefix}session:",
+    }
     leftover = RedisCache.from_url(url, prefix=prefix)
     leftover.clear()
     leftover.close()

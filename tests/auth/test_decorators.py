@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -80,4 +81,49 @@ def test_guarding_a_class_leaves_its_parent_alone() -> None:
     class Closed(Base):
         pass
 
-    assert Base.decorators == [] and len(Closed.decorators) == 1
+    assert Base.guards == () and len(Closed.guards) == 1
+
+
+def _cache_headers(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorator a subclass might list in its own ``decorators``."""
+
+    @functools.wraps(view)
+    def decorated(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    return decorated
+
+
+def test_a_class_guard_survives_subclasses_that_set_their_own_decorators(
+    app: Cupola, client: TestClient, log_in: Callable[..., Any]
+) -> None:
+    from cupola import View
+    from cupola.auth import login_required, permission_required
+
+    @login_required
+    class Private(View):
+        def get(self, request: Any) -> str:
+            return f"private for {request.user.username}"
+
+    class Mine(Private):
+        decorators = [_cache_headers]
+
+    class Deeper(Mine):
+        decorators = []
+        guards = ()
+
+    @permission_required(lambda user: user.admin)
+    class AdminOnly(Mine):
+        decorators = [_cache_headers]
+
+    for name, cls in [("mine", Mine), ("deeper", Deeper), ("admin-only", AdminOnly)]:
+        app.add_url_rule(f"/{name}", view_func=cls.as_view(name))
+    for path in ("/mine", "/deeper", "/admin-only"):
+        assert client.get(path, headers=HTML).status_code == 302, path
+        assert client.get(path).status_code == 401, path
+    log_in("ada")
+    assert client.get("/mine").text == "private for ada"
+    assert client.get("/deeper").text == "private for ada"
+    assert client.get("/admin-only", headers=HTML).status_code == 403
+    log_in("root")
+    assert client.get("/admin-only").text == "private for root"

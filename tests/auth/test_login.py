@@ -12,9 +12,18 @@ from typing import Any
 import pytest
 
 from cupola import Cupola
-from cupola.auth import Auth, ScryptParams, current_user, get_auth, login_user, next_url
+from cupola.auth import (
+    Auth,
+    ScryptParams,
+    current_user,
+    get_auth,
+    login_user,
+    logout_user,
+    next_url,
+)
 from cupola.auth.login import password_digest
 from cupola.auth.models import AnonymousUser
+from cupola.sessions import MemoryStore, flash, get_flashed_messages
 from cupola.testing import TestClient
 
 from .conftest import PASSWORD, User
@@ -309,3 +318,30 @@ def test_a_password_change_logs_out_every_other_session(
     with app.test_request_context("/"):
         login_user(users["ada"])  # what a change-password view does to stay logged in
         assert current_user.is_authenticated
+
+
+def test_logout_then_flash_issues_a_new_session_id(
+    app: Cupola, client: TestClient, log_in: Callable[..., Any], cache_config: dict[str, Any]
+) -> None:
+    if "SESSION_BACKEND" not in cache_config:
+        app.config["SESSION_BACKEND"] = MemoryStore()
+
+    @app.post("/logout-and-flash")
+    def logout_and_flash() -> dict[str, Any]:
+        logout_user()
+        flash("Logged out.")
+        return {"user": None}
+
+    @app.get("/messages")
+    def messages() -> dict[str, Any]:
+        return {"messages": get_flashed_messages(), "user": current_user.get_id()}
+
+    assert log_in("ada").status_code == 200
+    copied = client.cookies["session"]
+    token = client.get("/token").json()["token"]
+    assert client.post("/logout-and-flash", data={"csrf_token": token}).status_code == 200
+    assert client.cookies["session"].rpartition(".")[0] != copied.rpartition(".")[0]
+    with app.test_client() as thief:
+        thief.cookies.set("session", copied)
+        assert thief.get("/messages").json() == {"messages": [], "user": None}
+    assert client.get("/messages").json() == {"messages": ["Logged out."], "user": None}

@@ -6,6 +6,8 @@ PostgreSQL.
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
@@ -90,3 +92,61 @@ def test_env_py_refuses_to_run_without_cupola(project: str, tmp_path: Path) -> N
     config.set_main_option("script_location", str(tmp_path / "migrations"))
     with pytest.raises(ImproperlyConfigured, match="cupola db upgrade"):
         command.upgrade(config, "head")
+
+
+def test_alembic_set_up_lines_only_with_verbose(project: str) -> None:
+    run("db", "init")
+    run("db", "migrate", "--app", project, "-m", "notes")
+    quiet = run("db", "upgrade", "--app", project)
+    assert quiet.exit_code == 0
+    assert "Context impl" not in quiet.output and "Will assume" not in quiet.output
+    assert "setup plugin" not in quiet.output and "setting up" not in quiet.output
+    assert "Running upgrade  -> " in quiet.output  # the progress stays
+    verbose = run("db", "-v", "downgrade", "--app", project, "base")
+    assert "Context impl SQLiteImpl." in verbose.output
+    assert "Running downgrade " in verbose.output
+
+
+def test_migrate_without_model_changes_writes_no_revision(project: str, tmp_path: Path) -> None:
+    run("db", "init")
+    run("db", "migrate", "--app", project, "-m", "notes")
+    run("db", "upgrade", "--app", project)
+    result = run("db", "migrate", "--app", project, "-m", "nothing")
+    assert result.exit_code == 0
+    assert "No changes in the models: no revision written." in result.output
+    assert [p.name for p in (tmp_path / "migrations" / "versions").glob("*.py")] == [
+        next((tmp_path / "migrations" / "versions").glob("*_notes.py")).name
+    ]
+
+
+def test_migrations_beside_the_app_are_found_without_directory(
+    project: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run("db", "init")
+    run("db", "migrate", "--app", project, "-m", "notes")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no migrations/ here: the app's folder has them
+    result = run("db", "upgrade", "--app", f"{tmp_path / project}.py:app")
+    assert result.exit_code == 0, result.output
+    assert "(head)" in run("db", "current", "--app", f"{tmp_path / project}.py:app").stdout
+
+
+CUPOLA = str(Path(sys.executable).with_name("cupola"))
+
+
+def test_the_showcase_migrations_are_found_from_app() -> None:
+    # A process of its own: importing the showcase here would replace the modules that
+    # tests/examples holds on to.
+    root = Path(__file__).parents[2]
+    result = subprocess.run(
+        [CUPOLA, "db", "history", "--app", "examples.showcase.app:app"],
+        cwd=root,
+        env={**os.environ, "CUPOLA_SECRET_KEY": "k" * 64},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "(head)" in result.stdout
+    assert "No migrations" not in result.stderr

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,7 +10,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from cupola.cli.main import cli
-from cupola.cli.routes import format_routes
+from cupola.cli.routes import format_routes, routes_as_json
 from cupola.routing import Rule
 
 APPS = Path(__file__).parent / "apps"
@@ -117,3 +118,33 @@ def test_websocket_rules_are_marked_ws() -> None:
 def test_options_only_rule_keeps_an_empty_methods_cell() -> None:
     table = format_routes([Rule("/probe", endpoint="probe", methods=["OPTIONS"])])
     assert table.splitlines()[-1] == "probe              /probe"
+
+
+def test_json_lists_rule_endpoint_and_methods() -> None:
+    result = routes("--app", "routes_app", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == [
+        {"rule": "/books/", "endpoint": "books.list_books", "methods": ["GET", "HEAD", "OPTIONS"]},
+        {
+            "rule": "/books/<int:book_id>",
+            "endpoint": "books.show",
+            "methods": ["DELETE", "GET", "HEAD", "OPTIONS", "PUT"],
+        },
+        {"rule": "/contact", "endpoint": "contact", "methods": ["OPTIONS", "POST"]},
+        {"rule": "/", "endpoint": "index", "methods": ["GET", "HEAD", "OPTIONS"]},
+    ]
+
+
+def test_json_sorted_by_rule_and_websockets_marked() -> None:
+    rules = [
+        Rule("/ws", endpoint="chat", websocket=True),
+        Rule("/a", endpoint="a", methods=["GET"]),
+    ]
+    assert json.loads(routes_as_json(rules, sort="rule")) == [
+        {"rule": "/a", "endpoint": "a", "methods": ["GET", "HEAD", "OPTIONS"]},
+        {"rule": "/ws", "endpoint": "chat", "methods": ["WS"]},
+    ]
+
+
+def test_json_without_routes_is_an_empty_list() -> None:
+    assert json.loads(routes("--app", "empty_app", "--json").output) == []

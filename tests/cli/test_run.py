@@ -186,7 +186,9 @@ def test_main_lists_the_commands(
         main()
     assert exit_info.value.code == 0
     lines = capsys.readouterr().out.split("Commands:")[1].strip().splitlines()
-    assert [line.split()[0] for line in lines] == ["createtoken", "db", "routes", "run"]
+    assert [line.split()[0] for line in lines] == [
+        *("check", "createtoken", "db", "new", "routes", "run", "serve", "shell")
+    ]
 
 
 def test_run_serves_the_app_with_debug_on(tmp_path: Path) -> None:
@@ -237,3 +239,61 @@ def test_run_with_reload_restarts_on_change_and_stops_cleanly(tmp_path: Path) ->
     while not all(is_gone(pid) for pid in workers) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert all(is_gone(pid) for pid in workers), workers
+
+
+def test_the_showcase_warns_once_about_its_secret_key(tmp_path: Path) -> None:
+    # The reloader's child process loads the app again: it inherits the key, and is quiet.
+    root = Path(__file__).parents[2]
+    env = {name: value for name, value in os.environ.items() if name != "CUPOLA_SECRET_KEY"}
+    env["CUPOLA_DATABASE_URL"] = f"sqlite:///{tmp_path / 'showcase.db'}"
+    env["PYTHONPATH"] = os.pathsep.join([str(root), env.get("PYTHONPATH", "")])
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [CUPOLA, "run", "--app", "examples.showcase.app:app", "--port", str(port)],
+            cwd=tmp_path,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/", process, log).status_code == 200
+        assert children(process.pid), "the reloader runs the server in a child process"
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    assert log.read_text().count("CUPOLA_SECRET_KEY is not set") == 1, log.read_text()
+
+
+def test_run_serves_websocket_routes(tmp_path: Path) -> None:
+    # A plain install has a WebSocket library for uvicorn: no 426 on WebSocket routes.
+    from websockets.sync.client import connect
+
+    apps = Path(__file__).parents[1] / "servers" / "apps"
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [CUPOLA, "run", "--app", "serve_app", "--port", str(port), "--no-reload"],
+            cwd=apps,
+            env={**os.environ, "SERVE_WS": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_for(f"http://127.0.0.1:{port}/plain", process, log)
+        ws = connect(f"ws://127.0.0.1:{port}/ws", open_timeout=5)
+        with ws:
+            ws.send("hello")
+            assert ws.recv(timeout=5) == "echo: hello"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert "No supported WebSocket library" not in log.read_text()

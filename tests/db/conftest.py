@@ -10,6 +10,7 @@ skips its cases with the reason in the summary, or fails them when ``CI=true``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -70,7 +71,12 @@ def mysql_url() -> str:
     return _reachable(MYSQL_URL, "MariaDB", "CUPOLA_TEST_MYSQL_URL")
 
 
-def _postgres_schema(base: str) -> Iterator[str]:
+@contextlib.contextmanager
+def private_schema(base: str) -> Iterator[str]:
+    """A schema of the test's own on the PostgreSQL at ``base``; the URL that selects it.
+
+    The schema is dropped afterwards, whatever the test left in it.
+    """
     schema = f"cupola_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -84,7 +90,12 @@ def _postgres_schema(base: str) -> Iterator[str]:
         admin.dispose()
 
 
-def _mysql_database(base: str) -> Iterator[str]:
+@contextlib.contextmanager
+def private_database(base: str) -> Iterator[str]:
+    """A database of the test's own on the MySQL/MariaDB server at ``base``; its URL.
+
+    The database is dropped afterwards, whatever the test left in it.
+    """
     name = f"cupola_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(base)
     with admin.begin() as connection:
@@ -97,15 +108,29 @@ def _mysql_database(base: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_schema_url(postgres_url: str) -> Iterator[str]:
+    """The test PostgreSQL, in a schema of the test's own (never ``public``)."""
+    with private_schema(postgres_url) as url:
+        yield url
+
+
+@pytest.fixture
+def mysql_database_url(mysql_url: str) -> Iterator[str]:
+    """The test MariaDB, in a database of the test's own."""
+    with private_database(mysql_url) as url:
+        yield url
+
+
 @pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """The test's ``DATABASE_URL``: a fresh SQLite file, PostgreSQL schema or MariaDB database."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
     elif request.param == "postgresql":
-        yield from _postgres_schema(request.getfixturevalue("postgres_url"))
+        yield request.getfixturevalue("postgres_schema_url")
     else:
-        yield from _mysql_database(request.getfixturevalue("mysql_url"))
+        yield request.getfixturevalue("mysql_database_url")
 
 
 @dataclass

@@ -57,3 +57,16 @@ def test_a_sync_url_has_no_async_session() -> None:
     db = Database(app)
     with app.app_context(), pytest.raises(ImproperlyConfigured, match="asyncio driver"):
         db.async_session()
+
+
+def test_the_async_session_takes_options_when_first_made(async_setup: Setup) -> None:
+    s = async_setup
+
+    @s.app.get("/options")
+    async def options() -> Any:
+        session = s.db.async_session(expire_on_commit=False)
+        assert s.db.async_session() is session  # later calls get the same session
+        return {"expire_on_commit": session.sync_session.expire_on_commit}
+
+    with s.app.test_client("asgi") as client:
+        assert client.get("/options").json() == {"expire_on_commit": False}

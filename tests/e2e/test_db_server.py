@@ -26,7 +26,9 @@ from tests.db.conftest import (  # the database fixtures, shared with tests/db
     build,
     database_url,  # noqa: F401
     make_setup,  # noqa: F401
+    mysql_database_url,  # noqa: F401
     mysql_url,  # noqa: F401
+    postgres_schema_url,  # noqa: F401
     postgres_url,  # noqa: F401
 )
 
@@ -138,8 +140,10 @@ class Relay:
             self.thread.join()
 
 
-def test_database_down_is_503_and_recovers(postgres_url: str) -> None:  # noqa: F811
-    real = make_url(postgres_url)
+def test_database_down_is_503_and_recovers(postgres_schema_url: str) -> None:  # noqa: F811
+    # NOTE: a schema of the test's own: the shared database's public schema may hold a
+    # table of the same name left by another program.
+    real = make_url(postgres_schema_url)
     relay = Relay((real.host or "127.0.0.1", real.port or 5432))
     url = real.set(host="127.0.0.1", port=relay.port).render_as_string(hide_password=False)
     s = build(url, DATABASE_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}})

@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import sys
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -1288,11 +1289,28 @@ def test_sessions_login(client_for: Callable[..., TestClient]) -> None:
 def test_sessions_server_side(
     store: str, protocol: str, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cupola.sessions import SessionTooLarge
-
     url = "memory://" if store == "memory" else request.getfixturevalue("redis_url")
     monkeypatch.setenv("SESSION_BACKEND", url)
+    prefix = f"cupola-test:{uuid.uuid4().hex}:session:"  # this test's own keys
     module = load("sessions/server_side.py")
+    module.app.config["SESSION_KEY_PREFIX"] = prefix
+    try:
+        _exercise_server_side_sessions(module, protocol, store, url, prefix)
+    finally:
+        if store == "redis":
+            import redis
+
+            with redis.Redis.from_url(url) as server:
+                keys = list(server.scan_iter(match=prefix + "*"))
+                if keys:
+                    server.delete(*keys)
+
+
+def _exercise_server_side_sessions(
+    module: Any, protocol: str, store: str, url: str, prefix: str
+) -> None:
+    from cupola.sessions import SessionTooLarge
+
     with module.app.test_client(protocol) as client:
         token = client.get("/drafts").json()["csrf_token"]
         headers = {"X-CSRFToken": token}
@@ -1303,7 +1321,9 @@ def test_sessions_server_side(
         assert len(stolen) < 100
 
         # Another process: with Redis it shares the sessions, with memory it has its own.
-        with load("sessions/server_side.py").app.test_client(protocol) as other:
+        other_app = load("sessions/server_side.py").app
+        other_app.config["SESSION_KEY_PREFIX"] = prefix
+        with other_app.test_client(protocol) as other:
             seen = other.get("/drafts", cookies={"session": stolen}).json()["drafts"]
             assert len(seen) == (10 if store == "redis" else 0)
 
@@ -1312,7 +1332,7 @@ def test_sessions_server_side(
             import redis
 
             with redis.Redis.from_url(url) as server:
-                assert server.get("cupola:session:" + stolen.rpartition(".")[0]) is None
+                assert server.get(prefix + stolen.rpartition(".")[0]) is None
         client.cookies.set("session", stolen)
         replayed = client.get("/drafts")
         assert replayed.json()["drafts"] == []
@@ -2006,9 +2026,12 @@ def test_channels_redis(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None
 
     monkeypatch.setenv("REDIS_URL", redis_url)
     app = load("channels/redis.py").app
+    assert app.config["CHANNEL_PREFIX"] == "bookshop:channels:"
+    own = f"cupola-test:{uuid.uuid4().hex}:channels:"  # flush() must touch only this test's keys
+    app.config["CHANNEL_PREFIX"] = own
     layer = get_channel_layer(app)
     assert isinstance(layer, RedisChannelLayer)
-    assert (layer.capacity, layer.expiry, layer.prefix) == (200, 30, "bookshop:channels:")
+    assert (layer.capacity, layer.expiry, layer.prefix) == (200, 30, own)
 
     async def round_trip() -> dict[str, Any]:
         try:

@@ -12,6 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cupola import Cupola
 from cupola.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from cupola.http import forms
 from cupola.http.forms import (
@@ -23,6 +24,8 @@ from cupola.http.forms import (
     secure_filename,
 )
 from cupola.http.headers import Headers
+from cupola.http.request import Request
+from cupola.testing import TestClient
 
 BOUNDARY = "----formboundary7MA4YWxk"
 LIMITS = FormLimits()
@@ -643,3 +646,52 @@ def test_form_limits_are_frozen() -> None:
         100,
     )
     assert (limits.max_part_header_size, limits.spool_max_size) == (8192, 1024 * 1024)
+
+
+# non-Latin-1 file names (browsers send raw UTF-8 in filename=) ------------------------
+
+FULL_WIDTH_CON = "\uff23\uff2f\uff2e"  # full-width C, O, N
+
+
+@pytest.mark.parametrize(
+    ("raw", "safe"),
+    [
+        ("文件.txt", "文件.txt"),
+        (f"{FULL_WIDTH_CON}.txt", f"_{FULL_WIDTH_CON}.txt"),  # folds to CON, a device
+        ("COM¹.log", "_COM¹.log"),  # a superscript digit folds to COM1
+        ("Ωμέγα €.pdf", "Ωμέγα €.pdf"),
+        ("../../秘密.txt", "秘密.txt"),
+    ],
+)
+def test_utf8_filenames_are_accepted_and_made_safe(raw: str, safe: str) -> None:
+    _, files = parse(body(part("doc", b"data", filename=raw)))
+    upload = files["doc"]
+    assert upload.raw_filename == raw
+    assert upload.filename == safe
+    assert upload.read() == b"data"
+    upload.close()
+
+
+def test_a_filename_star_parameter_is_ignored_not_refused() -> None:
+    disposition = (
+        'Content-Disposition: form-data; name="doc"; filename="plain.txt"; '
+        "filename*=UTF-8''%E6%96%87%E4%BB%B6.txt"
+    )
+    raw = "\r\n".join([f"--{BOUNDARY}", disposition, "", ""]).encode() + b"data\r\n"
+    _, files = parse(body(raw))
+    upload = files["doc"]
+    assert upload.filename == "plain.txt"
+    assert upload.read() == b"data"
+    upload.close()
+
+
+@pytest.mark.parametrize("name", ["文件.txt", f"{FULL_WIDTH_CON}.txt"])
+def test_utf8_filename_upload_through_the_app(app: Cupola, client: TestClient, name: str) -> None:
+    @app.post("/upload")
+    def upload(request: Request) -> dict[str, Any]:
+        file = request.files["doc"]
+        return {"filename": file.filename, "size": file.size}
+
+    response = client.post("/upload", files={"doc": (name, b"hello", "text/plain")})
+    assert response.status_code == 200
+    assert response.json() == {"filename": secure_filename(name), "size": 5}

@@ -152,3 +152,41 @@ def test_reflected_non_latin1_header_is_400(app: Cupola, client: TestClient) -> 
     response = client.get("/", query={"v": "€ and 中文"})
     assert response.status_code == 400
     assert "outside latin-1" in response.text
+
+
+CONTROL_CHARACTERS = [chr(c) for c in (*range(0x00, 0x09), *range(0x0A, 0x20), 0x7F)]
+
+
+@pytest.mark.parametrize("char", CONTROL_CHARACTERS, ids=lambda c: f"0x{ord(c):02x}")
+def test_every_control_character_but_tab_is_refused(char: str, protocol: str) -> None:
+    headers = Headers()
+    with pytest.raises(InvalidHeader, match="forbidden character"):
+        headers["X-Value"] = f"a{char}b"
+    with pytest.raises(InvalidHeader, match="forbidden character"):
+        headers.add(f"X{char}Name", "v")
+    app = Cupola(__name__)
+
+    @app.get("/")
+    def view(request: Request) -> Response:
+        response = Response("ok")
+        response.headers["X-Echo"] = request.args["v"]
+        return response
+
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        response = client.get("/", query={"v": f"a{char}b"})
+    assert response.status_code == 400
+    assert "x-echo" not in response.headers
+
+
+def test_tab_space_and_obs_text_are_allowed_in_values() -> None:
+    headers = Headers()
+    headers["X-Value"] = "a\tb c\xa0d\xffe"
+    assert headers["x-value"] == "a\tb c\xa0d\xffe"
+
+
+def test_delete_and_raw() -> None:
+    headers = Headers([("X-A", "1"), ("X-B", "2")])
+    del headers["x-a"]
+    assert headers.raw() == [("X-B", "2")]
+    with pytest.raises(KeyError):
+        del headers["x-a"]

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cupola import Cupola
 from cupola.exceptions import RangeNotSatisfiable
 from cupola.http.headers import Headers
 from cupola.http.ranges import (
@@ -313,3 +316,30 @@ def test_parse_range_header_int_range_matches_the_rfc(first: int, last: int, len
             parse_range_header(value, length)
     else:
         assert parse_range_header(value, length) == (first, min(last, length - 1))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "bytes=" + "0" * 5000 + "1-2",
+        "bytes=1-" + "0" * 5000 + "2",
+        "bytes=-" + "0" * 5000 + "1",
+        "bytes=" + "9" * 5000 + "-",
+    ],
+    ids=["first", "last", "suffix", "huge"],
+)
+def test_overlong_positions_are_416(value: str) -> None:
+    with pytest.raises(RangeNotSatisfiable):
+        parse_range_header(value, 1000)
+
+
+def test_overlong_range_on_a_static_file_is_416_not_500(
+    tmp_path: Path, protocol: Literal["wsgi", "asgi"]
+) -> None:
+    (tmp_path / "file.txt").write_bytes(b"0123456789")
+    app = Cupola(__name__, static_folder=str(tmp_path))
+    with app.test_client(protocol) as client:
+        response = client.get("/static/file.txt", headers={"Range": "bytes=" + "0" * 5000 + "1-2"})
+        assert response.status_code == 416
+        assert response.headers["content-range"] == "bytes */10"
+        assert client.get("/static/file.txt", headers={"Range": "bytes=1-2"}).content == b"12"

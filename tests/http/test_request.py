@@ -553,3 +553,8 @@ def test_header_reads_one_header_without_parsing_all(app: Cupola, client: TestCl
         "missing": None,
         "type": "text/plain",
     }
+
+
+def test_repr_names_method_and_path(app: Cupola) -> None:
+    with app.test_request_context("/books?x=1", method="POST") as req:
+        assert repr(req) == "<Request POST '/books'>"

@@ -243,3 +243,24 @@ def test_under_wsgi_closing_the_body_closes_an_async_stream() -> None:
     assert next(iter(body)) == b"data: tick\n\n"
     body.close()  # what a WSGI server does when the client has gone
     assert closed.is_set()
+
+
+class _Ticks:
+    """An async iterator without ``aclose`` (not an async generator)."""
+
+    def __init__(self) -> None:
+        self.left = 2
+
+    def __aiter__(self) -> _Ticks:
+        return self
+
+    async def __anext__(self) -> str:
+        if not self.left:
+            raise StopAsyncIteration
+        self.left -= 1
+        return f"tick {self.left}"
+
+
+def test_an_async_iterator_without_aclose(app: Cupola, client: TestClient) -> None:
+    app.get("/ticks", endpoint="ticks")(lambda: EventStream(_Ticks(), ping=None))
+    assert client.get("/ticks").text == "data: tick 1\n\ndata: tick 0\n\n"

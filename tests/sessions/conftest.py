@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+import redis
 
 from cupola import Cupola
 from cupola.sessions import MemoryStore, RedisStore
@@ -32,6 +33,18 @@ def redis_store(redis_url: str) -> Iterator[RedisStore]:
     if keys:
         store.client.delete(*keys)
     store.client.close()
+
+
+@pytest.fixture
+def redis_session_prefix(redis_url: str) -> Iterator[str]:
+    """A ``SESSION_KEY_PREFIX`` no other test uses; its keys are deleted afterwards."""
+    prefix = f"cupola-test:{uuid.uuid4().hex}:session:"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(match=prefix + "*"))
+    if keys:
+        client.delete(*keys)
+    client.close()
 
 
 @pytest.fixture(params=["cookie", "memory", "redis"])

@@ -189,9 +189,9 @@ def test_store_url_as_backend(
     request: pytest.FixtureRequest,
 ) -> None:
     url = "memory://" if kind == "memory" else request.getfixturevalue("redis_url")
-    app = Cupola(
-        __name__, config={"SECRET_KEY": "k", "SESSION_BACKEND": url, "CSRF_ENABLED": False}
-    )
+    prefix = "" if kind == "memory" else request.getfixturevalue("redis_session_prefix")
+    config = {"SECRET_KEY": "k", "SESSION_BACKEND": url, "CSRF_ENABLED": False}
+    app = Cupola(__name__, config={**config, "SESSION_KEY_PREFIX": prefix})
     routes(app)
     client = client_for(app)
     client.post("/set", json={"a": 1})
@@ -203,12 +203,20 @@ def test_store_url_as_backend(
 
 
 def test_two_apps_share_sessions_through_redis(
-    protocol: str, client_for: Callable[..., TestClient], redis_url: str
+    protocol: str,
+    client_for: Callable[..., TestClient],
+    redis_url: str,
+    redis_session_prefix: str,
 ) -> None:
     def worker() -> TestClient:
         app = Cupola(
             __name__,
-            config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url, "CSRF_ENABLED": False},
+            config={
+                "SECRET_KEY": "shared",
+                "SESSION_BACKEND": redis_url,
+                "SESSION_KEY_PREFIX": redis_session_prefix,
+                "CSRF_ENABLED": False,
+            },
         )
         routes(app)
         return client_for(app)
@@ -229,8 +237,13 @@ WORKER = textwrap.dedent(
     import json, sys
     from cupola import Cupola, session
 
-    url, cookie, protocol = sys.argv[1:]
-    config = {"SECRET_KEY": "shared", "SESSION_BACKEND": url, "CSRF_ENABLED": False}
+    url, prefix, cookie, protocol = sys.argv[1:]
+    config = {
+        "SECRET_KEY": "shared",
+        "SESSION_BACKEND": url,
+        "SESSION_KEY_PREFIX": prefix,
+        "CSRF_ENABLED": False,
+    }
     app = Cupola("worker", config=config)
 
     @app.post("/visit")
@@ -246,18 +259,26 @@ WORKER = textwrap.dedent(
 
 
 def test_another_process_sees_and_changes_the_session(
-    protocol: str, client_for: Callable[..., TestClient], redis_url: str
+    protocol: str,
+    client_for: Callable[..., TestClient],
+    redis_url: str,
+    redis_session_prefix: str,
 ) -> None:
     app = Cupola(
         __name__,
-        config={"SECRET_KEY": "shared", "SESSION_BACKEND": redis_url, "CSRF_ENABLED": False},
+        config={
+            "SECRET_KEY": "shared",
+            "SESSION_BACKEND": redis_url,
+            "SESSION_KEY_PREFIX": redis_session_prefix,
+            "CSRF_ENABLED": False,
+        },
     )
     routes(app)
     client = client_for(app)
     client.post("/set", json={"user": "ada", "visits": 1})
     cookie = client.cookies["session"]
     result = subprocess.run(
-        [sys.executable, "-c", WORKER, redis_url, cookie, protocol],
+        [sys.executable, "-c", WORKER, redis_url, redis_session_prefix, cookie, protocol],
         capture_output=True,
         text=True,
         timeout=60,
@@ -266,3 +287,21 @@ def test_another_process_sees_and_changes_the_session(
     assert json.loads(result.stdout) == {"user": "ada", "visits": 2}
     assert client.get("/get").json() == {"user": "ada", "visits": 2}
     client.post("/logout")
+
+
+@server_side
+def test_clear_then_write_issues_a_new_id(client: TestClient, app: Cupola) -> None:
+    @app.post("/logout-with-message")
+    def logout_with_message() -> str:
+        session.clear()
+        session["message"] = "You are logged out."  # what a flash after logout does
+        return "ok"
+
+    client.post("/login", json={"user": "ada"})
+    copied = client.cookies["session"]
+    client.post("/logout-with-message")
+    fresh = client.cookies["session"]
+    assert sid_of(fresh) != sid_of(copied)
+    assert client.get("/get").json() == {"message": "You are logged out."}
+    # The cookie copied before logout sees nothing of the next anonymous session.
+    assert client.get("/get", headers={"Cookie": f"session={copied}"}).json() == {}

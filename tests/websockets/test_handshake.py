@@ -259,3 +259,25 @@ def test_trusted_proxies_report_the_host_scheme_and_client(app: Cupola, client: 
 def test_proxy_headers_are_ignored_without_trusted_proxies(app: Cupola, client: TestClient) -> None:
     headers = {"X-Forwarded-Host": "evil.example", "Origin": "http://evil.example"}
     assert status_of(client, **headers) == 403
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [
+        ("https://books.example", 101),
+        ("http://books.example", 403),  # a plain-HTTP page of the host, on a secure connection
+        ("http://books.example:443", 403),
+    ],
+)
+def test_a_secure_connection_refuses_an_http_origin(
+    app: Cupola, client: TestClient, origin: str, status: int
+) -> None:
+    app.config.update(TRUSTED_PROXIES=1, ALLOWED_HOSTS=["books.example"])
+    forwarded = {"X-Forwarded-Host": "books.example", "X-Forwarded-Proto": "https"}
+    assert status_of(client, **forwarded, Origin=origin) == status
+
+
+def test_a_wss_connection_refuses_an_http_origin(app: Cupola) -> None:
+    with app.test_client(base_url="https://localhost") as client:
+        assert status_of(client, Origin="https://localhost") == 101
+        assert status_of(client, Origin="http://localhost") == 403

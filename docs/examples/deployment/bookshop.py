@@ -13,8 +13,9 @@ app.config.update(
     SECURE_SSL_REDIRECT=True,
     SECURE_HSTS_SECONDS=3600,  # raise to 31536000 once HTTPS works everywhere
     SESSION_COOKIE_SECURE=True,
-    # Every worker process sees the same sessions.
+    # Every worker process sees the same sessions, cache and throttle counters.
     SESSION_BACKEND=os.environ.get("BOOKSHOP_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    CACHE_URL=os.environ.get("BOOKSHOP_REDIS_URL", "redis://127.0.0.1:6379/0"),
     STATIC_URL_HASH=True,
 )
 

@@ -64,8 +64,9 @@ def permission_required(check: PermissionCheck) -> Callable[[F], F]:
 
 def _guard(view: F, check: PermissionCheck | None) -> F:
     if isinstance(view, type) and issubclass(view, View):
-        # The class's own list, so that parents and siblings stay unguarded.
-        view.decorators = [*view.decorators, lambda func: _guard(func, check)]
+        # A guard of the class's own: parents and siblings stay unguarded, and subclasses
+        # keep it even when they set their own ``decorators``.
+        view.add_guard(lambda func: _guard(func, check))
         return cast("F", view)
     if inspect.iscoroutinefunction(view):
 

@@ -196,14 +196,15 @@ def authenticate(username: str, password: str, lookup: Callable[[str], U | None]
     """
     request = get_request()
     throttle = LoginThrottle.for_app(request.app)
-    throttle.check(username)
+    # NOTE: the attempt is counted before the hash is checked (which takes ~0.4 s), so
+    # concurrent guesses cannot all pass a check made before any of them is counted.
+    throttle.reserve(username)
     user = lookup(username)
     hashed = getattr(user, "password_hash", None) if user is not None else None
     params = configured_params()
     matches = verify_password(hashed or dummy_hash(params), password)
     if user is None or not hashed or not matches or not getattr(user, "is_active", True):
-        throttle.failure(username)
-        return None
+        return None  # the reservation stays counted as the failure
     throttle.reset(username)
     if needs_rehash(hashed, params):
         user.password_hash = hash_password(password, params)  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ context. Every call is synchronous; Redis calls are sub-millisecond round trips.
 from __future__ import annotations
 
 from cupola.cache.base import Cache
-from cupola.cache.binding import cache, cache_from_url, get_cache
+from cupola.cache.binding import cache, cache_from_url, get_cache, get_security_store
 from cupola.cache.decorators import cached
 from cupola.cache.memory import MemoryCache
 from cupola.cache.redis import CacheUnavailable, RedisCache
@@ -22,4 +22,5 @@ __all__ = [
     "cache_from_url",
     "cached",
     "get_cache",
+    "get_security_store",
 ]

@@ -12,16 +12,22 @@ import threading
 from typing import TYPE_CHECKING, Any, cast
 
 from cupola.cache.base import Cache
+from cupola.cache.failopen import FailOpenCache
 from cupola.cache.memory import DEFAULT_MAX_ENTRIES, MemoryCache
 from cupola.cache.redis import RedisCache
 from cupola.context import ContextProxy, get_app_context
 from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import fails_open
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
 
 #: Where an app keeps its cache backends, by the settings they were made from.
 EXTENSION = "cupola.cache"
+#: Where an app keeps its store of security counters, by the cache it was derived from.
+SECURITY_EXTENSION = "cupola.cache.security"
+#: How many counters an in-process security store keeps.
+SECURITY_MAX_ENTRIES = 100_000
 _lock = threading.Lock()
 
 
@@ -78,6 +84,7 @@ def get_cache(app: Cupola) -> Cache:
         config["CACHE_KEY_PREFIX"],
         config["CACHE_DEFAULT_TTL"],
         config["CACHE_MAX_ENTRIES"],
+        fails_open(config, "cache"),
     )
     # NOTE: keyed by the settings, so a config change gets a new backend while an
     # unchanged one (a memory cache's data) survives the app rebuilding its pipeline.
@@ -87,8 +94,57 @@ def get_cache(app: Cupola) -> Cache:
         with _lock:  # two first requests at once must not make two pools
             backend = caches.get(settings)
             if backend is None:
-                backend = caches[settings] = cache_from_url(*settings)
+                backend = cache_from_url(*settings[:4])
+                if settings[4]:  # OUTAGE_POLICY["cache"] = "open": misses instead of 503s
+                    backend = FailOpenCache(backend)
+                caches[settings] = backend
     return backend
+
+
+def get_security_store(app: Cupola) -> Cache:
+    """Where security counters (login throttles) live: beside the cache, out of its reach.
+
+    Counters must not be evicted by cached pages, nor wiped by ``cache.clear()``. With a
+    memory cache they get their own :class:`MemoryCache` (``SECURITY_MAX_ENTRIES`` counters,
+    which only security code fills); with Redis, the same server under the
+    ``SECURITY_KEY_PREFIX`` (``cupola:security:``), which no cache prefix covers.
+    ``SECURITY_STORE_URL`` (a URL or a :class:`Cache`) names another store, e.g. a Redis with
+    ``maxmemory-policy noeviction``.
+
+    Raises:
+        ImproperlyConfigured: For an unknown URL.
+    """
+    config = app.config
+    explicit = config["SECURITY_STORE_URL"]
+    if isinstance(explicit, Cache):
+        return explicit
+    prefix = config["SECURITY_KEY_PREFIX"]
+    # Beside the cache, a Redis store shares its connection pool.
+    base: Any = explicit or get_cache(app)
+    stores: dict[Any, Cache] = app.extensions.setdefault(SECURITY_EXTENSION, {})
+    key = (base if isinstance(base, str) else id(base), prefix)
+    store = stores.get(key)
+    if store is None:
+        with _lock:
+            store = stores.get(key)
+            if store is None:
+                store = stores[key] = _security_store_for(base, prefix)
+    return store
+
+
+def _security_store_for(base: Cache | str, prefix: str) -> Cache:
+    """A counter store beside ``base``, a cache or a store URL."""
+    if isinstance(base, FailOpenCache):  # the counters follow their own policy
+        base = base.inner
+    if isinstance(base, RedisCache):
+        return RedisCache(base.client, prefix, default_ttl=None)
+    if isinstance(base, Cache):
+        return MemoryCache(prefix, None, SECURITY_MAX_ENTRIES)
+    if not isinstance(base, str):
+        raise ImproperlyConfigured(
+            f"SECURITY_STORE_URL must be 'memory://', a Redis URL or a Cache, not {base!r}."
+        )
+    return cache_from_url(base, prefix, None, SECURITY_MAX_ENTRIES)
 
 
 def _current_cache() -> Cache:

@@ -16,7 +16,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from cupola.cache.base import Cache, dumps, loads
-from cupola.exceptions import ImproperlyConfigured, ServiceUnavailable
+from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import Unavailable
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -40,13 +41,11 @@ _TIMEOUT = 5
 logger = logging.getLogger("cupola.cache")
 
 
-class CacheUnavailable(ServiceUnavailable):
+class CacheUnavailable(Unavailable):
     """503: the cache server cannot be reached; the request may be retried shortly."""
 
     def __init__(self) -> None:
-        super().__init__(
-            "The cache is unavailable; please try again shortly.", headers={"Retry-After": "5"}
-        )
+        super().__init__("cache")
 
 
 @contextlib.contextmanager

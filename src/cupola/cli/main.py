@@ -12,9 +12,13 @@ import platform
 import click
 
 from cupola.cli.appgroup import AppCommands, app_group_option
+from cupola.cli.check import check_command
 from cupola.cli.db import db_group
+from cupola.cli.new import new_command
 from cupola.cli.routes import routes_command
 from cupola.cli.run import run_command
+from cupola.cli.serve import serve_command
+from cupola.cli.shell import shell_command
 from cupola.rest.authtoken.cli import createtoken_command
 
 __all__ = ["cli", "main"]
@@ -32,8 +36,12 @@ def cli(app_spec: str | None) -> None:
 
 
 cli.add_command(run_command)
+cli.add_command(serve_command)
+cli.add_command(check_command)
 cli.add_command(routes_command)
+cli.add_command(shell_command)
 cli.add_command(db_group)
+cli.add_command(new_command)
 cli.add_command(createtoken_command)
 
 

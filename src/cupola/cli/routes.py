@@ -1,7 +1,8 @@
-"""``cupola routes``: list the app's URL rules as an aligned table.
+"""``cupola routes``: list the app's URL rules as an aligned table, or as JSON.
 
 Like ``flask routes``: one row per rule with its endpoint, the methods it answers (HEAD and
 OPTIONS, which every GET rule answers, left out) and the rule; WebSocket rules show ``WS``.
+``--json`` prints a JSON list of ``{"rule", "endpoint", "methods"}`` objects instead.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import click
+import orjson
 
 from cupola.cli.discovery import app_option, load_app
 from cupola.exceptions import ImproperlyConfigured
 from cupola.routing import Rule
 
-__all__ = ["format_routes", "routes_command"]
+__all__ = ["format_routes", "routes_as_json", "routes_command"]
 
 _HIDDEN_METHODS = frozenset({"HEAD", "OPTIONS"})
 _HEADERS = ("Endpoint", "Methods", "Rule")
@@ -36,13 +38,17 @@ _SORT_KEYS: dict[str, Callable[[tuple[str, str, str]], Any]] = {
     show_default=True,
     help="The column to sort by.",
 )
-def routes_command(app_spec: str | None, sort: str) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+def routes_command(app_spec: str | None, sort: str, as_json: bool) -> None:
     """Show the routes of the app."""
     app = load_app(app_spec)
     try:
         rules = list(app.iter_rules())
     except ImproperlyConfigured as exc:
         raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(routes_as_json(rules, sort=sort))
+        return
     if not rules:
         click.echo("No routes were registered.")
         return
@@ -72,6 +78,28 @@ def format_routes(rules: Iterable[Rule], sort: str = "endpoint") -> str:
         "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
         for cells in lines
     )
+
+
+def routes_as_json(rules: Iterable[Rule], sort: str = "endpoint") -> str:
+    """Render rules as a JSON list of objects with ``rule``, ``endpoint`` and ``methods``.
+
+    ``methods`` lists every method the rule answers, sorted (``["WS"]`` for a WebSocket).
+
+    Example:
+        >>> print(routes_as_json([Rule("/", endpoint="index", methods=["GET"])]))
+        [{"rule":"/","endpoint":"index","methods":["GET","HEAD","OPTIONS"]}]
+    """
+    ordered = sorted(rules, key=lambda rule: _SORT_KEYS[sort](_row(rule)))
+    return orjson.dumps(
+        [
+            {
+                "rule": rule.rule,
+                "endpoint": rule.endpoint,
+                "methods": ["WS"] if rule.websocket else sorted(rule.methods),
+            }
+            for rule in ordered
+        ]
+    ).decode()
 
 
 def _row(rule: Rule) -> tuple[str, str, str]:

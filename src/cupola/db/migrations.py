@@ -14,11 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 
 from cupola.db.sessions import TABLE_NAME as SESSION_TABLE
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from cupola.app import Cupola
     from cupola.db.database import Database
 
 __all__ = [
@@ -26,9 +29,11 @@ __all__ = [
     "alembic_config",
     "current",
     "downgrade",
+    "find_directory",
     "history",
     "init",
     "migrate",
+    "pending",
     "run_migrations",
     "upgrade",
 ]
@@ -159,10 +164,51 @@ def _check(directory: str) -> None:
         )
 
 
-def migrate(db: Database, message: str | None, directory: str = DEFAULT_DIRECTORY) -> None:
-    """Write a revision with the changes between the models and the database."""
+def find_directory(app: Cupola) -> str | None:
+    """The app's migrations folder: ``migrations/`` here, else beside the app's module.
+
+    Returns:
+        The first of ``./migrations`` and ``<app.root_path>/migrations`` that holds an
+        ``env.py``, or ``None``.
+    """
+    for directory in (DEFAULT_DIRECTORY, os.path.join(app.root_path, DEFAULT_DIRECTORY)):
+        if os.path.isfile(os.path.join(directory, "env.py")):
+            return directory
+    return None
+
+
+def migrate(db: Database, message: str | None, directory: str = DEFAULT_DIRECTORY) -> bool:
+    """Write a revision with the changes between the models and the database.
+
+    Returns:
+        ``False`` when the models match the database: no revision is written.
+    """
     _check(directory)
-    command.revision(alembic_config(db, directory), message=message, autogenerate=True)
+    written: list[bool] = []
+
+    def keep_changes(context: Any, revision: Any, directives: list[Any]) -> None:
+        # NOTE: Alembic writes an empty revision when nothing changed; drop it instead.
+        if directives and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+        written.append(bool(directives))
+
+    command.revision(
+        alembic_config(db, directory),
+        message=message,
+        autogenerate=True,
+        process_revision_directives=keep_changes,
+    )
+    return all(written)
+
+
+def pending(db: Database, directory: str = DEFAULT_DIRECTORY) -> list[str]:
+    """The revisions in ``directory`` not yet applied to the database, oldest first."""
+    _check(directory)
+    script = ScriptDirectory.from_config(alembic_config(db, directory))
+    with db.engine.connect() as connection:
+        applied = MigrationContext.configure(connection).get_current_heads()
+    revisions = script.iterate_revisions("heads", applied or "base")
+    return [r.revision for r in reversed(list(revisions)) if r.revision not in applied]
 
 
 def upgrade(db: Database, revision: str = "head", directory: str = DEFAULT_DIRECTORY) -> None:

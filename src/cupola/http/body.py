@@ -111,6 +111,11 @@ class _Accumulator:
             self._file.write(b"".join(self._chunks))
             self._chunks = []
 
+    def discard(self) -> None:
+        """Close the temporary file after an error (a body over the limit, a broken stream)."""
+        if self._file is not None:
+            self._file.close()
+
     def finish(self) -> RequestBody:
         if self._file is not None:
             self._file.seek(0)
@@ -150,17 +155,21 @@ def read_stream(
             return RequestBody(first)
         remaining -= len(first)
     acc = _Accumulator(limit)
-    if first:
-        acc.add(first)
-    while remaining is None or remaining > 0:
-        chunk = stream.read(_CHUNK if remaining is None else min(_CHUNK, remaining))
-        if not chunk:
+    try:
+        if first:
+            acc.add(first)
+        while remaining is None or remaining > 0:
+            chunk = stream.read(_CHUNK if remaining is None else min(_CHUNK, remaining))
+            if not chunk:
+                if remaining is not None:
+                    raise BadRequest("The request body ended before Content-Length bytes arrived.")
+                break
+            acc.add(chunk)
             if remaining is not None:
-                raise BadRequest("The request body ended before Content-Length bytes arrived.")
-            break
-        acc.add(chunk)
-        if remaining is not None:
-            remaining -= len(chunk)
+                remaining -= len(chunk)
+    except BaseException:
+        acc.discard()  # a spooled part is released now, not when collected
+        raise
     return acc.finish()
 
 
@@ -180,12 +189,17 @@ async def read_messages(
     if limit is not None and content_length is not None and content_length > limit:
         raise too_large(limit)
     acc = _Accumulator(limit)
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return None
-        chunk = message.get("body", b"")
-        if chunk:
-            acc.add(chunk)
-        if not message.get("more_body", False):
-            return acc.finish()
+    try:
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":
+                acc.discard()
+                return None
+            chunk = message.get("body", b"")
+            if chunk:
+                acc.add(chunk)
+            if not message.get("more_body", False):
+                return acc.finish()
+    except BaseException:
+        acc.discard()  # a spooled part is released now, not when collected
+        raise

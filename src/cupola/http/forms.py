@@ -42,6 +42,8 @@ _WINDOWS_DEVICES = frozenset(
 # right-to-left override that disguises extensions), surrogates, private use,
 # unassigned code points, and line and paragraph separators.
 _DROPPED_CATEGORIES = frozenset(["Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"])
+# Control characters other than HTAB, refused in a part's headers (RFC 9110 §5.5).
+_PART_HEADER_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]").search
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,9 @@ def secure_filename(name: str) -> str:
     name = name.replace("\\", "/").rpartition("/")[2]
     name = name.translate(_WINDOWS_RESERVED).strip(" .")
     # Windows ignores the extension and trailing spaces: "nul .txt" is the NUL device.
-    if name.partition(".")[0].rstrip(" ").upper() in _WINDOWS_DEVICES:
+    # NFKC folds look-alikes (full-width letters, superscript digits) to what they stand for.
+    stem = unicodedata.normalize("NFKC", name.partition(".")[0]).rstrip(" ").upper()
+    if stem in _WINDOWS_DEVICES:
         name = "_" + name
     return name
 
@@ -267,7 +271,7 @@ class _MultipartForm:
             self._spool,
             raw_filename=segment.filename,
             content_type=segment.header("Content-Type"),
-            headers=Headers(segment.headerlist),
+            headers=_part_headers(segment.headerlist),
         )
         self._spool = None
         self.files.append((segment.name, upload))
@@ -278,6 +282,20 @@ class _MultipartForm:
             upload.close()
         if self._spool is not None:
             self._spool.close()
+
+
+def _part_headers(pairs: list[tuple[str, str]]) -> Headers:
+    """A part's headers, as request data: UTF-8 file names pass, control characters do not.
+
+    NOTE: not the response-header check, which refuses what latin-1 cannot carry: browsers
+    send file names as raw UTF-8 in ``filename=`` (HTML's multipart encoding), so
+    ``文件.txt`` must pass. A ``filename*=`` parameter (which RFC 7578 §4.2 forbids in form
+    data) is left in the header and never read.
+    """
+    for name, value in pairs:
+        if _PART_HEADER_CONTROL(name) is not None or _PART_HEADER_CONTROL(value) is not None:
+            raise BadRequest(f"The multipart header {name!r} has a forbidden character.")
+    return Headers.from_trusted(list(pairs))
 
 
 def _check_boundary(boundary: str | None) -> str:

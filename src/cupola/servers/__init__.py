@@ -1,6 +1,8 @@
 """Server integrations: how Cupola commands start an app on an existing server.
 
-Each module wraps one server (``cupola.servers.uvicorn`` backs ``cupola run``).
+``base`` holds the one interface (:class:`~cupola.servers.base.ServerAdapter`) and the
+registry ``cupola serve`` picks from; ``granian``, ``gunicorn`` and ``uvicorn`` each wrap one
+server (``uvicorn`` also backs ``cupola run``); ``accesslog`` writes ``--access-log`` lines.
 """
 
 from __future__ import annotations

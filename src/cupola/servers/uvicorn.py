@@ -1,25 +1,42 @@
-"""Serve an app on uvicorn, the development server behind ``cupola run``.
+"""Serve an app on uvicorn: the development server of ``cupola run``, and ``cupola serve``.
 
 With auto-reload, uvicorn imports the app afresh in a child process for every code change,
 so it needs an import string rather than an object: :func:`asgi_app` is that entry point.
 It reads the app spec and the debug flag from the environment the parent process sets.
+
+``cupola serve --server uvicorn`` runs a small supervisor even for one worker: it holds the
+listening sockets, starts the workers (uvicorn servers in spawned processes) and starts a
+new one whenever one exits. ``--max-requests`` is uvicorn's ``limit_max_requests`` (a worker
+past its limit shuts down gracefully); connections queued meanwhile wait in the
+supervisor's socket for the next worker. uvicorn speaks ASGI only, so the app is always
+served through ``app.asgi``.
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
+import socket
+import threading
+import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from functools import partial
+from multiprocessing.context import SpawnProcess
+from typing import TYPE_CHECKING, Any
 
 import uvicorn
+from uvicorn._subprocess import get_subprocess
+from uvicorn.config import STARTUP_FAILURE
 
 from cupola.cli.discovery import load_app
+from cupola.servers.base import ServeOptions, ServerAdapter, load_served_app
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
     from cupola.asgi import ASGIAdapter
 
-__all__ = ["APP_ENV", "DEBUG_ENV", "asgi_app", "run"]
+__all__ = ["APP_ENV", "DEBUG_ENV", "UvicornAdapter", "asgi_app", "run", "served_app"]
 
 #: The app spec the reloading child process loads (empty: the default discovery).
 APP_ENV = "CUPOLA_RUN_APP"
@@ -29,6 +46,10 @@ DEBUG_ENV = "CUPOLA_RUN_DEBUG"
 _IMPORT_STRING = "cupola.servers.uvicorn:asgi_app"
 # NOTE: an open stream or websocket would otherwise hold a reload back indefinitely.
 _GRACEFUL_SHUTDOWN_SECONDS = 3
+_SERVE_FACTORY = "cupola.servers.uvicorn:served_app"
+_BACKLOG = 2048
+# Seconds a retiring worker waits, no longer accepting, before it closes idle connections.
+_SETTLE_SECONDS = 0.25
 
 
 def asgi_app() -> ASGIAdapter:
@@ -86,3 +107,122 @@ def run(
         reload_dirs=list(reload_dirs) or None,
         timeout_graceful_shutdown=_GRACEFUL_SHUTDOWN_SECONDS,
     )
+
+
+def served_app() -> Any:
+    """The ASGI app a ``cupola serve --server uvicorn`` worker serves (a uvicorn factory)."""
+    return load_served_app("asgi")
+
+
+class UvicornAdapter(ServerAdapter):
+    """uvicorn: ASGI for every app, any number of ``--bind`` and ``--uds`` addresses."""
+
+    name = "uvicorn"
+
+    def check(self, options: ServeOptions) -> None:
+        """Every interface is served (as ASGI); only the address checks apply."""
+
+    def run(self, options: ServeOptions) -> int:
+        """Serve until SIGTERM or SIGINT under uvicorn's supervisor."""
+        os.environ.update(options.environ())
+        limit = options.max_requests
+        config = uvicorn.Config(
+            _SERVE_FACTORY,
+            factory=True,
+            workers=options.workers,
+            lifespan="on",
+            access_log=False,
+            limit_max_requests=limit,
+            limit_max_requests_jitter=limit // 20 if limit else 0,
+            timeout_graceful_shutdown=options.graceful_timeout,
+            backlog=_BACKLOG,
+        )
+        sockets = [_tcp_socket(host, port) for host, port in options.binds]
+        if options.uds:
+            sockets.append(_unix_socket(options.uds))
+        try:
+            return _supervise(config, sockets, options.workers)
+        finally:
+            for sock in sockets:
+                sock.close()
+            if options.uds and os.path.exists(options.uds):
+                os.unlink(options.uds)
+
+
+class _Server(uvicorn.Server):
+    """uvicorn's server, stopping to accept a moment before it closes idle connections."""
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        # NOTE: uvicorn closes at once every connection with no request in progress; one
+        # accepted just before the shutdown may not have sent its request yet. Stop
+        # accepting first, let such requests arrive, then shut down as uvicorn does.
+        for server in self.servers:
+            server.close()
+        await asyncio.sleep(_SETTLE_SECONDS)
+        await super().shutdown(sockets)
+
+
+def _run_worker(config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+    _Server(config).run(sockets)
+
+
+def _supervise(config: uvicorn.Config, sockets: list[socket.socket], workers: int) -> int:
+    """Keep ``workers`` uvicorn processes running until SIGTERM or SIGINT; the exit status."""
+    stop = threading.Event()
+    previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
+
+    def spawn() -> SpawnProcess:
+        process = get_subprocess(config, partial(_run_worker, config), sockets)
+        process.start()
+        return process
+
+    processes = [spawn() for _ in range(workers)]
+    status = 0
+    try:
+        while not stop.wait(0.05):
+            for index, process in enumerate(processes):
+                if process.is_alive():
+                    continue
+                process.join()
+                if process.exitcode == STARTUP_FAILURE:
+                    stop.set()  # the app cannot load: every new worker would fail the same way
+                    status = 1
+                    break
+                processes[index] = spawn()  # retired after --max-requests, or crashed
+    finally:
+        for process in processes:
+            if process.is_alive():
+                process.terminate()  # SIGTERM: uvicorn finishes in-flight requests
+        deadline = time.monotonic() + (config.timeout_graceful_shutdown or 30) + 5
+        for process in processes:
+            process.join(max(0.1, deadline - time.monotonic()))
+            if process.is_alive():
+                process.kill()
+                process.join()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    return status
+
+
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def _tcp_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(_BACKLOG)
+    sock.set_inheritable(True)
+    return sock
+
+
+def _unix_socket(path: str) -> socket.socket:
+    if os.path.exists(path):
+        os.unlink(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sock.bind(path)
+    os.chmod(path, 0o666)  # as uvicorn's own --uds: the proxy in front must connect
+    sock.listen(_BACKLOG)
+    sock.set_inheritable(True)
+    return sock

@@ -50,13 +50,15 @@ class Session(MutableMapping[str, Any]):
         True
     """
 
-    __slots__ = ("_data", "modified", "regenerated", "sid")
+    __slots__ = ("_data", "detached", "modified", "regenerated", "sid")
 
     def __init__(self, data: dict[str, Any] | None = None, sid: str | None = None) -> None:
         self._data: dict[str, Any] = data if data is not None else {}
         self.sid = sid
         self.modified = False
         self.regenerated = False
+        # True for the stand-in session of an outage that fails open: never saved.
+        self.detached = False
 
     def __repr__(self) -> str:
         return f"<Session {self._data!r}>"
@@ -103,8 +105,14 @@ class Session(MutableMapping[str, Any]):
         return self._data.setdefault(key, default)
 
     def clear(self) -> None:
-        """Remove everything; the cookie is deleted at the end of the request (logout)."""
+        """Remove everything; the cookie is deleted at the end of the request (logout).
+
+        The session also gets a new identity, as with :meth:`regenerate`: when something is
+        written after ``clear()`` (a flash message after logout), a server-side backend
+        stores it under a new id, so a cookie copied before is worthless.
+        """
         self._data.clear()
+        self.regenerated = True
         self.modified = True
 
     @property

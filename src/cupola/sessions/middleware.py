@@ -9,6 +9,7 @@ session ``Vary: Cookie`` and ``Cache-Control: private`` (DESIGN §7).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.cookies import dump_cookie
 from cupola.middleware import Middleware
+from cupola.outages import Unavailable, fails_open
 from cupola.sessions.base import MAX_COOKIE_SIZE, Session, SessionBackend, SessionTooLarge
 from cupola.sessions.cookie import CookieBackend
 from cupola.sessions.server import ServerBackend
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from cupola.http.headers import Headers
     from cupola.http.request import Request
     from cupola.http.response import Response
+
+logger = logging.getLogger("cupola.sessions")
 
 #: Where the app keeps the installed session middleware (``request.session`` looks here).
 EXTENSION = "cupola.sessions"
@@ -64,6 +68,7 @@ class SessionMiddleware(Middleware):
         self.cookie_samesite = _samesite(config["SESSION_COOKIE_SAMESITE"], self.cookie_secure)
         self.lifetime = _lifetime(config["PERMANENT_SESSION_LIFETIME"])
         self.refresh_each_request = bool(config["SESSION_REFRESH_EACH_REQUEST"])
+        self.fail_open = fails_open(config, "sessions")
         app.extensions[EXTENSION] = self
 
     @cached_property
@@ -107,7 +112,17 @@ class SessionMiddleware(Middleware):
         """Load the session of ``request``; ``request.session`` calls this once."""
         backend = self.backend
         value = request.cookies.get(self.cookie_name)
-        return Session() if value is None else backend.load(value)
+        if value is None:
+            return Session()
+        try:
+            return backend.load(value)
+        except Unavailable:
+            if not self.fail_open:
+                raise  # 503 with Retry-After (OUTAGE_POLICY["sessions"] = "closed")
+            logger.warning("Session store unavailable: serving an empty session, not saved.")
+            session = Session()
+            session.detached = True  # the visitor's cookie and stored data stay untouched
+            return session
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Save the session, if the request used it, into the response's cookie.
@@ -117,6 +132,17 @@ class SessionMiddleware(Middleware):
         """
         session = request._session
         if session is None:  # PERF: the view never touched the session
+            return response
+        try:
+            return self._save(request, response, session)
+        except Unavailable:
+            if not self.fail_open:
+                raise
+            logger.warning("Session store unavailable: this request's session was not saved.")
+            return response
+
+    def _save(self, request: Request, response: Response, session: Session) -> Response:
+        if session.detached:
             return response
         headers = response.headers
         _vary_on_cookie(headers)

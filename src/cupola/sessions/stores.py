@@ -8,13 +8,15 @@ whichever worker answers (DESIGN §6). :func:`store_from_url` reads ``SESSION_BA
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, cast
 
 from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import Unavailable
 
 if TYPE_CHECKING:
     from redis import Redis
@@ -96,6 +98,30 @@ class MemoryStore(SessionStore):
                 self._items[sid] = (item[0], now + ttl)
 
 
+# Seconds to connect and to wait for an answer: a Redis that stopped answering costs a
+# request a 503 (or, failing open, an empty session) in bounded time, never a hang.
+_CONNECT_TIMEOUT = 2
+_TIMEOUT = 5
+
+
+class SessionStoreUnavailable(Unavailable):
+    """503: the session store cannot be reached."""
+
+    def __init__(self) -> None:
+        super().__init__("session store")
+
+
+@contextlib.contextmanager
+def _reachable() -> Iterator[None]:
+    """Turn a lost or silent Redis into :class:`SessionStoreUnavailable`."""
+    import redis
+
+    try:
+        yield
+    except (redis.ConnectionError, redis.TimeoutError) as exc:
+        raise SessionStoreUnavailable() from exc
+
+
 class RedisStore(SessionStore):
     """Sessions in Redis, shared by every process that uses the same server and database.
 
@@ -126,23 +152,30 @@ class RedisStore(SessionStore):
             raise ImproperlyConfigured(
                 "Redis sessions need redis-py: pip install 'cupola[redis]'."
             ) from None
-        return cls(redis.Redis.from_url(url), prefix)
+        client = redis.Redis.from_url(
+            url, socket_connect_timeout=_CONNECT_TIMEOUT, socket_timeout=_TIMEOUT
+        )
+        return cls(client, prefix)
 
     def get(self, sid: str) -> bytes | None:
         """Return the data stored under ``sid``, or ``None`` when missing or expired."""
-        return cast("bytes | None", self.client.get(self.prefix + sid))
+        with _reachable():
+            return cast("bytes | None", self.client.get(self.prefix + sid))
 
     def set(self, sid: str, data: bytes, ttl: int) -> None:
         """Store ``data`` under ``sid`` for ``ttl`` seconds."""
-        self.client.set(self.prefix + sid, data, ex=ttl)
+        with _reachable():
+            self.client.set(self.prefix + sid, data, ex=ttl)
 
     def delete(self, sid: str) -> None:
         """Remove ``sid`` (nothing happens when it is missing)."""
-        self.client.delete(self.prefix + sid)
+        with _reachable():
+            self.client.delete(self.prefix + sid)
 
     def touch(self, sid: str, ttl: int) -> None:
         """Let ``sid`` live ``ttl`` seconds from now, without rewriting its data."""
-        self.client.expire(self.prefix + sid, ttl)
+        with _reachable():
+            self.client.expire(self.prefix + sid, ttl)
 
 
 def store_from_url(url: str, app: Cupola | None = None) -> SessionStore:
@@ -164,7 +197,9 @@ def store_from_url(url: str, app: Cupola | None = None) -> SessionStore:
     if scheme == "memory":
         return MemoryStore()
     if scheme in ("redis", "rediss", "unix"):
-        return RedisStore.from_url(url)
+        if app is None:
+            return RedisStore.from_url(url)
+        return RedisStore.from_url(url, app.config["SESSION_KEY_PREFIX"])
     if url == "database":
         from cupola.db.sessions import DatabaseStore
 

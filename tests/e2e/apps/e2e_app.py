@@ -42,6 +42,18 @@ def upload() -> dict[str, int]:
     return {"size": len(request.get_data())}
 
 
+@app.post("/stream-in")
+def stream_in() -> dict[str, int]:
+    return {"size": len(request.stream().read())}
+
+
+@app.get("/reflect")
+def reflect() -> Response:
+    response = PlainTextResponse("reflected")
+    response.headers["X-Reflected"] = request.args.get("value", "")
+    return response
+
+
 @app.get("/stream")
 def stream() -> StreamingResponse:
     def numbers() -> Iterator[str]:

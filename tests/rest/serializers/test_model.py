@@ -411,3 +411,23 @@ def test_nested_serializer_writes_are_refused(shelf: Shelf) -> None:
     assert serializer.is_valid(), serializer.errors
     with pytest.raises(AssertionError, match="writable nested fields"):
         serializer.save()
+
+
+def test_composite_keys_are_plain_fields(shelf: Shelf) -> None:
+    class Loan(shelf.db.Model):
+        reader: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+        copy: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+        days: Mapped[int] = mapped_column(default=14)
+
+    class LoanSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Loan
+            fields = ["reader", "copy", "days"]
+
+    fields = LoanSerializer().fields
+    assert [fields[name].read_only for name in fields] == [False, False, False]
+    assert LoanSerializer(Loan(reader=1, copy=2, days=7)).data == {
+        "reader": 1,
+        "copy": 2,
+        "days": 7,
+    }

@@ -15,6 +15,7 @@ from cupola.channels.layers.base import ChannelLayer
 from cupola.channels.layers.memory import InMemoryChannelLayer
 from cupola.context import get_app_context
 from cupola.exceptions import ImproperlyConfigured
+from cupola.outages import fails_open
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -54,7 +55,8 @@ def layer_from_config(config: dict[str, Any]) -> ChannelLayer:
             ) from None
 
         prefix = config.get("CHANNEL_PREFIX", "cupola:channels:")
-        return RedisChannelLayer(setting, prefix=prefix, **options)
+        fail_open = fails_open(config, "channels")
+        return RedisChannelLayer(setting, prefix=prefix, fail_open=fail_open, **options)
     raise ImproperlyConfigured(
         f"CHANNEL_LAYER = {setting!r} is not a channel layer: use 'memory://', a Redis URL "
         "such as 'redis://127.0.0.1:6379/0', or a ChannelLayer instance."

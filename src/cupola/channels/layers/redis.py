@@ -27,11 +27,13 @@ than ``inbox_capacity`` drops its oldest entries. Messages expire after ``expiry
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import secrets
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any, cast
 
 import redis.asyncio as aioredis
@@ -49,6 +51,7 @@ from cupola.channels.layers.base import (
     encode_message,
 )
 from cupola.channels.layers.queues import ChannelQueue
+from cupola.outages import Unavailable
 
 logger = logging.getLogger("cupola.channels")
 
@@ -127,6 +130,13 @@ class _LoopState:
         self.script = self.client.register_script(_GROUP_SEND)
 
 
+class ChannelLayerUnavailable(Unavailable):
+    """503: the channel layer's Redis cannot be reached (after the client's retries)."""
+
+    def __init__(self) -> None:
+        super().__init__("channel layer")
+
+
 class RedisChannelLayer(ChannelLayer):
     """Channels and groups in Redis, shared by every process that uses the same database.
 
@@ -138,6 +148,9 @@ class RedisChannelLayer(ChannelLayer):
         group_expiry: Seconds a group membership lasts unless refreshed by ``group_add``.
         inbox_capacity: Entries one process's inbox holds in Redis while its reader is
             away; when full the oldest are dropped.
+        fail_open: While Redis is unreachable (after the client's retries), drop messages
+            sent and memberships changed with a warning, instead of raising
+            :class:`ChannelLayerUnavailable` (a 503 in a view); ``OUTAGE_POLICY["channels"]``.
 
     Example:
         >>> layer = RedisChannelLayer("redis://127.0.0.1:6379/0")  # doctest: +SKIP
@@ -151,8 +164,10 @@ class RedisChannelLayer(ChannelLayer):
         expiry: float = 60,
         group_expiry: float = 86400,
         inbox_capacity: int = 10_000,
+        fail_open: bool = False,
     ) -> None:
         self.url = url
+        self.fail_open = fail_open
         self.prefix = prefix
         self.capacity = capacity
         self.expiry = expiry
@@ -189,6 +204,18 @@ class RedisChannelLayer(ChannelLayer):
         if state.reader is None or state.reader.done():
             state.reader = asyncio.get_running_loop().create_task(self._read(state))
 
+    @contextlib.contextmanager
+    def _reachable(self, operation: str) -> Iterator[None]:
+        """Redis errors as :class:`ChannelLayerUnavailable`, or a warning when failing open."""
+        try:
+            yield
+        except _ERRORS as exc:
+            if not self.fail_open:
+                raise ChannelLayerUnavailable() from exc
+            logger.warning(
+                "Channel layer unavailable: %s dropped (OUTAGE_POLICY: open).", operation
+            )
+
     # -- the interface -------------------------------------------------------------------
 
     async def new_channel(self, prefix: str = "specific") -> str:
@@ -209,11 +236,12 @@ class RedisChannelLayer(ChannelLayer):
         else:
             key, limit = f"{self.prefix}inbox:{inbox}", self.inbox_capacity
         entry = _entry(time.time() + self.expiry, channel, payload)
-        async with self._state().client.pipeline(transaction=False) as pipe:
-            pipe.rpush(key, entry)
-            pipe.expire(key, math.ceil(self.expiry))
-            pipe.ltrim(key, -limit, -1)
-            await pipe.execute()
+        with self._reachable("send"):
+            async with self._state().client.pipeline(transaction=False) as pipe:
+                pipe.rpush(key, entry)
+                pipe.expire(key, math.ceil(self.expiry))
+                pipe.ltrim(key, -limit, -1)
+                await pipe.execute()
 
     async def receive(self, channel: str) -> dict[str, Any]:
         """Wait for the next message on ``channel``.
@@ -249,10 +277,13 @@ class RedisChannelLayer(ChannelLayer):
         check_channel(channel)
         state = self._state()
         key = f"{self.prefix}group:{group}"
-        async with state.client.pipeline(transaction=False) as pipe:
-            pipe.zadd(key, {channel: time.time()})
-            pipe.expire(key, math.ceil(self.group_expiry))
-            await pipe.execute()
+        # NOTE: failing open, the membership is still kept locally: the reader adds it to
+        # Redis again once it reconnects.
+        with self._reachable("group_add"):
+            async with state.client.pipeline(transaction=False) as pipe:
+                pipe.zadd(key, {channel: time.time()})
+                pipe.expire(key, math.ceil(self.group_expiry))
+                await pipe.execute()
         if _inbox_of(channel) == state.inbox:
             state.groups.setdefault(group, set()).add(channel)
 
@@ -261,7 +292,8 @@ class RedisChannelLayer(ChannelLayer):
         check_group(group)
         check_channel(channel)
         state = self._state()
-        await state.client.zrem(f"{self.prefix}group:{group}", channel)
+        with self._reachable("group_discard"):
+            await state.client.zrem(f"{self.prefix}group:{group}", channel)
         members = state.groups.get(group)
         if members is not None:
             members.discard(channel)
@@ -273,17 +305,18 @@ class RedisChannelLayer(ChannelLayer):
         check_group(group)
         payload = encode_message(message)
         now = time.time()
-        await self._state().script(
-            keys=[f"{self.prefix}group:{group}"],
-            args=[
-                now - self.group_expiry,
-                f"{now + self.expiry:.3f}",
-                payload,
-                self.prefix,
-                math.ceil(self.expiry),
-                self.inbox_capacity,
-            ],
-        )
+        with self._reachable("group_send"):
+            await self._state().script(
+                keys=[f"{self.prefix}group:{group}"],
+                args=[
+                    now - self.group_expiry,
+                    f"{now + self.expiry:.3f}",
+                    payload,
+                    self.prefix,
+                    math.ceil(self.expiry),
+                    self.inbox_capacity,
+                ],
+            )
 
     async def flush(self) -> None:
         """Delete every key under the prefix and drop local queues and memberships."""

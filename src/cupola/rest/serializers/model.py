@@ -302,7 +302,8 @@ class ModelSerializer(Serializer):
             if isinstance(column.type, column_type):
                 field_class = candidate
                 break
-        if column.primary_key and _db.primary_key(model) is column and _auto_key(column):
+        single_key = len(_db.mapper(model).primary_key) == 1
+        if column.primary_key and single_key and _auto_key(column):
             kwargs: dict[str, Any] = {"read_only": True}
             if name == "id":
                 kwargs["label"] = "ID"
