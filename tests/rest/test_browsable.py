@@ -126,12 +126,15 @@ def test_failed_post_shows_field_errors_and_keeps_values(shelf_app: Cupola, prot
         assert listed["results"][-1]["in_stock"] is False  # an unchecked box
 
 
-def test_form_post_without_csrf_token_is_refused(shelf_app: Cupola, protocol: str) -> None:
+def test_forged_form_post_is_refused(shelf_app: Cupola, protocol: str) -> None:
     with shelf_app.test_client(protocol) as client:  # type: ignore[arg-type]
         log_in(client)
-        refused = client.post("/api/books/", data={"title": "X", "price": "1"})
+        cross_site = {"Sec-Fetch-Site": "cross-site"}  # a form another site made post here
+        refused = client.post("/api/books/", data={"title": "X", "price": "1"}, headers=cross_site)
         assert refused.status_code == 403
-        assert "CSRF" in refused.json()["detail"]
+        assert refused.json()["detail"].startswith("CSRF Failed: ")
+        bad_token = {"title": "X", "price": "1", "csrf_token": "forged"}
+        assert client.post("/api/books/", data=bad_token).status_code == 403
 
 
 def test_detail_page_put_patch_delete_and_options(shelf_app: Cupola, protocol: str) -> None:
