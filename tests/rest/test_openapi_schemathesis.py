@@ -1,4 +1,6 @@
-"""Schemathesis against a REST API over a real server (uvicorn): no 5xx, no schema violation.
+"""Schemathesis against REST APIs over a real server (uvicorn): no 5xx, no schema violation.
+
+A test API (every operation open to anonymous clients) and the showcase's ``/api/v1/``.
 
 Requests are generated from the app's own ``/openapi.json``; each operation gets a few
 examples, so the run stays within seconds. Schema-valid data may still be refused with a
@@ -10,6 +12,7 @@ check runs (no 5xx, status codes, content types, headers and bodies as documente
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,4 +73,34 @@ def test_schemathesis_finds_no_server_error_or_schema_violation(server: str) -> 
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 12  # list, create, retrieve, update, partial update, destroy x2
     failures = [failure_of(operation, server) for operation in operations]
+    assert [failure for failure in failures if failure] == []
+
+
+@pytest.fixture(scope="module")
+def showcase(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The showcase on uvicorn with a fresh database (migrated and seeded at start-up)."""
+    folder = tmp_path_factory.mktemp("schemathesis-showcase")
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "uvicorn", "examples.showcase.app:app.asgi"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    env = {
+        **os.environ,
+        "CUPOLA_SECRET_KEY": secrets.token_hex(32),
+        "CUPOLA_DATABASE_URL": f"sqlite:///{folder / 'showcase.db'}",
+    }
+    process: subprocess.Popen[bytes] = start(
+        command, folder / "uvicorn.log", f"{url}/openapi.json", env
+    )
+    try:
+        yield url
+    finally:
+        stop(process)
+
+
+def test_schemathesis_on_the_showcase_api(showcase: str) -> None:
+    schema = schemathesis.openapi.from_url(f"{showcase}/openapi.json")
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 18  # books, authors and reviews: six operations each
+    failures = [failure_of(operation, showcase) for operation in operations]
     assert [failure for failure in failures if failure] == []
