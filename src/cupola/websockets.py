@@ -536,7 +536,10 @@ async def _run(ws: WebSocket, route: Route) -> None:
             await ws.close(INTERNAL_ERROR, "Internal server error")
         return
     finally:
-        deactivate(token)
+        # NOTE: a handler closed from outside its task (a loop shut down under it, or the
+        # garbage collector) runs this in another context, where the token cannot be reset.
+        with contextlib.suppress(ValueError):
+            deactivate(token)
     if ws.application_state is WebSocketState.CONNECTING:
         await _deny(ws.scope, ws._send, 403, "The WebSocket handler did not accept.")
     else:

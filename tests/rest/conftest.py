@@ -1,15 +1,14 @@
-"""Fixtures of the REST data tests: a bookshelf database on SQLite and on PostgreSQL.
+"""Fixtures of the REST data tests: a bookshelf database on SQLite, PostgreSQL and MariaDB.
 
 ``shelf`` is an app with ``Author`` and ``Book`` tables created (on a SQLite file, or in a
-PostgreSQL schema of the test's own, dropped afterwards); ``shelf.seed(n)`` adds ``n``
-books. An unreachable PostgreSQL skips the PostgreSQL cases (fails them when ``CI=true``).
+PostgreSQL schema or MariaDB database of the test's own, dropped afterwards);
+``shelf.seed(n)`` adds ``n`` books. An unreachable server skips its cases (fails them when
+``CI=true``).
 """
 
 from __future__ import annotations
 
 import datetime
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,64 +16,27 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import ForeignKey, Numeric, String, create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cupola import Cupola
 from cupola.db import Database
+from tests.db.conftest import mysql_url, postgres_url, private_database, private_schema
 
-POSTGRES_URL = os.environ.get(
-    "CUPOLA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-
-
-def _psycopg(url: str) -> str:
-    parsed = make_url(url)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    return parsed.render_as_string(hide_password=False)
+__all__ = ["mysql_url", "postgres_url"]  # fixtures, shared with tests/db
 
 
-@pytest.fixture(scope="session")
-def rest_postgres_url() -> str:
-    """The test PostgreSQL; skips (fails on CI) the test when it does not answer."""
-    url = _psycopg(POSTGRES_URL)
-    engine = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-    except OperationalError as exc:
-        message = (
-            f"POSTGRESQL REST TESTS DID NOT RUN: no PostgreSQL at {POSTGRES_URL} "
-            f"({exc.orig}). Start PostgreSQL or set CUPOLA_TEST_DATABASE_URL."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def rest_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A fresh SQLite file, or a fresh PostgreSQL schema dropped after the test."""
+    """A fresh SQLite file, PostgreSQL schema or MariaDB database, dropped after the test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shelf.db'}"
-        return
-    base = request.getfixturevalue("rest_postgres_url")
-    schema = f"cupola_rest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    elif request.param == "postgresql":
+        with private_schema(request.getfixturevalue("postgres_url")) as url:
+            yield url
+    else:
+        with private_database(request.getfixturevalue("mysql_url")) as url:
+            yield url
 
 
 @dataclass

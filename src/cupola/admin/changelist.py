@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from sqlalchemy import String, cast, distinct, func, or_, select
+from sqlalchemy import String, cast, func, or_, select
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import UnaryExpression
 
@@ -85,14 +85,9 @@ class ChangeList:
             model_field = admin.all_fields[name]
             value = _filter_value(model_field, raw)
             if value is not _INVALID:
-                column = getattr(model, name)
-                statement = statement.where(
-                    column.has(**{model_field.related_key: value})
-                    if model_field.is_relation
-                    else column.is_(None)
-                    if value is None
-                    else column == value
-                )
+                # A relationship filters on its own foreign-key column: no join needed.
+                column = getattr(model, model_field.local_key or name)
+                statement = statement.where(column.is_(None) if value is None else column == value)
         terms = self.params.get("q", "").split()
         for term in terms[:20] if admin.search_fields else ():  # NOTE: each word adds a WHERE
             pattern = f"%{_escape_like(term)}%"
@@ -234,7 +229,8 @@ def _filter_choices(
         return [(str(getattr(row, model_field.related_key)), str(row)) for row in rows]
     column = getattr(model_admin.model, model_field.name)
     values = session.scalars(
-        select(distinct(column))
+        select(column)
+        .distinct()
         .where(column.is_not(None))
         .order_by(column)
         .limit(FILTER_CHOICES_LIMIT)

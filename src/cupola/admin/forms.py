@@ -23,6 +23,7 @@ from wtforms.fields import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from cupola.forms import Form
 
@@ -34,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["EMPTY_CHOICE", "REQUIRED", "form_class"]
 
 REQUIRED = "This field is required."
-EMPTY_CHOICE = ("", "---------")
+EMPTY_CHOICE = SelectChoice("", "---------")
 
 
 class WholeNumberField(IntegerField):
@@ -98,7 +99,7 @@ def _form_field(field: ModelField, description: str) -> Field:
         return BooleanField(field.label, **options)
     if kind in ("choice", "relation"):
         choices = [] if field.required else [EMPTY_CHOICE]
-        choices += [(str(value), str(value)) for value in field.choices]
+        choices += [SelectChoice(str(value)) for value in field.choices]
         return SelectField(field.label, chain, choices=choices, **options)
     classes: dict[str, Any] = {
         "integer": WholeNumberField,

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # stubs predate 3.3
 
 from cupola.admin.changelist import ChangeList
 from cupola.admin.forms import EMPTY_CHOICE
@@ -172,7 +173,9 @@ class ModelPages:
             if not field.is_relation:
                 continue
             related = self.session.scalars(select(field.related).limit(RELATED_CHOICES_LIMIT))
-            choices = [(str(getattr(row, field.related_key)), str(row)) for row in related]
+            choices = [
+                SelectChoice(str(getattr(row, field.related_key)), str(row)) for row in related
+            ]
             form[field.name].choices = choices if field.required else [EMPTY_CHOICE, *choices]  # type: ignore[attr-defined]
 
     def _unique(self, model_admin: ModelAdmin, form: Form, obj: Any) -> bool:

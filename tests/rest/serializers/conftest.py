@@ -10,8 +10,6 @@ with the reason (or fails them when ``CI=true``).
 from __future__ import annotations
 
 import datetime
-import os
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,20 +25,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    create_engine,
-    make_url,
-    text,
 )
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cupola import Cupola
 from cupola.db import Database
+from tests.db.conftest import mysql_url, postgres_url, private_database, private_schema
 
-POSTGRES_URL = os.environ.get(
-    "CUPOLA_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-)
-MYSQL_URL = os.environ.get("CUPOLA_TEST_MYSQL_URL", "mysql+pymysql://root@127.0.0.1:3306/test")
+__all__ = ["mysql_url", "postgres_url"]  # fixtures, shared with tests/db
 
 
 @dataclass
@@ -107,77 +99,17 @@ def build(url: str) -> Shelf:
     return Shelf(app, db, Author, Book, Tag, Edition)
 
 
-def _reachable(url: str, name: str, setting: str) -> str:
-    """``url`` when its server answers; else skip the test loudly (fail it on CI)."""
-    engine = create_engine(url, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("select 1"))
-    except OperationalError as exc:
-        message = (
-            f"{name.upper()} SERIALIZER TESTS DID NOT RUN: no {name} at {url} ({exc.orig}). "
-            f"Start {name} or set {setting}."
-        )
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    finally:
-        engine.dispose()
-    return url
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """The test PostgreSQL (psycopg 3); skips (fails on CI) when it does not answer."""
-    parsed = make_url(POSTGRES_URL)
-    if parsed.drivername == "postgresql":
-        parsed = parsed.set(drivername="postgresql+psycopg")
-    url = parsed.render_as_string(hide_password=False)
-    return _reachable(url, "PostgreSQL", "CUPOLA_TEST_DATABASE_URL")
-
-
-@pytest.fixture(scope="session")
-def mysql_url() -> str:
-    """The test MariaDB (or MySQL); skips (fails on CI) when it does not answer."""
-    return _reachable(MYSQL_URL, "MariaDB", "CUPOLA_TEST_MYSQL_URL")
-
-
-def _postgres_schema(base: str) -> Iterator[str]:
-    schema = f"cupola_rest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def _mysql_database(base: str) -> Iterator[str]:
-    name = f"cupola_rest_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4"))
-    try:
-        yield make_url(base).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS `{name}`"))
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mysql"])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh SQLite file, PostgreSQL schema or MariaDB database owned by this test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'shelf.db'}"
     elif request.param == "postgresql":
-        yield from _postgres_schema(request.getfixturevalue("postgres_url"))
+        with private_schema(request.getfixturevalue("postgres_url")) as url:
+            yield url
     else:
-        yield from _mysql_database(request.getfixturevalue("mysql_url"))
+        with private_database(request.getfixturevalue("mysql_url")) as url:
+            yield url
 
 
 @pytest.fixture
