@@ -25,6 +25,7 @@ from cupola import Cupola, View, current_app, render
 from cupola.auth import Auth, current_user
 from cupola.csrf import CSRFError
 from cupola.exceptions import HTTPException
+from examples.showcase import rest_api
 from examples.showcase.accounts import accounts
 from examples.showcase.admin import admin
 from examples.showcase.api import api
@@ -85,6 +86,7 @@ app.register_blueprint(books)
 app.register_blueprint(accounts)
 app.register_blueprint(reading_list)
 app.register_blueprint(api)
+rest_api.init_app(app)  # /api/v1/: the REST API, /openapi.json, /api/docs/
 app.register_blueprint(reading_room)
 app.register_blueprint(new_books)
 admin.init_app(app)

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from cupola.auth import UserMixin
 from cupola.db import Database
+from cupola.rest.authtoken import create_token_model
 
 db = Database()
 
@@ -99,3 +100,7 @@ class Review(db.Model):
 
     def __str__(self) -> str:
         return f"{self.user} on {self.book}"
+
+
+# API tokens (``Authorization: Token <key>``): ``cupola createtoken USERNAME`` makes one.
+Token = create_token_model(db, User)

@@ -83,7 +83,7 @@ def client_for(protocol: str) -> Iterator[Callable[..., TestClient]]:
 
 # -- the pages and their blocks ---------------------------------------------------------
 
-PAGES = sorted(DOCS.glob("*.md")) + sorted(DOCS.glob("rest/*.md"))
+PAGES = sorted(DOCS.rglob("*.md"))  # docs/rest/ holds the REST toolkit's pages
 REFERENCES = [
     (page.name, match["path"]) for page in PAGES for match in MARKER.finditer(page.read_text())
 ]

@@ -153,7 +153,7 @@ def test_browsable_api_page(app: Cupola, client: Any) -> None:
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "<h1>Books</h1>" in response.text
     assert "<p>Every &lt;book&gt;.</p>" in response.text
-    assert "&quot;title&quot;: &quot;&lt;Dune&gt;&quot;" in response.text  # indented, escaped
+    assert "&#34;title&#34;: &#34;&lt;Dune&gt;&#34;" in response.text  # indented, escaped
     assert "<b>Allow:</b> GET, HEAD, OPTIONS" in response.text
     assert client.get("/books").json() == {"title": "<Dune>"}
 

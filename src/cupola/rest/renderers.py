@@ -3,8 +3,8 @@
 Each renderer names its ``media_type``, ``format`` (for ``?format=``) and ``charset`` and
 implements ``render(data, accepted_media_type, renderer_context)``. :class:`JSONRenderer`
 is compact by default and indents for ``Accept: application/json; indent=4``. The HTML
-renderers use the app's Jinja templates. :class:`BrowsableAPIRenderer` is the extension
-point for the browsable API: a page built from :meth:`BrowsableAPIRenderer.get_context`.
+renderers use the app's Jinja templates. :class:`BrowsableAPIRenderer` (from
+:mod:`cupola.rest.browsable`) draws pages with forms for browsers.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ import datetime
 import decimal
 import json
 import uuid
-from html import escape
-from http import HTTPStatus
 from typing import Any, ClassVar
 
 import orjson
@@ -276,78 +274,8 @@ class StaticHTMLRenderer(TemplateHTMLRenderer):
         return str(data)
 
 
-class BrowsableAPIRenderer(BaseRenderer):
-    """``text/html`` for browsers: the view's name, description and pretty-printed data.
-
-    Extension point: override :meth:`get_context` to add to the page's variables and
-    :meth:`render_page` to draw it (for instance from a template with forms).
-    """
-
-    media_type = "text/html"
-    format = "api"
-    charset = "utf-8"
-
-    def get_default_renderer(self, view: Any) -> BaseRenderer:
-        """The view's first renderer that is not for browsers, which renders the data."""
-        for renderer_class in view.renderer_classes:
-            if not issubclass(renderer_class, BrowsableAPIRenderer) and (
-                renderer_class.media_type != "text/html"
-            ):
-                renderer: BaseRenderer = renderer_class()
-                return renderer
-        return JSONRenderer()
-
-    def get_context(
-        self, data: Any, accepted_media_type: str | None, renderer_context: dict[str, Any]
-    ) -> dict[str, Any]:
-        """The page's variables.
-
-        Returns:
-            ``name``, ``description``, ``request``, ``response`` and ``content`` (the data
-            rendered by the view's first non-HTML renderer, indented).
-        """
-        view = renderer_context["view"]
-        response = renderer_context["response"]
-        renderer = self.get_default_renderer(view)
-        content = renderer.render(data, renderer.media_type, {**renderer_context, "indent": 4})
-        if isinstance(content, bytes):
-            content = content.decode("utf-8", "replace")
-        return {
-            "name": view.get_view_name(),
-            "description": view.get_view_description(),
-            "request": renderer_context["request"],
-            "response": response,
-            "content": content,
-        }
-
-    def render_page(self, context: dict[str, Any]) -> str:
-        """Draw the page from :meth:`get_context`'s variables."""
-        request, response = context["request"], context["response"]
-        headers = "".join(
-            f"<b>{escape(key)}:</b> {escape(value)}\n"
-            for key, value in response.headers.items()
-            if key.lower() in ("allow", "content-type", "vary")
-        )
-        status = f"{response.status_code} {HTTPStatus(response.status_code).phrase}"
-        return (
-            "<!doctype html>\n<html lang=en>\n<meta charset=utf-8>\n"
-            f"<title>{escape(context['name'])}</title>\n"
-            f"<h1>{escape(context['name'])}</h1>\n"
-            f"<p>{escape(context['description'])}</p>\n"
-            f"<pre><b>{escape(request.method)}</b> {escape(request.full_path)}</pre>\n"
-            f"<pre><b>HTTP {escape(status)}</b>\n{headers}\n{escape(context['content'])}</pre>\n"
-        )
-
-    def render(
-        self,
-        data: Any,
-        accepted_media_type: str | None = None,
-        renderer_context: dict[str, Any] | None = None,
-    ) -> str:
-        """Render the page."""
-        context = renderer_context or {}
-        return self.render_page(self.get_context(data, accepted_media_type, context))
-
+# NOTE: imported last: the browsable API's renderer builds on the classes above.
+from cupola.rest.browsable.renderer import BrowsableAPIRenderer  # noqa: E402
 
 __all__ = [
     "BaseRenderer",

@@ -24,7 +24,8 @@ from cupola.context import get_app_context, has_app_context
 from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.http.response import Response as CupolaResponse
 from cupola.rest import exceptions
-from cupola.rest.request import Request
+from cupola.rest.browsable.overrides import apply_form_overrides
+from cupola.rest.request import Request, is_form_media_type
 from cupola.rest.response import Response
 from cupola.rest.settings import ResolvedSettings, SettingDefault, current_settings
 
@@ -350,7 +351,12 @@ class APIView:
         )
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        """Negotiate, determine the version, authenticate, check permissions and throttles."""
+        """Negotiate, determine the version, authenticate, check permissions and throttles.
+
+        A browser form's ``_method``/``_content`` fields are applied first (form POSTs only).
+        """
+        if request.method == "POST" and is_form_media_type(request.content_type):
+            apply_form_overrides(request)
         self.format_kwarg = self.get_format_suffix(**kwargs)
         request.accepted_renderer, request.accepted_media_type = self.perform_content_negotiation(
             request
