@@ -1,8 +1,9 @@
 """Check branch coverage per module against STYLE.md: 100% for the core, 95% elsewhere.
 
-Reads the data ``coverage run`` left in ``.coverage`` (see ``scripts/coverage``), prints every
-module under its threshold and exits 1 if there is one. The core: ``app``, ``routing``,
-``http``, ``pipeline``, ``context``, ``middleware``, ``wsgi`` and ``asgi``.
+Reads ``.coverage``: the data of the test run and of every subprocess it started, combined by
+``scripts/coverage``. Prints every module under its threshold and exits 1 if there is one.
+The core: ``app``, ``routing``, ``http``, ``pipeline``, ``context``, ``middleware``, ``wsgi``
+and ``asgi``.
 """
 
 from __future__ import annotations

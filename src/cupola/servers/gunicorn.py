@@ -43,7 +43,7 @@ class GunicornAdapter(ServerAdapter):
             "accesslog": None,
         }
         _Application(settings).run()
-        return 0
+        return 0  # pragma: no cover - gunicorn's arbiter never returns: it ends by sys.exit
 
 
 class _Application(BaseApplication):  # type: ignore[misc]  # gunicorn ships no types
