@@ -49,7 +49,8 @@ class FileField(Field):
         Raises:
             ValidationError: For input that is not a file, lacks a name or is empty.
         """
-        name = getattr(data, "filename", None) or getattr(data, "name", None)
+        # An upload's ``name`` is its form field's: only ``filename`` names the file.
+        name = data.filename if hasattr(data, "filename") else getattr(data, "name", None)
         size = getattr(data, "size", None)
         if size is None or not hasattr(data, "read"):
             self.fail("invalid")
