@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cupola import Cupola, g, request
+from cupola import Cupola, g, request, signals
 from cupola.context import has_app_context
 from cupola.flask import stream_with_context
 from cupola.testing import TestClient
@@ -22,6 +22,26 @@ def test_nested_push_of_one_context_tears_down_once(app: Cupola) -> None:
         assert g.value == 1
     assert torn == [None]
     assert not has_app_context()
+
+
+def test_app_context_signals(app: Cupola) -> None:
+    seen: list[str] = []
+
+    def pushed(sender: Cupola) -> None:
+        seen.append(f"pushed {sender is app}")
+
+    def popped(sender: Cupola) -> None:
+        seen.append(f"popped {sender is app}")
+
+    signals.appcontext_pushed.connect(pushed, app)
+    signals.appcontext_popped.connect(popped, app)
+    try:
+        with app.app_context():
+            assert seen == ["pushed True"]
+    finally:
+        signals.appcontext_pushed.disconnect(pushed, app)
+        signals.appcontext_popped.disconnect(popped, app)
+    assert seen == ["pushed True", "popped True"]
 
 
 def test_stream_with_context_as_a_decorator(app: Cupola, client: TestClient) -> None:
