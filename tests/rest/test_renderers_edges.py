@@ -179,4 +179,4 @@ def test_browsable_page_uses_first_non_html_renderer(client: Any) -> None:
 def test_browsable_page_falls_back_to_json(client: Any) -> None:
     response = client.get("/html-only")
     assert "<h1>Html Only</h1>" in response.text
-    assert "&quot;title&quot;: &quot;Dune&quot;" in response.text
+    assert "&#34;title&#34;: &#34;Dune&#34;" in response.text
