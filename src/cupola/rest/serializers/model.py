@@ -21,7 +21,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
-from cupola.rest import _db
+from cupola.rest import _db, _insert
 from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
 from cupola.rest.serializers.hyperlinks import HyperlinkedIdentityField, HyperlinkedRelatedField
@@ -123,7 +123,7 @@ class ModelSerializer(Serializer):
             ) from exc
         for name, value in collections.items():
             setattr(instance, name, value)
-        _commit(instance)
+        _commit(instance, new=True)
         return instance
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
@@ -470,17 +470,20 @@ def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]
             )
 
 
-def _commit(instance: Any) -> None:
+def _commit(instance: Any, new: bool = False) -> None:
     """Add ``instance`` to the app's session and commit, keeping the values just written.
+
+    A ``new`` plain row is inserted without a flush where it can be (see ``_insert``).
 
     NOTE: as after Django's ``save()``, the object keeps the values it was saved with: the
     commit expires them, and they are set back (no SELECT to read them again). Columns the
     database filled in (server defaults, the new key) were read by the flush or stay expired.
     """
     session = _db.session()
-    session.add(instance)
     try:
-        session.flush()
+        if not (new and _insert.insert(session, instance)):
+            session.add(instance)
+            session.flush()
         state = inspect(instance)
         written = {
             attr.key: state.dict[attr.key]
