@@ -14,9 +14,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, Connection, Engine, Insert, Table
+from sqlalchemy import Column, Connection, Insert, Table
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
+
+from cupola.rest import _db
 
 __all__ = ["insert", "insert_committed"]
 
@@ -30,15 +32,6 @@ _SESSION_EVENTS = (
     "transient_to_pending",
     "pending_to_persistent",
     "detached_to_persistent",
-)
-#: With a transaction of its own, the session's transaction events are not fired either.
-_TRANSACTION_EVENTS = (
-    *_SESSION_EVENTS,
-    "after_transaction_create",
-    "after_transaction_end",
-    "after_begin",
-    "before_commit",
-    "after_commit",
 )
 _STATE_KEY = "_sa_instance_state"
 
@@ -80,14 +73,14 @@ def _plan(mapper: Mapper[Any]) -> _Plan | None:
     return _Plan(statement, columns, {value: key for key, value in columns.items()}, nulls)
 
 
-def _listened(session: Session, mapper: Mapper[Any], events: tuple[str, ...]) -> bool:
+def _listened(session: Session, mapper: Mapper[Any]) -> bool:
     dispatch = session.dispatch
-    if any(getattr(dispatch, name) for name in events):
+    if any(getattr(dispatch, name) for name in _SESSION_EVENTS):
         return True
     return bool(mapper.dispatch.before_insert or mapper.dispatch.after_insert)
 
 
-def _plan_for(session: Session, instance: Any, events: tuple[str, ...]) -> _Plan | None:
+def _plan_for(session: Session, instance: Any) -> _Plan | None:
     """The plan to insert ``instance``, or ``None`` when it needs the unit of work."""
     state = instance_state(instance)
     plan = _plan(state.mapper)
@@ -98,7 +91,7 @@ def _plan_for(session: Session, instance: Any, events: tuple[str, ...]) -> _Plan
         return None  # relationships or other attributes: the unit of work handles them
     if session.new or session.deleted or session.identity_map.check_modified():
         return None  # the flush writes those first
-    return None if _listened(session, state.mapper, events) else plan
+    return None if _listened(session, state.mapper) else plan
 
 
 def _execute(connection: Connection, plan: _Plan, instance: Any) -> None:
@@ -130,7 +123,7 @@ def insert(session: Session, instance: Any) -> bool:
     Returns:
         Whether it was inserted; ``False`` leaves it untouched, for ``add()`` and ``flush()``.
     """
-    plan = _plan_for(session, instance, _SESSION_EVENTS)
+    plan = _plan_for(session, instance)
     if plan is None:
         return False
     mapper = instance_state(instance).mapper
@@ -150,16 +143,13 @@ def insert_committed(session: Session, instance: Any) -> bool:
     Returns:
         Whether it was inserted and committed; ``False`` leaves it untouched.
     """
-    if session.in_transaction():
+    engine = _db.idle_engine(session, instance_state(instance).mapper)
+    if engine is None:
         return False
-    mapper = instance_state(instance).mapper
-    bind = session.get_bind(mapper=mapper)
-    if not isinstance(bind, Engine):
-        return False  # a session bound to a connection joins that connection's transaction
-    plan = _plan_for(session, instance, _TRANSACTION_EVENTS)
+    plan = _plan_for(session, instance)
     if plan is None:
         return False
-    with bind.begin() as connection:
+    with engine.begin() as connection:
         _execute(connection, plan, instance)
     make_transient_to_detached(instance)
     session.add(instance)
