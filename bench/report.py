@@ -202,9 +202,17 @@ def e2e_report(results: Results, scenarios: list[str]) -> str:
             entry = results[name].get(scenario, {})
             p99 = entry.get("p99_ms")
             cell = "ERROR" if "error" in entry else fmt_rps(entry.get("rps"))
+            if "rps_runs" in entry and entry["rps"]:
+                low, high = (100 * (entry[k] / entry["rps"] - 1) for k in ("rps_min", "rps_max"))
+                cell += f" [{low:+.0f}/{high:+.0f}%]"
             cells.append(f"{cell} ({p99:.1f} ms)" if p99 is not None else cell)
         rows.append([name, *cells])
     text = "End-to-end throughput (wrk, req/s, p99 latency in brackets):\n"
+    if any("rps_runs" in e for entries in results.values() for e in entries.values()):
+        text = (
+            "End-to-end throughput (wrk; median req/s of the passes [lowest/highest pass "
+            "against it], median p99 latency in brackets):\n"
+        )
     text += table(["req/s (p99)", *scenarios], rows)
     targets = e2e_targets(results, scenarios)
     if targets:
