@@ -188,7 +188,8 @@ def lua_script(scenario: Scenario, directory: Path) -> Path | None:
 
 def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) -> dict[str, Any]:
     seconds = max(1, round(seconds))  # wrk takes whole seconds
-    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "5s"]
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s"]
+    command += ["--timeout", "5s"]
     command.append("--latency")
     if script is not None:
         command += ["-s", str(script)]
