@@ -132,6 +132,10 @@ class Server:
         self.log.close()
         self.proc = None
 
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds the server's processes (its process group) have used so far."""
+        return group_cpu_seconds(self.proc.pid) if self.proc is not None else None
+
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-2000:]
 
@@ -199,6 +203,9 @@ def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) 
     if match is None:
         raise RuntimeError(f"cannot read wrk output:\n{out}")
     result: dict[str, Any] = {"rps": float(match.group(1))}
+    done = re.search(r"(\d+) requests in", out)
+    if done:
+        result["requests"] = int(done.group(1))
     result["us_per_req"] = 1e6 / result["rps"] if result["rps"] else None
     p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     if p99:
@@ -231,8 +238,34 @@ def bench_server(
             continue
         script = lua_script(scenario, tmp)
         run_wrk(server.port, scenario, warmup, script)
-        results[name] = run_wrk(server.port, scenario, seconds, script)
+        cpu = server.cpu_seconds()
+        results[name] = found = run_wrk(server.port, scenario, seconds, script)
+        if found.get("requests") and cpu is not None:
+            spent = (server.cpu_seconds() or cpu) - cpu
+            found["cpu_us_per_req"] = 1e6 * spent / found["requests"]
     return results
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU seconds (user + system) used so far by the live processes of a process group.
+
+    Linux only (``/proc``); ``None`` elsewhere.
+    """
+    if not os.path.isdir("/proc/self"):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields[2] is pgrp (field 5 of stat)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def run_e2e(
@@ -307,6 +340,10 @@ def merge_passes(passes: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str,
                 "rps_min": min(rates), "rps_max": max(rates),
             }  # fmt: skip
             entry["us_per_req"] = 1e6 / entry["rps"] if entry["rps"] else None
+            cpus = [r["cpu_us_per_req"] for r in runs if "cpu_us_per_req" in r]
+            if cpus:
+                entry["cpu_us_per_req"] = statistics.median(cpus)
+                entry["cpu_runs"] = cpus
             p99s = [r["p99_ms"] for r in runs if "p99_ms" in r]
             if p99s:
                 entry["p99_ms"] = statistics.median(p99s)

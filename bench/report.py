@@ -215,11 +215,19 @@ def e2e_report(results: Results, scenarios: list[str]) -> str:
             "against it], median p99 latency in brackets):\n"
         )
     text += table(["req/s (p99)", *scenarios], rows)
+    if any("cpu_us_per_req" in e for entries in results.values() for e in entries.values()):
+        text += "\n\nServer CPU time per request (µs, user + system, all its processes):\n"
+        cpu_rows = [
+            [name, *(_fmt_cpu(results[name].get(s, {}).get("cpu_us_per_req")) for s in scenarios)]
+            for name in names
+        ]
+        text += table(["CPU µs/req", *scenarios], cpu_rows)
     targets = e2e_targets(results, scenarios)
     if targets:
-        text += "\n\nTargets (end-to-end, cupola serve; over several passes, the median of "
-        text += "each pass's ratio):\n"
-        text += table(["target", "measured", "result"], [list(t) for t in targets])
+        text += "\n\nTargets (end-to-end, cupola serve; with several passes, the median of the "
+        text += "passes' ratios;\n'by CPU': the ratio of CPU time per request, the other row's "
+        text += "over cupola serve's):\n"
+        text += table(["target", "req/s", "result", "by CPU", "result"], [list(t) for t in targets])
     return text
 
 
@@ -239,7 +247,21 @@ def paired_ratio(results: Results, num: str, den: str, scenario: str) -> float |
     return statistics.median(x / y for x, y in zip(a, b, strict=True))
 
 
-def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, str, str]]:
+def cpu_ratio(results: Results, num: str, den: str, scenario: str) -> float | None:
+    """How many times ``num``'s rate ``den``'s would be if CPU were the limit.
+
+    ``den``'s CPU time per request over ``num``'s: the median of the passes' ratios.
+    """
+    a = results.get(num, {}).get(scenario, {})
+    b = results.get(den, {}).get(scenario, {})
+    runs_a, runs_b = a.get("cpu_runs"), b.get("cpu_runs")
+    if runs_a and runs_b and len(runs_a) == len(runs_b):
+        return statistics.median(y / x for x, y in zip(runs_a, runs_b, strict=True) if x)
+    x, y = a.get("cpu_us_per_req"), b.get("cpu_us_per_req")
+    return y / x if x and y else None
+
+
+def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, ...]]:
     """``cupola serve`` against the best anchor, and against the raw callable on granian.
 
     ``cupola serve`` runs granian (WSGI) by default, so its raw callable is
@@ -253,14 +275,25 @@ def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, str, 
     for scenario in (s for s in ("plaintext", "json", "template") if s in scenarios):
         best = max(((rps(results, n, scenario) or 0, n) for n in anchors), default=(0, None))
         if best[1] is not None and best[0]:
-            value = paired_ratio(results, SERVE, best[1], scenario)
-            found.append(_target(f"{scenario} >= 1.0x best anchor ({best[1]})", value, 1.0))
+            name = f"{scenario} >= 1.0x best anchor ({best[1]})"
+            found.append(_target(name, results, best[1], scenario, 1.0))
         if scenario != "template" and "bare-wsgi@granian" in results:
-            value = paired_ratio(results, SERVE, "bare-wsgi@granian", scenario)
-            found.append(_target(f"{scenario} >= 0.9x raw WSGI on granian", value, 0.9))
+            name = f"{scenario} >= 0.9x raw WSGI on granian"
+            found.append(_target(name, results, "bare-wsgi@granian", scenario, 0.9))
     return found
 
 
-def _target(name: str, value: float | None, minimum: float) -> tuple[str, str, str]:
-    status = "-" if value is None else ("PASS" if value >= minimum else "FAIL")
-    return name, fmt_ratio(value), status
+def _fmt_cpu(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
+def _target(
+    name: str, results: Results, other: str, scenario: str, minimum: float
+) -> tuple[str, ...]:
+    row = [name]
+    for value in (
+        paired_ratio(results, SERVE, other, scenario),
+        cpu_ratio(results, SERVE, other, scenario),
+    ):
+        row += [fmt_ratio(value), "-" if value is None else "PASS" if value >= minimum else "FAIL"]
+    return tuple(row)
