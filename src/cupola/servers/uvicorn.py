@@ -235,6 +235,8 @@ def _supervise(config: uvicorn.Config, sockets: list[socket.socket], workers: in
                         stop.set()  # the app cannot load: every new worker would fail alike
                         status = 1
                         break
+                if stop.is_set():  # SIGINT reaches the workers too (the terminal's group)
+                    break
                 current[index] = _Worker(config, sockets)  # retired, or crashed
     finally:
         processes = [w.process for w in current] + leaving
