@@ -77,13 +77,15 @@ def test_open_connections_counts_queued_and_held_ones(group: reuseport.ReusePort
     listener = listening(0, group)
     port = listener.getsockname()[1]
     try:
+        other = listening(0, reuseport.ReusePortGroup())  # say, a database's port
+        elsewhere = connect(other.getsockname()[1], 2)
         assert reuseport.open_connections(os.getpid(), listener) == 0
         clients = connect(port, 3)
-        assert reuseport.open_connections(os.getpid(), listener) == 6  # 3 queued, 3 clients
+        assert reuseport.open_connections(os.getpid(), listener) == 3  # queued
         accepted = [listener.accept()[0] for _ in range(2)]
-        # 1 queued, 2 accepted, and the 3 client ends this process holds as well
-        assert reuseport.open_connections(os.getpid(), listener) == 6
-        for conn in [*accepted, *clients]:
+        # 1 queued, 2 accepted; the client ends have the port as their remote one
+        assert reuseport.open_connections(os.getpid(), listener) == 3
+        for conn in [*accepted, *clients, *elsewhere, other]:
             conn.close()
     finally:
         group.remove(listener)

@@ -93,7 +93,7 @@ def _program(indices: Sequence[int]) -> bytes:
 
 
 def open_connections(pid: int, listener: socket.socket) -> int:
-    """Connections process ``pid`` holds, plus those waiting in ``listener``'s accept queue.
+    """Connections to ``listener``'s port that process ``pid`` holds, plus those queued.
 
     Read from ``/proc``: the socket inodes among the process's descriptors, looked up in
     ``/proc/net/tcp`` and ``/proc/net/tcp6``; a listening socket's receive queue there is
@@ -113,6 +113,7 @@ def open_connections(pid: int, listener: socket.socket) -> int:
         if target.startswith("socket:["):
             owned.add(target[8:-1])
     queue = str(os.fstat(listener.fileno()).st_ino)
+    port = f":{listener.getsockname()[1]:04X}"
     count = 0
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -125,6 +126,6 @@ def open_connections(pid: int, listener: socket.socket) -> int:
             inode, state = fields[9], fields[3]
             if inode == queue:
                 count += int(fields[4].partition(":")[2], 16)
-            elif inode in owned and state != _LISTEN:
-                count += 1
+            elif inode in owned and state != _LISTEN and fields[1].endswith(port):
+                count += 1  # a connection to the listener's port (not a database's)
     return count
