@@ -23,6 +23,12 @@ def test_current_app_is_used_when_no_app_is_given() -> None:
         assert get_channel_layer() is get_channel_layer(app)
 
 
+def test_default_alias_names_the_current_apps_layer() -> None:
+    app = Cupola(__name__)
+    with app.app_context():
+        assert get_channel_layer("default") is get_channel_layer(app)  # Channels' spelling
+
+
 def test_outside_an_app_context() -> None:
     with pytest.raises(RuntimeError, match="outside of application context"):
         get_channel_layer()
