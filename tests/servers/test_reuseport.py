@@ -15,6 +15,18 @@ pytestmark = pytest.mark.skipif(not reuseport.SUPPORTED, reason="Linux reuseport
 HOST = "127.0.0.1"
 
 
+def free_port() -> int:
+    """A port no socket of this machine uses.
+
+    NOTE: ``bind(0)`` with ``SO_REUSEPORT`` may hand out the local port of a connected client
+    socket (one of this test process's, say), which would then count as a connection to it.
+    """
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
 def listening(port: int, group: reuseport.ReusePortGroup) -> socket.socket:
     sock = socket.socket()
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
@@ -47,7 +59,7 @@ def group() -> reuseport.ReusePortGroup:
 
 
 def test_steered_away_socket_gets_no_new_connection(group: reuseport.ReusePortGroup) -> None:
-    first = listening(0, group)
+    first = listening(free_port(), group)
     port = first.getsockname()[1]
     second, third = listening(port, group), listening(port, group)
     clients: list[socket.socket] = []
@@ -74,10 +86,10 @@ def test_steered_away_socket_gets_no_new_connection(group: reuseport.ReusePortGr
 
 
 def test_open_connections_counts_queued_and_held_ones(group: reuseport.ReusePortGroup) -> None:
-    listener = listening(0, group)
+    listener = listening(free_port(), group)
     port = listener.getsockname()[1]
     try:
-        other = listening(0, reuseport.ReusePortGroup())  # say, a database's port
+        other = listening(free_port(), reuseport.ReusePortGroup())  # say, a database's port
         elsewhere = connect(other.getsockname()[1], 2)
         assert reuseport.open_connections(os.getpid(), listener) == 0
         clients = connect(port, 3)
