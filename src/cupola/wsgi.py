@@ -168,7 +168,8 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
         if not (HEADS.get(key) or work_out(key))[1]:
             headers.append(("Content-Length", str(len(body))))
     start_response(STATUS_LINES.get(status) or status_line(status), headers)
-    return () if method == "HEAD" else (body,)
+    # PERF: a list, not a tuple: granian writes a list in one go and iterates anything else.
+    return [] if method == "HEAD" else [body]
 
 
 def _prepare(app: Cupola) -> Pipeline:
