@@ -159,15 +159,17 @@ class CostTarget:
 
 def targets() -> list[Target | CostTarget]:
     found: list[Target | CostTarget] = []
-    for s in ("plaintext", "json", "routing", "form"):
-        found.append(Target(f"WSGI {s} >= 1.0x Falcon", "cupola", "falcon", s, 1.0))
+    for s in ("plaintext", "json", "routing"):
+        found.append(Target(f"WSGI {s} >= 1.5x Falcon", "cupola", "falcon", s, 1.5))
+    found.append(Target("WSGI form >= 1.25x Falcon", "cupola", "falcon", "form", 1.25))
     for s in ("plaintext", "json", "routing", "form"):
         found.append(Target(f"WSGI {s} >= 8x Flask", "cupola", "flask", s, 8.0))
-    found.append(Target("WSGI template >= 0.95x Falcon", "cupola", "falcon", "template", 0.95))
+    found.append(Target("WSGI template >= 1.0x Falcon", "cupola", "falcon", "template", 1.0))
     own = Target("WSGI routing >= 0.8x own json", "cupola", "cupola", "routing", 0.8, "json")
     found.append(own)
     for s in ("plaintext", "json"):
-        found.append(Target(f"ASGI {s} >= 1.5x Starlette", "cupola-asgi", "starlette", s, 1.5))
+        label = f"ASGI {s} >= 1.75x Starlette"
+        found.append(Target(label, "cupola-asgi", "starlette", s, 1.75))
     found.append(Target("ASGI routing >= 5x Starlette", "cupola-asgi", "starlette", "routing", 5.0))
     for s in ("session", "form_csrf"):
         found.append(Target(f"WSGI {s} >= 3x Flask", "cupola", "flask", s, 3.0))

@@ -96,7 +96,9 @@ class AsyncLifecycle(LifecycleBase):
             if result is None:
                 if route is self.unmatched:
                     raise request._reject  # type: ignore[misc]  # set when unmatched
-                # unasync: result = call_view(route, request)
+                # PERF: a view without arguments is called directly (a call fewer).
+                # unasync: bare = not (request.view_args or route.pass_request)
+                # unasync: result = route.view() if bare else call_view(route, request)
                 result = await (  # unasync: drop
                     call_view(route, request)  # unasync: drop
                     if route.view_is_async  # unasync: drop
