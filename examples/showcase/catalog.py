@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from cupola import Blueprint, flash, redirect, render, request, url_for
 from cupola.auth import current_user, login_required
@@ -58,13 +59,25 @@ def review(book_id: int) -> Any:
     form = ReviewForm()
     if not form.validate():
         return render("books/detail.html", book=book, on_list=book.id in book_ids(), form=form), 400
-    mine = db.session.scalar(
-        select(Review).where(Review.book_id == book.id, Review.user_id == current_user.id)
-    )
+    rating, body = form.rating.data, form.body.data
+    mine = my_review(book.id)
     if mine is None:
-        mine = Review(book=book, user=current_user._get_current_object())
-        db.session.add(mine)
-    mine.rating, mine.body = form.rating.data, form.body.data
+        reader = current_user._get_current_object()
+        db.session.add(Review(book=book, user=reader, rating=rating, body=body))
+        try:
+            db.session.commit()
+        except IntegrityError:  # this reader's other request added theirs a moment before
+            db.session.rollback()
+            mine = my_review(book_id)
+    if mine is not None:
+        mine.rating, mine.body = rating, body
     # DATABASE_ATOMIC_REQUESTS commits it when the response is sent.
     flash("Thank you for your review.", "success")
     return redirect(url_for("books.show", book_id=book.id))
+
+
+def my_review(book_id: int) -> Review | None:
+    """The signed-in reader's review of a book, ``None`` when they have not written one."""
+    return db.session.scalar(
+        select(Review).where(Review.book_id == book_id, Review.user_id == current_user.id)
+    )

@@ -752,3 +752,30 @@ def test_a_fresh_machine_gets_the_schema_and_the_starting_books(tmp_path: Path) 
     with sqlite3.connect(tmp_path / "first.db") as connection:
         assert connection.execute("select count(*) from book").fetchone() == (5,)
         assert connection.execute("select count(*) from alembic_version").fetchone() == (1,)
+
+
+def test_a_review_posted_twice_at_once_is_kept_once(
+    member: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's other request wrote its review between this one's look-up and insert."""
+    from examples.showcase import catalog
+
+    with app.app_context():  # the other protocol's run reviewed it too
+        db.session.query(Review).filter_by(book_id=4).delete()
+        db.session.commit()
+    post_review(member, 4, "2", "First thoughts.")
+    look_up = catalog.my_review
+    missed: list[int] = []
+
+    def miss_once(book_id: int) -> Review | None:
+        if not missed:
+            missed.append(book_id)
+            return None
+        return look_up(book_id)
+
+    monkeypatch.setattr(catalog, "my_review", miss_once)
+    response = post_review(member, 4, "5", "Second thoughts.")
+    assert (response.status_code, response.headers["location"]) == (302, "/books/4")
+    with app.app_context():
+        reviews = db.session.query(Review).filter_by(book_id=4).all()
+        assert [(r.rating, r.body) for r in reviews] == [(5, "Second thoughts.")]
