@@ -62,6 +62,11 @@ class Cupola(Scaffold):
             ``root_path``.
         root_path: The app's folder, when it cannot be found from ``import_name``.
 
+    Attributes:
+        built_pipeline: The pipeline as last built, or ``None`` until the next request (or
+            :meth:`build`) builds it; the adapters read it on every request.
+        wsgi_started: Whether the WSGI adapter has run the startup functions.
+
     Example:
         >>> app = Cupola(__name__)
         >>> @app.get("/items/<int:item_id>")
@@ -83,9 +88,9 @@ class Cupola(Scaffold):
         super().__init__(import_name, template_folder, static_folder, static_url_path)
         if root_path is not None:
             self.root_path = os.path.abspath(root_path)
-        self._pipeline: Pipeline | None = None
+        self.built_pipeline: Pipeline | None = None
         self._jinja_env: Environment | None = None
-        self._wsgi_started = False  # whether the WSGI adapter ran the startup functions
+        self.wsgi_started = False
         if instance_path is not None and not os.path.isabs(instance_path):
             raise ImproperlyConfigured(
                 f"instance_path must be absolute, not {instance_path!r}: "
@@ -111,7 +116,7 @@ class Cupola(Scaffold):
         return f"<Cupola {self.import_name!r}>"
 
     def _changed(self) -> None:
-        self._pipeline = None
+        self.built_pipeline = None
         self._jinja_env = None
 
     def invalidate(self) -> None:
@@ -190,13 +195,13 @@ class Cupola(Scaffold):
 
     def build(self) -> Pipeline:
         """Compose every registration into the pipeline (done on the first request)."""
-        self._pipeline = assemble(self)
-        return self._pipeline
+        self.built_pipeline = assemble(self)
+        return self.built_pipeline
 
     @property
     def pipeline(self) -> Pipeline:
         """The built pipeline, building it when needed."""
-        return self._pipeline or self.build()
+        return self.built_pipeline or self.build()
 
     @property
     def form_limits(self) -> FormLimits:

@@ -28,8 +28,7 @@ from cupola.http.body import RequestBody, parse_content_length, read_messages
 from cupola.http.heads import HEADS, LENGTHS, length_pair, work_out
 from cupola.http.hosts import host_error
 from cupola.http.request import Request
-from cupola.http.response import StreamingResponse
-from cupola.wsgi import _NO_BODY_STATUSES
+from cupola.http.response import NO_BODY_STATUSES, StreamingResponse
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -189,17 +188,17 @@ class ASGIAdapter:
         # PERF: HTTP is handled inline, and a complete response is sent inline: two
         # coroutines fewer per request.
         app = self.app
-        pipeline = app._pipeline or app.build()
+        pipeline = app.built_pipeline or app.build()
         request, length, has_body = make_request(app, scope)
         if has_body:
             try:
                 body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
             except HTTPException as exc:
-                body, request._reject = RequestBody.EMPTY, exc
+                body, request.rejection = RequestBody.EMPTY, exc
             except Exception as exc:  # a server whose receive() fails mid-body (DESIGN §7)
                 body = RequestBody.EMPTY
-                request._reject = BadRequest("The request body could not be read.")
-                request._reject.__cause__ = exc
+                request.rejection = BadRequest("The request body could not be read.")
+                request.rejection.__cause__ = exc
             if body is None:  # the client went away
                 return
             request._body = body
@@ -215,9 +214,9 @@ class ASGIAdapter:
             await send_stream(cast(StreamingResponse, response), method, send, app, receive)
             return
         status, content = response.status, response.body
-        key = tuple(response.headers._list)
+        key = tuple(response.headers.pairs)
         headers, sized = HEADS.get(key) or work_out(key)
-        if status in _NO_BODY_STATUSES:
+        if status in NO_BODY_STATUSES:
             content = b""
         elif not sized:
             size = len(content)
@@ -253,7 +252,7 @@ class ASGIAdapter:
 def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
     """The request for an HTTP scope, with its declared length and whether a body follows.
 
-    A path or head the adapter refuses is recorded on the request (``_reject``) so that the
+    A path or head the adapter refuses is recorded on the request (``rejection``) so that the
     pipeline answers it like any other error; its body is then never read.
     """
     path = scope["path"]
@@ -264,13 +263,13 @@ def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
         request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
     except HTTPException as exc:
         request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
-        request._reject = exc
+        request.rejection = exc
     try:
         length, has_body, request._host = check_head(scope)
     except HTTPException as exc:
-        request._reject = request._reject or exc
+        request.rejection = request.rejection or exc
         return request, None, False
-    return request, length, has_body and request._reject is None
+    return request, length, has_body and request.rejection is None
 
 
 async def send_stream(
@@ -282,8 +281,8 @@ async def send_stream(
     """
     status = response.status
     start = {"type": "http.response.start", "status": status}
-    await send({**start, "headers": work_out(tuple(response.headers._list))[0]})
-    if method != "HEAD" and status not in _NO_BODY_STATUSES:
+    await send({**start, "headers": work_out(tuple(response.headers.pairs))[0]})
+    if method != "HEAD" and status not in NO_BODY_STATUSES:
         await _stream_until_disconnect(response, send, app, receive)
     else:
         await response.aclose()

@@ -131,7 +131,7 @@ class Pipeline:
         The error is raised where the view would run, so middleware and ``before_request``
         hooks see every request, as in Flask.
         """
-        if request._reject is not None:  # the adapter already refused the request
+        if request.rejection is not None:  # the adapter already refused the request
             return self.unmatched
         try:
             rule, request.view_args = self.router.match(request.path, request.method)
@@ -140,13 +140,13 @@ class Pipeline:
             location = request.root_path + quote(redirect.new_url, safe="/:@!$&'()*+,;=-._~")
             if query:
                 location += "?" + query.decode("latin-1")
-            request._reject = RequestRedirect(location)
+            request.rejection = RequestRedirect(location)
             return self.unmatched
         except NotFound as exc:
-            request._reject = self._upgrade_required(request.path) or exc
+            request.rejection = self._upgrade_required(request.path) or exc
             return self.unmatched
         except HTTPException as exc:
-            request._reject = exc
+            request.rejection = exc
             return self.unmatched
         route: Route = rule.target
         request._route = route
@@ -220,7 +220,7 @@ class Pipeline:
                                 break
                         else:
                             if route is self.unmatched:
-                                raise request._reject  # type: ignore[misc]  # set when unmatched
+                                raise request.rejection  # type: ignore[misc]  # set when unmatched
                             # PERF: call_view() inlined (a call fewer per request).
                             kwargs = request.view_args
                             if route.pass_request:
@@ -355,7 +355,7 @@ class Pipeline:
                                 break
                         else:
                             if route is self.unmatched:
-                                raise request._reject  # type: ignore[misc]  # set when unmatched
+                                raise request.rejection  # type: ignore[misc]  # set when unmatched
                             result = await (
                                 call_view(route, request)
                                 if route.view_is_async

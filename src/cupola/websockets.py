@@ -475,7 +475,7 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
     and a plain refusal otherwise (the server then answers 403). A handler's exception is
     logged and closes only its own connection, with 1011.
     """
-    pipeline = app._pipeline or app.build()
+    pipeline = app.built_pipeline or app.build()
     if (await receive())["type"] != "websocket.connect":
         return
     policy = _POLICIES.get(pipeline)

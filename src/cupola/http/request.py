@@ -87,6 +87,10 @@ class Request:
         path: The percent-decoded path, without the root path.
         app: The application handling the request.
         view_args: Values the router matched from the path.
+        rejection: An error found before the view could run (a malformed path or head, a
+            body over the limit, no matching route), or ``None``. The adapters and the
+            router record it; the pipeline raises it where the view would run, so that
+            middleware, hooks and error handlers see it like any other error.
     """
 
     __slots__ = (
@@ -102,13 +106,13 @@ class Request:
         "_host",
         "_json",
         "_raw",
-        "_reject",
         "_route",
         "_session",
         "_source",
         "app",
         "method",
         "path",
+        "rejection",
         "view_args",
     )
 
@@ -125,9 +129,7 @@ class Request:
         self.path = path
         self._raw = raw
         self._source = source
-        # An error the adapter found before the pipeline ran (bad path, body too large…);
-        # the pipeline raises it so that error handlers and hooks see it like any other.
-        self._reject: HTTPException | None = None
+        self.rejection: HTTPException | None = None
         self._route: Route | None = None
         self._body: RequestBody | None = None
         # PERF: None rather than unset: a miss on an unset slot raises AttributeError.

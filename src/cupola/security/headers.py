@@ -222,7 +222,7 @@ class SecurityHeadersMiddleware(Middleware):
         if self._hsts and request.is_secure:
             extra = self.secure_headers
         # PERF: the headers were checked when the app was built; append them directly.
-        pairs = response.headers._list
+        pairs = response.headers.pairs
         clear = self._clear
         for name, _ in pairs:
             if name not in clear and self._is_ours(name):  # the view set one: keep its value
