@@ -15,7 +15,7 @@ SOURCE = Path(__file__).resolve().parent.parent / "src" / "cupola"
 
 #: The most modules allowed to import each other in a circle (the largest strongly
 #: connected component). Lower it when the graph gets better; never raise it.
-LARGEST_CYCLE = 63
+LARGEST_CYCLE = 29
 
 
 def module_files(root: Path = SOURCE) -> dict[str, Path]:

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -24,6 +24,7 @@ from cupola.assembly import assemble
 from cupola.blueprints import Blueprint
 from cupola.config import DEFAULTS, Config
 from cupola.context import AppContext, get_request, has_request_context
+from cupola.context import current_app as app_proxy
 from cupola.exceptions import BuildError, ImproperlyConfigured
 from cupola.http.forms import FormLimits
 from cupola.http.response import Response
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     from cupola.asgi import ASGIAdapter
     from cupola.cli.appgroup import AppGroup, CliRunner
     from cupola.testing import RequestContext, TestClient
+    from cupola.types import SessionLoader, UserLoader
 
 F = TypeVar("F", bound=Callable[..., Any])
 _WEBSOCKET_SCHEMES = {"http": "ws", "https": "wss"}
@@ -66,6 +68,10 @@ class Cupola(Scaffold):
         built_pipeline: The pipeline as last built, or ``None`` until the next request (or
             :meth:`build`) builds it; the adapters read it on every request.
         wsgi_started: Whether the WSGI adapter has run the startup functions.
+        session_loader: What loads ``request.session``: the session middleware registers
+            itself when the app is built; ``None`` without one.
+        user_loader: What loads ``request.user``: ``cupola.auth.Auth`` registers itself;
+            ``None`` without authentication.
 
     Example:
         >>> app = Cupola(__name__)
@@ -107,6 +113,8 @@ class Cupola(Scaffold):
         self.startup_funcs: list[Callable[[], Any]] = []
         self.shutdown_funcs: list[Callable[[], Any]] = []
         self.extensions: dict[str, Any] = {}
+        self.session_loader: SessionLoader | None = None
+        self.user_loader: UserLoader | None = None
         self.logger = logging.getLogger(import_name)
         #: ``f(exc)`` called when an app context ends (requests' included), last first.
         self.teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]] = []
@@ -416,3 +424,9 @@ def _open_for_reading(root: str, resource: str, mode: str, encoding: str | None)
     if mode == "rb":
         return open(path, mode)  # the caller closes it
     return open(path, mode, encoding=encoding or "utf-8")
+
+
+#: The app handling the current request, or of the active app context.
+#: NOTE: the same proxy as ``cupola.context.current_app``, typed with the class: the context
+#: module sits below this one and knows the app only as a ``cupola.types.Application``.
+current_app = cast(Cupola, app_proxy)

@@ -31,7 +31,7 @@ from cupola.http.request import Request
 from cupola.http.response import NO_BODY_STATUSES, StreamingResponse
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.pipeline import ServedApp
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -171,7 +171,7 @@ class ASGIAdapter:
 
     __slots__ = ("app",)
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: ServedApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -249,7 +249,7 @@ class ASGIAdapter:
                 return
 
 
-def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
+def make_request(app: ServedApp, scope: Scope) -> tuple[Request, int | None, bool]:
     """The request for an HTTP scope, with its declared length and whether a body follows.
 
     A path or head the adapter refuses is recorded on the request (``rejection``) so that the
@@ -273,7 +273,7 @@ def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
 
 
 async def send_stream(
-    response: StreamingResponse, method: str, send: Send, app: Cupola, receive: Receive
+    response: StreamingResponse, method: str, send: Send, app: ServedApp, receive: Receive
 ) -> None:
     """Send a streaming response: the head, then each chunk as it is produced.
 
@@ -290,7 +290,7 @@ async def send_stream(
 
 
 async def _stream_until_disconnect(
-    response: StreamingResponse, send: Send, app: Cupola, receive: Receive
+    response: StreamingResponse, send: Send, app: ServedApp, receive: Receive
 ) -> None:
     # NOTE: servers keep accepting body messages after the client has gone, so an endless
     # stream (server-sent events) would never end; watch for http.disconnect instead.
@@ -311,7 +311,7 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-async def _stream(response: StreamingResponse, send: Send, app: Cupola) -> None:
+async def _stream(response: StreamingResponse, send: Send, app: ServedApp) -> None:
     """Send the chunks, then close the iterator (also when cancelled)."""
     if response.is_async:
         try:

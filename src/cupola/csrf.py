@@ -30,12 +30,11 @@ from cupola.context import get_request
 from cupola.exceptions import Forbidden, ImproperlyConfigured
 from cupola.importing import import_string
 from cupola.middleware import Middleware
-from cupola.sessions.middleware import EXTENSION as SESSIONS_EXTENSION
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
     from cupola.sessions import Session
+    from cupola.types import Application
 
 T = TypeVar("T")
 
@@ -174,7 +173,7 @@ class CsrfMiddleware(Middleware):
         ImproperlyConfigured: For a malformed trusted origin or failure view.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         config = app.config
         self.enabled = bool(config["CSRF_ENABLED"])
@@ -216,8 +215,8 @@ class CsrfMiddleware(Middleware):
             site is None and origin is not None and not self._is_trusted(request, origin_of(origin))
         ):
             return REASON_CROSS_ORIGIN
-        sessions = request.app.extensions.get(SESSIONS_EXTENSION)
-        if sessions is None or sessions.cookie_name not in request.cookies:
+        sessions = request.app.session_loader
+        if sessions is None or not sessions.has_session(request):
             return None  # no ambient credentials: nothing a forged request could use
         token = request.header(self.header_name) or request.form.get(self.field_name)
         if site is not None or origin is not None:

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 _HOOKS = (
     "process_request",
@@ -41,7 +41,7 @@ class Middleware:
         ...         return response
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         self.app = app
 
     def active_hooks(self) -> frozenset[str]:
@@ -133,7 +133,7 @@ class MiddlewareStack:
         ]
 
 
-def instantiate(app: Cupola, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:
+def instantiate(app: Application, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:
     """Create middleware instances from classes or dotted paths (``"pkg.mod:Class"``)."""
     from cupola.importing import import_string
 

@@ -20,7 +20,7 @@ from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from functools import partial
 from types import CoroutineType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 from urllib.parse import quote
 
 from cupola.context import activate, deactivate
@@ -40,6 +40,7 @@ from cupola.middleware import MiddlewareStack
 from cupola.returns import to_response
 from cupola.routing import Router, Rule
 from cupola.templating import TemplateResponse
+from cupola.types import Application
 
 if TYPE_CHECKING:
     from cupola.scaffold import Scaffold
@@ -503,4 +504,20 @@ def _render(response: Response) -> Response:
     return response
 
 
-__all__ = ["Pipeline", "Route"]
+class ServedApp(Application, Protocol):
+    """The application as the adapters see it: its pipeline and lifespan functions."""
+
+    built_pipeline: Pipeline | None
+    wsgi_started: bool
+    startup_funcs: list[Callable[[], Any]]
+    shutdown_funcs: list[Callable[[], Any]]
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The built pipeline, building it when needed."""
+
+    def build(self) -> Pipeline:
+        """Compose every registration into the pipeline."""
+
+
+__all__ = ["Pipeline", "Route", "ServedApp"]

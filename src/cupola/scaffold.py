@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypedDict, TypeVar, Unpack
 
+from cupola.concurrency import is_async_callable
 from cupola.errors import ErrorHandlerRegistry
 from cupola.exceptions import ImproperlyConfigured
 
@@ -289,8 +290,6 @@ class Scaffold:
             ImproperlyConfigured: When ``handler`` is neither an ``async def`` function
                 nor a consumer class, or the endpoint name is taken.
         """
-        from cupola.assembly import is_async_callable  # assembly imports this module
-
         name = endpoint or getattr(handler, "__name__", None) or type(handler).__name__
         if isinstance(handler, type):
             as_handler = getattr(handler, "as_handler", None)

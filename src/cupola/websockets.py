@@ -28,11 +28,11 @@ from cupola.security.proxies import ProxyHeadersMiddleware
 from cupola.sessions.cookie import CookieBackend
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.headers import Headers
     from cupola.http.multidict import ImmutableMultiDict
-    from cupola.pipeline import Pipeline, Route
+    from cupola.pipeline import Pipeline, Route, ServedApp
     from cupola.sessions import Session
+    from cupola.types import Application
 
 __all__ = ["WebSocket", "WebSocketDisconnect", "WebSocketState", "serve_websocket"]
 
@@ -51,7 +51,6 @@ INTERNAL_ERROR = 1011
 MAX_REASON = 123  # bytes of close reason a close frame holds (RFC 6455 §5.5)
 
 _DENIAL = "websocket.http.response"  # the ASGI extension for an HTTP answer to a handshake
-_UNSET: Any = object()
 
 
 class WebSocketState(enum.Enum):
@@ -122,7 +121,7 @@ class WebSocket:
     def __init__(
         self, request: Request, receive: Receive, send: Send, max_message_size: int | None = None
     ) -> None:
-        self.app: Cupola = request.app
+        self.app: Application = request.app
         self.request = request
         self.scope: Scope = request._raw
         self.path_values: dict[str, Any] = dict(request.view_args)
@@ -132,7 +131,6 @@ class WebSocket:
         self.accepted_subprotocol: str | None = None
         self._receive = receive
         self._send = send
-        self._user: Any = _UNSET
         self._closed = (NORMAL_CLOSURE, "")
 
     def __repr__(self) -> str:
@@ -178,20 +176,16 @@ class WebSocket:
 
     @property
     def user(self) -> Any:
-        """The user the session belongs to, looked up once through the auth extension.
+        """The user of the handshake (``request.user``), looked up once, on first access.
 
         Raises:
             RuntimeError: When authentication is not set up for the app.
         """
-        if self._user is _UNSET:
-            auth = self.app.extensions.get("cupola.auth")
-            if auth is None:
-                raise RuntimeError(
-                    "ws.user needs authentication: set up cupola.auth on the app "
-                    "(it registers app.extensions['cupola.auth'])."
-                )
-            self._user = auth.user_for_session(self.session)
-        return self._user
+        if self.app.user_loader is None:
+            raise RuntimeError(
+                "ws.user needs authentication: create cupola.auth.Auth(app, user_loader=...)."
+            )
+        return self.request.user
 
     @property
     def close_code(self) -> int | None:
@@ -467,7 +461,7 @@ def _without_default_port(host: str) -> str:
 _POLICIES: WeakKeyDictionary[Pipeline, HandshakePolicy] = WeakKeyDictionary()
 
 
-async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Send) -> None:
+async def serve_websocket(app: ServedApp, scope: Scope, receive: Receive, send: Send) -> None:
     """Serve one ASGI ``websocket`` scope: match, check the handshake, run the handler.
 
     A refused handshake gets an HTTP answer (404 without a route, 400 for a bad head or
@@ -498,7 +492,7 @@ async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Sen
     await _run(WebSocket(request, receive, send, policy.max_message_size), route)
 
 
-def _handshake(app: Cupola, pipeline: Pipeline, scope: Scope) -> tuple[Request, Route]:
+def _handshake(app: ServedApp, pipeline: Pipeline, scope: Scope) -> tuple[Request, Route]:
     request = Request(app, "GET", request_path(scope), scope, _SOURCE)
     request._host = check_head(scope)[2]
     try:
@@ -512,14 +506,17 @@ def _handshake(app: Cupola, pipeline: Pipeline, scope: Scope) -> tuple[Request, 
 
 async def _load_session(request: Request, pipeline: Pipeline) -> None:
     """Load the session before the handler runs, so that reading it never blocks the loop."""
-    middleware = request.app.extensions.get("cupola.sessions")
-    if middleware is None or middleware.cookie_name not in request.cookies:
+    loader = request.app.session_loader
+    if loader is None or not loader.has_session(request):
         return
-    if isinstance(middleware.backend, CookieBackend):  # no I/O: only a signature to check
-        request._session = middleware.open(request)
+    backend = getattr(loader, "backend", None)
+    if isinstance(backend, CookieBackend):  # no I/O: only a signature to check
+        request.loaded_session = loader.load_session(request)
         return
     loop = asyncio.get_running_loop()
-    request._session = await loop.run_in_executor(pipeline.executor, middleware.open, request)
+    request.loaded_session = await loop.run_in_executor(
+        pipeline.executor, loader.load_session, request
+    )
 
 
 async def _run(ws: WebSocket, route: Route) -> None:

@@ -22,8 +22,7 @@ from cupola.http.request import Request
 from cupola.http.response import NO_BODY_STATUSES, Response, StreamingResponse
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
-    from cupola.pipeline import Pipeline
+    from cupola.pipeline import Pipeline, ServedApp
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
@@ -121,7 +120,9 @@ def _decode_path(raw: str) -> str | None:
         return None
 
 
-def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+def wsgi_app(
+    app: ServedApp, environ: WSGIEnviron, start_response: StartResponse
+) -> Iterable[bytes]:
     """Handle one WSGI request for ``app``; this is ``Cupola.__call__``."""
     pipeline = app.built_pipeline
     # NOTE: the app may have been built before its first WSGI request (url_for in an app
@@ -170,7 +171,7 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
     return () if method == "HEAD" else (body,)
 
 
-def _prepare(app: Cupola) -> Pipeline:
+def _prepare(app: ServedApp) -> Pipeline:
     """Build the app; on the first request of the process, run its startup functions.
 
     WSGI has no lifespan protocol: startup functions run before the first request and
@@ -186,7 +187,7 @@ def _prepare(app: Cupola) -> Pipeline:
     return pipeline
 
 
-def _run_lifespan_func(app: Cupola, func: Callable[[], Any]) -> None:
+def _run_lifespan_func(app: ServedApp, func: Callable[[], Any]) -> None:
     """Run a startup or shutdown function (sync or async) in an app context."""
     with app.app_context():
         result = func()

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from cupola import Cupola, session
+from cupola.http.request import Request
 from cupola.sessions import Session
 from cupola.testing import TestClient, WebSocketRejected
 from cupola.websockets import WebSocket
@@ -194,17 +195,17 @@ def test_user_needs_auth(app: Cupola, client: TestClient) -> None:
         assert "ws.user needs authentication" in ws.receive_text()
 
 
-def test_user_comes_from_the_auth_extension_once(
+def test_user_comes_from_the_user_loader_once(
     app: Cupola, client: TestClient, session_route: None
 ) -> None:
     looked_up: list[Session] = []
 
-    class Auth:
-        def user_for_session(self, current: Session) -> str | None:
-            looked_up.append(current)
-            return current.get("name")
+    class Users:
+        def load_user(self, request: Request) -> str | None:
+            looked_up.append(request.session)
+            return request.session.get("name")
 
-    app.extensions["cupola.auth"] = Auth()
+    app.user_loader = Users()
     app.config["CSRF_ENABLED"] = False
 
     @app.websocket("/user")

@@ -18,7 +18,7 @@ from cupola.channels.layers import get_channel_layer
 from cupola.context import get_app_context
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 #: The ``app.extensions`` key under which the ASGI adapter records the server's loop.
 LOOP_EXTENSION = "cupola.event_loop"
@@ -28,7 +28,7 @@ _portal_lock = threading.Lock()
 
 
 async def async_broadcast(
-    group: str, message: dict[str, Any], *, app: Cupola | None = None
+    group: str, message: dict[str, Any], *, app: Application | None = None
 ) -> None:
     """Send ``message`` to every channel in ``group``, from async code.
 
@@ -44,7 +44,7 @@ async def async_broadcast(
 
 
 def broadcast(
-    group: str, message: dict[str, Any], *, app: Cupola | None = None, timeout: float = 10.0
+    group: str, message: dict[str, Any], *, app: Application | None = None, timeout: float = 10.0
 ) -> None:
     """Send ``message`` to every channel in ``group``, from sync code; wait until it is sent.
 

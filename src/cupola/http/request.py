@@ -30,10 +30,10 @@ from cupola.http.multidict import ImmutableMultiDict
 from cupola.http.urls import parse_query_string
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.pipeline import Route
     from cupola.routing import Rule
-    from cupola.sessions import Session
+    from cupola.sessions.base import Session
+    from cupola.types import Application
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
@@ -87,6 +87,8 @@ class Request:
         path: The percent-decoded path, without the root path.
         app: The application handling the request.
         view_args: Values the router matched from the path.
+        loaded_session: The session once something loaded it (``None`` until then), so
+            that the session middleware saves only the sessions a request used.
         rejection: An error found before the view could run (a malformed path or head, a
             body over the limit, no matching route), or ``None``. The adapters and the
             router record it; the pipeline raises it where the view would run, so that
@@ -107,9 +109,9 @@ class Request:
         "_json",
         "_raw",
         "_route",
-        "_session",
         "_source",
         "app",
+        "loaded_session",
         "method",
         "path",
         "rejection",
@@ -122,7 +124,7 @@ class Request:
     _json: Any
 
     def __init__(
-        self, app: Cupola, method: str, path: str, raw: Any, source: RequestSource
+        self, app: Application, method: str, path: str, raw: Any, source: RequestSource
     ) -> None:
         self.app = app
         self.method = method
@@ -136,7 +138,7 @@ class Request:
         self._headers: Headers | None = None
         self._cookies: dict[str, str] | None = None
         self._form: ImmutableMultiDict[str] | None = None
-        self._session: Session | None = None  # loaded by the first ``session`` access
+        self.loaded_session: Session | None = None
         self._forwarded: Forwarded | None = None
         # The Host header when the adapter has read it already (it checks every request's).
         self._host: str | None = None
@@ -173,35 +175,40 @@ class Request:
     def session(self) -> Session:
         """The visitor's session, loaded on first access and kept for the request.
 
-        A request that never touches it never reads the session cookie.
+        A request that never touches it never reads the session cookie. The app's
+        :class:`~cupola.types.SessionLoader` (the session middleware) loads it.
 
         Raises:
             RuntimeError: When no session middleware is installed.
             ImproperlyConfigured: When ``SECRET_KEY`` is not set.
         """
-        session = self._session
+        session = self.loaded_session
         if session is None:
-            middleware = self.app.extensions.get("cupola.sessions")
-            if middleware is None:
+            loader = self.app.session_loader
+            if loader is None:
                 raise RuntimeError(
                     "The session is not available: add cupola.sessions.SessionMiddleware "
                     "to the app's middleware."
                 )
-            session = self._session = middleware.open(self)
+            session = self.loaded_session = loader.load_session(self)
         return session
 
     @cached_property
     def user(self) -> Any:
         """The logged-in user, or an anonymous user; loaded on first access.
 
+        The app's :class:`~cupola.types.UserLoader` (``cupola.auth.Auth``) loads it.
         ``cupola.auth.login_user`` and ``logout_user`` replace it for the rest of the request.
 
         Raises:
             RuntimeError: When the app has no ``cupola.auth.Auth``.
         """
-        from cupola.auth.login import load_request_user  # PERF: apps without auth never import it
-
-        return load_request_user(self)
+        loader = self.app.user_loader
+        if loader is None:
+            raise RuntimeError(
+                "Authentication is not set up: create cupola.auth.Auth(app, user_loader=...)."
+            )
+        return loader.load_user(self)
 
     # -- head -----------------------------------------------------------------------------
 

@@ -18,8 +18,8 @@ from cupola.http.response import RedirectResponse, Response
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
+    from cupola.types import Application
 
 Header = tuple[str, str]
 
@@ -182,7 +182,7 @@ class SecurityHeadersMiddleware(Middleware):
         ImproperlyConfigured: For a setting the header does not accept.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         config = app.config
         self.headers = security_headers(config)

@@ -18,10 +18,10 @@ from cupola.http.request import Forwarded
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.headers import Headers
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -96,7 +96,7 @@ class ProxyHeadersMiddleware(Middleware):
         ImproperlyConfigured: For an invalid ``TRUSTED_PROXIES``.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         self.hops, self.networks = trusted_proxies(app.config.get("TRUSTED_PROXIES"))
         self._enabled = bool(self.hops or self.networks)

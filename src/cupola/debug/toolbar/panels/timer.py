@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from cupola.assembly import is_async_callable
+from cupola.concurrency import is_async_callable
 from cupola.debug.toolbar.history import current_record
 from cupola.debug.toolbar.panels.base import Panel, ms, table
 
