@@ -330,8 +330,9 @@ class Cupola(Scaffold):
     def asgi(self) -> ASGIAdapter:
         """The ASGI application: ``uvicorn module:app.asgi``."""
         from cupola.asgi import ASGIAdapter
+        from cupola.websockets import serve_websocket
 
-        return ASGIAdapter(self)
+        return ASGIAdapter(self, serve_websocket)
 
     def make_response(self, rv: Any) -> Response:
         """Coerce a view-style return value into a :class:`Response`."""

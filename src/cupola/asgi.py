@@ -37,6 +37,8 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+#: Serves one connection of a kind of scope: ``handler(app, scope, receive, send)``.
+ScopeHandler = Callable[["ServedApp", Scope, Receive, Send], Awaitable[None]]
 
 MAX_TARGET = 8 * 1024
 MAX_HEADER = 8 * 1024
@@ -169,10 +171,13 @@ def request_path(scope: Scope) -> str:
 class ASGIAdapter:
     """The ASGI callable of a :class:`~cupola.Cupola` app (``app.asgi``)."""
 
-    __slots__ = ("app",)
+    __slots__ = ("app", "serve_websocket")
 
-    def __init__(self, app: ServedApp) -> None:
+    def __init__(self, app: ServedApp, serve_websocket: ScopeHandler) -> None:
         self.app = app
+        #: ``serve_websocket(app, scope, receive, send)`` serves each ``websocket`` scope;
+        #: the app passes :func:`cupola.websockets.serve_websocket`, which imports this module.
+        self.serve_websocket = serve_websocket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection (HTTP request, WebSocket or lifespan)."""
@@ -181,9 +186,7 @@ class ASGIAdapter:
             if kind == "lifespan":
                 await self._lifespan(receive, send)
             elif kind == "websocket":
-                from cupola.websockets import serve_websocket  # it imports this module
-
-                await serve_websocket(self.app, scope, receive, send)
+                await self.serve_websocket(self.app, scope, receive, send)
             return
         # PERF: HTTP is handled inline, and a complete response is sent inline: two
         # coroutines fewer per request.

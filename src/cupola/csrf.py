@@ -9,7 +9,7 @@ token: the session's secret, masked afresh on every render so that compressed re
 never repeat it (BREACH). A token that is sent must always be valid.
 ``session.regenerate()`` on login drops the secret, so tokens from before login stop
 working. The check runs in ``process_view``, where ``csrf_exempt`` marks on the view are
-visible.
+visible. WebSocket handshakes get the origin check alone, in ``process_handshake``.
 """
 
 from __future__ import annotations
@@ -227,6 +227,36 @@ class CsrfMiddleware(Middleware):
             if reason is not None:
                 return reason
         return _token_problem(request.session, token)
+
+    def process_handshake(self, request: Request) -> None:
+        """Refuse a WebSocket handshake from another site's page.
+
+        Browsers apply no same-origin policy to WebSockets and send the site's cookies with
+        the handshake, so a page elsewhere could act as the visitor (cross-site WebSocket
+        hijacking): a browser's ``Origin`` must be this site or a trusted origin, whatever
+        ``CSRF_ENABLED`` says. A handshake without ``Origin`` comes from a non-browser
+        client, which carries no one else's cookies, and passes.
+
+        Raises:
+            Forbidden: When the origin is opaque (``null``), malformed or foreign.
+        """
+        origin = request.header("origin")
+        if origin is None:
+            return
+        normalised = origin_of(origin)
+        if normalised is None:
+            raise Forbidden("The WebSocket handshake came from an opaque or malformed origin.")
+        if self._is_trusted(request, normalised):
+            return
+        # NOTE: an https page may open a plain ws connection (behind a TLS-terminating proxy
+        # that is not in TRUSTED_PROXIES); once the connection is known to be secure, an
+        # http page of the same host is refused, as a man in the middle can write it.
+        if not request.is_secure and normalised == origin_of(f"https://{request.host}"):
+            return
+        raise Forbidden(
+            "The WebSocket handshake came from another origin; add it to "
+            "CSRF_TRUSTED_ORIGINS to allow it."
+        )
 
     def _referer_problem(self, request: Request, referer: str | None) -> str | None:
         # NOTE: as in Django, an HTTPS request from a browser that sent no Origin must come

@@ -169,3 +169,6 @@ class TrustedHostMiddleware(Middleware):
         if len(self._seen) < _CACHE_SIZE:
             self._seen.add(host)
         return None
+
+    #: A WebSocket handshake for a host the app does not serve is refused with 400 too.
+    process_handshake = process_request

@@ -87,7 +87,8 @@ class ProxyHeadersMiddleware(Middleware):
 
     ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are taken from the nearest proxy (their
     last value), which must set them. Malformed values are ignored. Install this middleware
-    first, so that every later check sees the client's values.
+    first, so that every later check sees the client's values; it reads the headers of
+    WebSocket handshakes too.
 
     Args:
         app: The application.
@@ -124,6 +125,9 @@ class ProxyHeadersMiddleware(Middleware):
         if forwarded != (None, None, None):
             request._forwarded = forwarded
         return None
+
+    #: WebSocket handshakes come through the same proxies.
+    process_handshake = process_request
 
     def _trusts_peer(self, peer: str | None) -> bool:
         trusted = self._peers.get(peer)

@@ -10,6 +10,7 @@ session ``Vary: Cookie`` and ``Cache-Control: private`` (DESIGN §7).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from functools import cached_property
@@ -126,6 +127,18 @@ class SessionMiddleware(Middleware):
             session = Session()
             session.detached = True  # the visitor's cookie and stored data stay untouched
             return session
+
+    async def process_handshake(self, request: Request) -> None:
+        """Load the session of a WebSocket handshake, so that its handler never waits for it.
+
+        A backend that may wait on a store loads it in a worker thread, off the event loop.
+        """
+        if not self.has_session(request):
+            return
+        if self.backend.waits_on_io:
+            request.loaded_session = await asyncio.to_thread(self.load_session, request)
+        else:
+            request.loaded_session = self.load_session(request)
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Save the session, if the request used it, into the response's cookie.

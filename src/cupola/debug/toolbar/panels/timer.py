@@ -55,9 +55,6 @@ def timed_hook(middleware: str, hook: str, func: Callable[..., Any]) -> Callable
                 _add(middleware, hook, time.perf_counter() - wall, time.thread_time() - cpu)
 
         wrapper = timed_sync
-    # NOTE: the WebSocket handshake finds the proxy headers middleware by its hook's
-    # ``__self__``; the wrapper keeps it.
-    wrapper.__self__ = getattr(func, "__self__", None)  # type: ignore[attr-defined]
     return wrapper
 
 
