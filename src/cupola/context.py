@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 if TYPE_CHECKING:
     from cupola.http.request import Request
-    from cupola.sessions import Session
+    from cupola.sessions.base import Session
     from cupola.types import Application
 
 

@@ -19,9 +19,16 @@ if TYPE_CHECKING:
     from cupola.config import Config
     from cupola.http.forms import FormLimits
     from cupola.http.request import Request
+    from cupola.routing import Rule
     from cupola.sessions.base import Session
 
-__all__ = ["Application", "ExtensibleApplication", "SessionLoader", "UserLoader"]
+__all__ = [
+    "Application",
+    "ExtensibleApplication",
+    "MatchedRoute",
+    "SessionLoader",
+    "UserLoader",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -47,6 +54,14 @@ class UserLoader(Protocol):
 
     def load_user(self, request: Request) -> Any:
         """The user of ``request``, or an anonymous user; ``request.user`` calls this once."""
+
+
+class MatchedRoute(Protocol):
+    """What a request knows of the route it matched (``request.endpoint``, ``url_rule``…)."""
+
+    endpoint: str | None
+    blueprint: str | None
+    rule: Rule | None
 
 
 class Application(Protocol):

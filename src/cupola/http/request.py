@@ -30,10 +30,9 @@ from cupola.http.multidict import ImmutableMultiDict
 from cupola.http.urls import parse_query_string
 
 if TYPE_CHECKING:
-    from cupola.pipeline import Route
     from cupola.routing import Rule
     from cupola.sessions.base import Session
-    from cupola.types import Application
+    from cupola.types import Application, MatchedRoute
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
@@ -132,7 +131,7 @@ class Request:
         self._raw = raw
         self._source = source
         self.rejection: HTTPException | None = None
-        self._route: Route | None = None
+        self._route: MatchedRoute | None = None
         self._body: RequestBody | None = None
         # PERF: None rather than unset: a miss on an unset slot raises AttributeError.
         self._headers: Headers | None = None
