@@ -9,6 +9,7 @@ built pipeline so the next request rebuilds it. The app itself is the WSGI calla
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
@@ -72,6 +73,8 @@ class Cupola(Scaffold):
             itself when the app is built; ``None`` without one.
         user_loader: What loads ``request.user``: ``cupola.auth.Auth`` registers itself;
             ``None`` without authentication.
+        event_loop: The event loop serving the app under ASGI, recorded at startup, for
+            code in worker threads that hands work to it (``broadcast()``); ``None`` before.
 
     Example:
         >>> app = Cupola(__name__)
@@ -115,6 +118,7 @@ class Cupola(Scaffold):
         self.extensions: dict[str, Any] = {}
         self.session_loader: SessionLoader | None = None
         self.user_loader: UserLoader | None = None
+        self.event_loop: asyncio.AbstractEventLoop | None = None
         self.logger = logging.getLogger(import_name)
         #: ``f(exc)`` called when an app context ends (requests' included), last first.
         self.teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]] = []

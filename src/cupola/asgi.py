@@ -236,7 +236,7 @@ class ASGIAdapter:
             if phase == "startup":
                 # NOTE: broadcast() from a sync view (a worker thread) hands its message to
                 # this loop; recorded once here, never per request.
-                app.extensions["cupola.event_loop"] = asyncio.get_running_loop()
+                app.event_loop = asyncio.get_running_loop()
             try:
                 with app.app_context():  # current_app and g work in these functions
                     for func in funcs:

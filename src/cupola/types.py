@@ -10,6 +10,7 @@ the part of :class:`~cupola.Cupola` they use, so the import graph reads bottom-u
 from __future__ import annotations
 
 import logging
+from asyncio import AbstractEventLoop
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -80,6 +81,8 @@ class Application(Protocol):
     logger: logging.Logger
     session_loader: SessionLoader | None
     user_loader: UserLoader | None
+    #: The event loop serving the app under ASGI, from its startup on; ``None`` otherwise.
+    event_loop: AbstractEventLoop | None
     #: ``f(exc)`` called when an app context ends, last registered first.
     teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]]
 

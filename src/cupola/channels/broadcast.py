@@ -20,9 +20,6 @@ from cupola.context import get_app_context
 if TYPE_CHECKING:
     from cupola.types import Application
 
-#: The ``app.extensions`` key under which the ASGI adapter records the server's loop.
-LOOP_EXTENSION = "cupola.event_loop"
-
 _portal: asyncio.AbstractEventLoop | None = None
 _portal_lock = threading.Lock()
 
@@ -69,7 +66,7 @@ def broadcast(
         )
     app = app if app is not None else get_app_context().app
     layer = get_channel_layer(app)
-    loop: asyncio.AbstractEventLoop | None = app.extensions.get(LOOP_EXTENSION)
+    loop = app.event_loop
     if loop is None or not loop.is_running():
         loop = _portal_loop()
     future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)
