@@ -1,7 +1,7 @@
 """End-to-end mode: real servers on 127.0.0.1, load from wrk.
 
 One server worker pinned to core 0 (`taskset -c 0`), wrk pinned to core 1
-(`taskset -c 1 wrk -t1 -c64`). Servers:
+(`taskset -c 1 wrk -t1 -c32`). Servers:
 
 - gunicorn (WSGI): 1 worker, gthread worker class, 4 threads, keep-alive 5 s. The default
   sync worker closes every connection after one response, so it would measure TCP
@@ -28,6 +28,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import time
@@ -48,6 +49,8 @@ from scenarios import (
 )
 
 HOST = "127.0.0.1"
+# wrk's open connections: enough to keep one worker busy without a deep queue.
+CONNECTIONS = 32
 SERVERS = {"wsgi": ("gunicorn", "granian"), "asgi": ("uvicorn", "granian")}
 # `cupola serve` runs the WSGI Cupola app (sync views) on its default server.
 SERVE_FRAMEWORKS = ("cupola",)
@@ -129,6 +132,10 @@ class Server:
         self.log.close()
         self.proc = None
 
+    def cpu_seconds(self) -> float | None:
+        """CPU seconds the server's processes (its process group) have used so far."""
+        return group_cpu_seconds(self.proc.pid) if self.proc is not None else None
+
     def log_tail(self) -> str:
         return self.log_path.read_text(errors="replace")[-2000:]
 
@@ -185,7 +192,8 @@ def lua_script(scenario: Scenario, directory: Path) -> Path | None:
 
 def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) -> dict[str, Any]:
     seconds = max(1, round(seconds))  # wrk takes whole seconds
-    command = ["taskset", "-c", "1", "wrk", "-t1", "-c64", f"-d{seconds}s", "--timeout", "5s"]
+    command = ["taskset", "-c", "1", "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s"]
+    command += ["--timeout", "5s"]
     command.append("--latency")
     if script is not None:
         command += ["-s", str(script)]
@@ -195,6 +203,9 @@ def run_wrk(port: int, scenario: Scenario, seconds: float, script: Path | None) 
     if match is None:
         raise RuntimeError(f"cannot read wrk output:\n{out}")
     result: dict[str, Any] = {"rps": float(match.group(1))}
+    done = re.search(r"(\d+) requests in", out)
+    if done:
+        result["requests"] = int(done.group(1))
     result["us_per_req"] = 1e6 / result["rps"] if result["rps"] else None
     p99 = re.search(r"^\s*99%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
     if p99:
@@ -227,38 +238,115 @@ def bench_server(
             continue
         script = lua_script(scenario, tmp)
         run_wrk(server.port, scenario, warmup, script)
-        results[name] = run_wrk(server.port, scenario, seconds, script)
+        cpu = server.cpu_seconds()
+        results[name] = found = run_wrk(server.port, scenario, seconds, script)
+        if found.get("requests") and cpu is not None:
+            spent = (server.cpu_seconds() or cpu) - cpu
+            found["cpu_us_per_req"] = 1e6 * spent / found["requests"]
     return results
+
+
+def group_cpu_seconds(group: int) -> float | None:
+    """CPU seconds (user + system) used so far by the live processes of a process group.
+
+    Linux only (``/proc``); ``None`` elsewhere.
+    """
+    if not os.path.isdir("/proc/self"):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                fields = file.read().rpartition(")")[2].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields[2] is pgrp (field 5 of stat)
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 def run_e2e(
     frameworks: list[Framework], names: list[str], servers: list[str] | None,
-    seconds: float, warmup: float, bin_dir: Path, log: Any,
+    seconds: float, warmup: float, bin_dir: Path, log: Any, repeat: int = 1,
 ) -> dict[str, dict[str, Any]]:  # fmt: skip
+    """Every framework on every server, ``repeat`` passes; each figure is the median.
+
+    Passes run one after the other over all servers (not one server ``repeat`` times in a
+    row), so a burst of load from elsewhere spreads over the rows instead of hitting one.
+    """
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: apt-get update && apt-get install -y wrk")
-    results: dict[str, dict[str, Any]] = {}
+    passes: list[dict[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="cupola-bench-") as tmp_name:
-        tmp = Path(tmp_name)
-        for framework in frameworks:
-            wanted = [n for n in names if n in framework.scenarios]
-            by_app: dict[str, list[str]] = {}
-            for name in wanted:
-                by_app.setdefault(framework.attr_for(name), []).append(name)
-            extra = ("serve",) if framework.name in SERVE_FRAMEWORKS else ()
-            for server_name in (*SERVERS[framework.kind], *extra):
-                if servers and server_name not in servers:
-                    continue
-                label = f"{framework.name}@{server_name}"
-                for attr, group in by_app.items():
-                    port = free_port()
-                    command = server_command(server_name, framework, attr, port, bin_dir)
-                    log(f"e2e {label} ({attr}) on {HOST}:{port}")
-                    try:
-                        with Server(command, port, tmp / f"{label}-{attr}.log") as server:
-                            found = bench_server(server, group, seconds, warmup, tmp)
-                    except RuntimeError as exc:
-                        log(f"  {label} failed: {exc}")
-                        found = {n: {"error": str(exc).splitlines()[0]} for n in group}
-                    results.setdefault(label, {}).update(found)
+        for number in range(repeat):
+            if repeat > 1:
+                log(f"e2e pass {number + 1}/{repeat}")
+            passes.append(e2e_pass(frameworks, names, servers, seconds, warmup, bin_dir, log,
+                                   Path(tmp_name)))  # fmt: skip
+    return merge_passes(passes)
+
+
+def e2e_pass(
+    frameworks: list[Framework], names: list[str], servers: list[str] | None,
+    seconds: float, warmup: float, bin_dir: Path, log: Any, tmp: Path,
+) -> dict[str, dict[str, Any]]:  # fmt: skip
+    results: dict[str, dict[str, Any]] = {}
+    for framework in frameworks:
+        wanted = [n for n in names if n in framework.scenarios]
+        by_app: dict[str, list[str]] = {}
+        for name in wanted:
+            by_app.setdefault(framework.attr_for(name), []).append(name)
+        extra = ("serve",) if framework.name in SERVE_FRAMEWORKS else ()
+        for server_name in (*SERVERS[framework.kind], *extra):
+            if servers and server_name not in servers:
+                continue
+            label = f"{framework.name}@{server_name}"
+            for attr, group in by_app.items():
+                port = free_port()
+                command = server_command(server_name, framework, attr, port, bin_dir)
+                log(f"e2e {label} ({attr}) on {HOST}:{port}")
+                try:
+                    with Server(command, port, tmp / f"{label}-{attr}.log") as server:
+                        found = bench_server(server, group, seconds, warmup, tmp)
+                except RuntimeError as exc:
+                    log(f"  {label} failed: {exc}")
+                    found = {n: {"error": str(exc).splitlines()[0]} for n in group}
+                results.setdefault(label, {}).update(found)
     return results
+
+
+def merge_passes(passes: list[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """One entry per row and scenario: median req/s and p99, with every pass's figures.
+
+    ``rps_runs`` keeps each pass's rate (``rps_min``/``rps_max`` its spread); an error in
+    any pass makes the entry an error.
+    """
+    if len(passes) == 1:
+        return passes[0]
+    merged: dict[str, dict[str, Any]] = {}
+    for label in passes[0]:
+        for scenario in passes[0][label]:
+            runs = [p.get(label, {}).get(scenario, {"error": "missing"}) for p in passes]
+            failed = next((r for r in runs if "error" in r), None)
+            if failed is not None:
+                merged.setdefault(label, {})[scenario] = failed
+                continue
+            rates = [r["rps"] for r in runs]
+            entry: dict[str, Any] = {
+                "rps": statistics.median(rates), "rps_runs": rates,
+                "rps_min": min(rates), "rps_max": max(rates),
+            }  # fmt: skip
+            entry["us_per_req"] = 1e6 / entry["rps"] if entry["rps"] else None
+            cpus = [r["cpu_us_per_req"] for r in runs if "cpu_us_per_req" in r]
+            if cpus:
+                entry["cpu_us_per_req"] = statistics.median(cpus)
+                entry["cpu_runs"] = cpus
+            p99s = [r["p99_ms"] for r in runs if "p99_ms" in r]
+            if p99s:
+                entry["p99_ms"] = statistics.median(p99s)
+                entry["p99_runs"] = p99s
+            merged.setdefault(label, {})[scenario] = entry
+    return merged

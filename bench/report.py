@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
 from typing import Any
 
@@ -202,22 +203,71 @@ def e2e_report(results: Results, scenarios: list[str]) -> str:
             entry = results[name].get(scenario, {})
             p99 = entry.get("p99_ms")
             cell = "ERROR" if "error" in entry else fmt_rps(entry.get("rps"))
+            if "rps_runs" in entry and entry["rps"]:
+                low, high = (100 * (entry[k] / entry["rps"] - 1) for k in ("rps_min", "rps_max"))
+                cell += f" [{low:+.0f}/{high:+.0f}%]"
             cells.append(f"{cell} ({p99:.1f} ms)" if p99 is not None else cell)
         rows.append([name, *cells])
     text = "End-to-end throughput (wrk, req/s, p99 latency in brackets):\n"
+    if any("rps_runs" in e for entries in results.values() for e in entries.values()):
+        text = (
+            "End-to-end throughput (wrk; median req/s of the passes [lowest/highest pass "
+            "against it], median p99 latency in brackets):\n"
+        )
     text += table(["req/s (p99)", *scenarios], rows)
+    if any("cpu_us_per_req" in e for entries in results.values() for e in entries.values()):
+        text += "\n\nServer CPU time per request (µs, user + system, all its processes):\n"
+        cpu_rows = [
+            [name, *(_fmt_cpu(results[name].get(s, {}).get("cpu_us_per_req")) for s in scenarios)]
+            for name in names
+        ]
+        text += table(["CPU µs/req", *scenarios], cpu_rows)
     targets = e2e_targets(results, scenarios)
     if targets:
-        text += "\n\nTargets (end-to-end, cupola serve):\n"
-        text += table(["target", "measured", "result"], [list(t) for t in targets])
+        text += "\n\nTargets (end-to-end, cupola serve; with several passes, the median of the "
+        text += "passes' ratios;\n'by CPU': the ratio of CPU time per request, the other row's "
+        text += "over cupola serve's):\n"
+        text += table(["target", "req/s", "result", "by CPU", "result"], [list(t) for t in targets])
     return text
 
 
 SERVE = "cupola@serve"
 
 
-def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, str, str]]:
-    """``cupola serve`` against the best anchor, and against the raw callable on granian."""
+def paired_ratio(results: Results, num: str, den: str, scenario: str) -> float | None:
+    """``num`` over ``den``: the median of the passes' own ratios when there were passes.
+
+    Both rows of one pass ran minutes apart at most, so a pass's ratio is less exposed to
+    load from elsewhere than the ratio of two medians taken over the whole run.
+    """
+    a = results.get(num, {}).get(scenario, {}).get("rps_runs")
+    b = results.get(den, {}).get(scenario, {}).get("rps_runs")
+    if not a or not b or len(a) != len(b):
+        return ratio(results, num, den, scenario)
+    return statistics.median(x / y for x, y in zip(a, b, strict=True))
+
+
+def cpu_ratio(results: Results, num: str, den: str, scenario: str) -> float | None:
+    """How many times ``num``'s rate ``den``'s would be if CPU were the limit.
+
+    ``den``'s CPU time per request over ``num``'s: the median of the passes' ratios.
+    """
+    a = results.get(num, {}).get(scenario, {})
+    b = results.get(den, {}).get(scenario, {})
+    runs_a, runs_b = a.get("cpu_runs"), b.get("cpu_runs")
+    if runs_a and runs_b and len(runs_a) == len(runs_b):
+        return statistics.median(y / x for x, y in zip(runs_a, runs_b, strict=True) if x)
+    x, y = a.get("cpu_us_per_req"), b.get("cpu_us_per_req")
+    return y / x if x and y else None
+
+
+def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, ...]]:
+    """``cupola serve`` against the best anchor, and against the raw callable on granian.
+
+    ``cupola serve`` runs granian (WSGI) by default, so its raw callable is
+    ``bare-wsgi@granian``. The best anchor is the fastest row (median req/s) of any
+    framework but Cupola and the raw callables, on any server.
+    """
     if SERVE not in results:
         return []
     anchors = [n for n in results if not n.startswith(("cupola", "bare-"))]
@@ -225,14 +275,25 @@ def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, str, 
     for scenario in (s for s in ("plaintext", "json", "template") if s in scenarios):
         best = max(((rps(results, n, scenario) or 0, n) for n in anchors), default=(0, None))
         if best[1] is not None and best[0]:
-            value = ratio(results, SERVE, best[1], scenario)
-            found.append(_target(f"{scenario} >= 1.0x best anchor ({best[1]})", value, 1.0))
+            name = f"{scenario} >= 1.0x best anchor ({best[1]})"
+            found.append(_target(name, results, best[1], scenario, 1.0))
         if scenario != "template" and "bare-wsgi@granian" in results:
-            value = ratio(results, SERVE, "bare-wsgi@granian", scenario)
-            found.append(_target(f"{scenario} >= 0.9x raw WSGI on granian", value, 0.9))
+            name = f"{scenario} >= 0.9x raw WSGI on granian"
+            found.append(_target(name, results, "bare-wsgi@granian", scenario, 0.9))
     return found
 
 
-def _target(name: str, value: float | None, minimum: float) -> tuple[str, str, str]:
-    status = "-" if value is None else ("PASS" if value >= minimum else "FAIL")
-    return name, fmt_ratio(value), status
+def _fmt_cpu(value: float | None) -> str:
+    return f"{value:.1f}" if value is not None else "-"
+
+
+def _target(
+    name: str, results: Results, other: str, scenario: str, minimum: float
+) -> tuple[str, ...]:
+    row = [name]
+    for value in (
+        paired_ratio(results, SERVE, other, scenario),
+        cpu_ratio(results, SERVE, other, scenario),
+    ):
+        row += [fmt_ratio(value), "-" if value is None else "PASS" if value >= minimum else "FAIL"]
+    return tuple(row)

@@ -204,7 +204,7 @@ def e2e(frameworks: list[Framework], names: list[str], args: argparse.Namespace)
             available.append(framework)
     servers = split_list(args.servers, ["gunicorn", "uvicorn", "granian", "serve"], "servers")
     bin_dir = Path(sys.executable).parent
-    return run_e2e(available, names, servers, args.duration, args.warmup, bin_dir, log)
+    return run_e2e(available, names, servers, args.duration, args.warmup, bin_dir, log, args.repeat)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -554,8 +554,9 @@ def test_an_unknown_scope_type_is_ignored(app: Cupola) -> None:
 
 def test_content_length_pairs_are_kept_up_to_a_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     from cupola.http import heads
+    from cupola.http.bounded import BoundedDict
 
-    monkeypatch.setattr(heads, "LENGTHS", {})
-    for size in range(heads._LENGTHS_MAX + 10):
+    monkeypatch.setattr(heads, "LENGTHS", BoundedDict(1024))
+    for size in range(1024 + 10):
         assert heads.length_pair(size) == (b"Content-Length", str(size).encode())
-    assert len(heads.LENGTHS) == heads._LENGTHS_MAX  # random sizes cannot grow it further
+    assert len(heads.LENGTHS) == 1024  # random sizes cannot grow it further

@@ -334,8 +334,9 @@ def test_header_names_to_environ_keys_are_kept_up_to_a_bound(
     app: Cupola, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cupola import wsgi
+    from cupola.http.bounded import BoundedDict
 
-    monkeypatch.setattr(wsgi, "_ENVIRON_KEYS", {})
+    monkeypatch.setattr(wsgi, "_ENVIRON_KEYS", BoundedDict())
     environ = {f"HTTP_X_{n}": str(n) for n in range(300)}
     assert [wsgi.WSGI_SOURCE.header(environ, f"X-{n}") for n in range(300)] == [
         str(n) for n in range(300)

@@ -25,6 +25,7 @@ from cupola.exceptions import (
     URITooLong,
 )
 from cupola.http.body import RequestBody, parse_content_length, read_messages
+from cupola.http.bounded import BoundedDict
 from cupola.http.heads import HEADS, LENGTHS, length_pair, work_out
 from cupola.http.hosts import host_error
 from cupola.http.request import Request
@@ -46,8 +47,7 @@ MAX_HEADERS_TOTAL = 64 * 1024
 MAX_HEADER_COUNT = 100
 
 # Host header values found valid, as sent and decoded; bounded, so random hosts cannot grow it.
-_VALID_RAW_HOSTS: dict[bytes | None, str] = {}
-_VALID_RAW_HOSTS_MAX = 256
+_VALID_RAW_HOSTS: BoundedDict[bytes | None, str] = BoundedDict()
 
 logger = logging.getLogger("cupola.asgi")
 
@@ -131,8 +131,8 @@ def check_head(scope: Scope) -> tuple[int | None, bool, str]:
         if error is not None:
             raise error
         host = hosts[0] if hosts else ""
-        if hosts and len(_VALID_RAW_HOSTS) < _VALID_RAW_HOSTS_MAX:
-            _VALID_RAW_HOSTS[hosts[0].encode("latin-1")] = host
+        if hosts:
+            _VALID_RAW_HOSTS.remember(hosts[0].encode("latin-1"), host)
     content_length = fields.get(b"content-length")
     chunked = b"transfer-encoding" in fields
     length = parse_content_length(content_length.decode("latin-1")) if content_length else None

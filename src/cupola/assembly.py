@@ -23,7 +23,8 @@ from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.hooks import compose
 from cupola.http.forms import FormLimits
 from cupola.middleware import Middleware, MiddlewareStack, instantiate
-from cupola.pipeline import Pipeline, Route
+from cupola.pipeline import Pipeline
+from cupola.plans import Plan, Route, StackPlanner
 from cupola.routing import Router, Rule
 from cupola.scaffold import RouteSpec, Scaffold, is_unbound
 from cupola.signals import request_hooks
@@ -142,6 +143,7 @@ def assemble(app: Cupola) -> Pipeline:
         instances = toolbar.instrument(instances)
     stack = MiddlewareStack(instances)
     stack_async = any(is_async_callable(hook) for hook in stack.callables())
+    planner = StackPlanner(instances)
     outer = request_hooks(app)
 
     def make_route(
@@ -155,6 +157,11 @@ def assemble(app: Cupola) -> Pipeline:
         if not route.pass_request:
             route.sole_parameter = sole_parameter(view)
         return route
+
+    def plan(route: Route, route_stack: MiddlewareStack) -> None:
+        """Compose the route's steps: its own middleware hooks, its hooks, their form."""
+        hooks_async = stack_async or any(is_async_callable(f) for f in route.hooks.callables())
+        route.plan = Plan(route_stack, route.hooks, sync=not hooks_async)
 
     router = Router(app.url_converters)
     policy = CachePolicy.from_config(config)
@@ -174,8 +181,10 @@ def assemble(app: Cupola) -> Pipeline:
             websocket=spec.websocket,
             **spec.options,
         )
+        plan(route, planner.stack_for(route))
         router.add(route.rule)
     unmatched = make_route(None, _no_view, [app], None)
+    plan(unmatched, planner.stack_for(None))
     propagate = config.get("PROPAGATE_EXCEPTIONS")
     return Pipeline(
         router,

@@ -34,7 +34,7 @@ from cupola.middleware import Middleware
 if TYPE_CHECKING:
     from cupola.http.request import Request
     from cupola.sessions import Session
-    from cupola.types import Application
+    from cupola.types import Application, MatchedRoute
 
 T = TypeVar("T")
 
@@ -182,6 +182,14 @@ class CsrfMiddleware(Middleware):
         self.field_name: str = config["CSRF_FIELD_NAME"]
         self.failure_view = _failure_view(config["CSRF_FAILURE_VIEW"])
         self.exempt_blueprints = frozenset(_exempt_blueprints(app.blueprints))
+
+    def route_hooks(self, route: MatchedRoute) -> frozenset[str]:
+        """No check for a route that answers safe methods only, or that is exempt."""
+        hooks = super().route_hooks(route)
+        exempt = getattr(route.view, _EXEMPT, False) or route.blueprint in self.exempt_blueprints
+        if exempt or (route.rule is not None and route.rule.methods <= SAFE_METHODS):
+            return hooks - {"process_view"}
+        return hooks
 
     def process_view(
         self, request: Request, view_func: Callable[..., Any], view_kwargs: dict[str, Any]

@@ -19,7 +19,7 @@ from cupola.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from cupola.http.request import Request
     from cupola.http.response import Response
-    from cupola.types import Application
+    from cupola.types import Application, MatchedRoute
 
 _HOOKS = (
     "process_request",
@@ -57,6 +57,16 @@ class Middleware:
             name for name in _HOOKS if getattr(type(self), name) is not getattr(Middleware, name)
         )
 
+    def route_hooks(self, route: MatchedRoute) -> frozenset[str]:
+        """The hooks this instance needs for one route; the route's plan calls no others.
+
+        Defaults to :meth:`active_hooks`. Override it to leave out a hook that does nothing
+        for a route (asked once per route, when the app is built; ``route.rule.methods``,
+        ``route.view`` and ``route.blueprint`` are set). Requests no rule matched run the
+        :meth:`active_hooks` (but ``process_view``: there is no view).
+        """
+        return self.active_hooks()
+
     def process_request(self, request: Request) -> Response | None:
         """Run before the view; return a response to skip the view and later middleware."""
         return None
@@ -92,8 +102,9 @@ class Middleware:
 class MiddlewareStack:
     """The installed middleware, compiled into one list per hook.
 
-    Only the hooks an instance reports in :meth:`Middleware.active_hooks` are listed, so a
-    middleware that only adds headers costs nothing in the other phases. Reverse-order
+    Only the hooks an instance reports in :meth:`Middleware.active_hooks` (or, for one
+    route, in ``active``) are listed, so a middleware that only adds headers costs nothing
+    in the other phases. Reverse-order
     phases are stored reversed, with each hook's position so that a short-circuit can skip
     the middleware it never entered.
     """
@@ -109,10 +120,12 @@ class MiddlewareStack:
         "view",
     )
 
-    def __init__(self, instances: Sequence[Middleware]) -> None:
+    def __init__(
+        self, instances: Sequence[Middleware], active: Sequence[frozenset[str]] | None = None
+    ) -> None:
         self.count = len(instances)
-
-        active = [m.active_hooks() for m in instances]
+        if active is None:
+            active = [m.active_hooks() for m in instances]
 
         def overriding(name: str) -> list[tuple[int, Callable[..., Any]]]:
             return [

@@ -58,11 +58,23 @@ class UserLoader(Protocol):
 
 
 class MatchedRoute(Protocol):
-    """What a request knows of the route it matched (``request.endpoint``, ``url_rule``…)."""
+    """A route as requests and middleware see it (``request.endpoint``, ``url_rule``…)."""
 
-    endpoint: str | None
-    blueprint: str | None
-    rule: Rule | None
+    @property
+    def endpoint(self) -> str | None:
+        """The endpoint, e.g. ``"books.show"``."""
+
+    @property
+    def view(self) -> Callable[..., Any]:
+        """The view (or WebSocket handler) the route calls."""
+
+    @property
+    def blueprint(self) -> str | None:
+        """The dotted name of the view's blueprint."""
+
+    @property
+    def rule(self) -> Rule | None:
+        """The routing rule."""
 
 
 class Application(Protocol):

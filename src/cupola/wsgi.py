@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.concurrency import run_coroutine
 from cupola.exceptions import BadRequest, HTTPException
 from cupola.http.body import RequestBody, parse_content_length, read_stream
+from cupola.http.bounded import BoundedDict
 from cupola.http.heads import HEADS, work_out
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
@@ -55,9 +56,7 @@ class WSGISource:
         """One header from its environ key (``None`` when absent or empty)."""
         key = _ENVIRON_KEYS.get(name)
         if key is None:
-            key = "HTTP_" + name.upper().replace("-", "_")
-            if len(_ENVIRON_KEYS) < 256:
-                _ENVIRON_KEYS[name] = key
+            key = _ENVIRON_KEYS.remember(name, "HTTP_" + name.upper().replace("-", "_"))
         return environ.get(key) or None
 
     def query_string(self, environ: WSGIEnviron) -> str:
@@ -107,7 +106,8 @@ class WSGISource:
 
 WSGI_SOURCE = WSGISource()
 # Header names to environ keys, filled as names are asked for (bounded).
-_ENVIRON_KEYS = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+_ENVIRON_KEYS: BoundedDict[str, str] = BoundedDict()
+_ENVIRON_KEYS.update({"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"})
 
 
 def _decode_path(raw: str) -> str | None:

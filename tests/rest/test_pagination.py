@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from cupola.rest import generics, pagination
+from cupola.rest import generics, pagination, serializers
 from cupola.testing import TestClient
 from tests.rest.conftest import book_serializer, serve
 
@@ -495,3 +495,37 @@ def test_query_param_fast_path_agrees_with_re_encoding(url: str) -> None:
 
     assert pagination.replace_query_param(url, "page", 5) == slow(url, "page", 5)
     assert pagination.remove_query_param(url, "page") == slow(url, "page", None)
+    for key, value in [("page", "a b"), ("page", "é"), ("page", "1&x=2"), ("pa ge", 5)]:
+        expected = slow(url.replace("page", key), key, value)
+        assert pagination.replace_query_param(url.replace("page", key), key, value) == expected
+
+
+def test_record_pages_read_in_the_sessions_transaction_when_one_is_open(shelf: Any) -> None:
+    shelf.seed(3)
+    seen: list[bool] = []
+
+    class Columns(serializers.ModelSerializer):  # columns only: pages are read as records
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title", "price"]
+
+    class Listing(generics.ListAPIView):
+        queryset = select(shelf.Book)
+        serializer_class = Columns
+        pagination_class = pagination.PageNumberPagination
+
+        def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            if "flush" in request.query_params:  # a row the transaction has not committed
+                shelf.db.session.add(shelf.Book(title="Unsaved", price=1))
+                shelf.db.session.flush()
+            response = super().list(request, *args, **kwargs)
+            seen.append(shelf.db.session().in_transaction())
+            return response
+
+    serve(shelf, ("/books/", Listing.as_view("books")), PAGE_SIZE=10)
+    with shelf.app.test_client("wsgi") as client:
+        assert client.get("/books/").json()["count"] == 3
+        body = client.get("/books/?flush=1").json()
+        assert (body["count"], titles(body)[-1]) == (4, "Unsaved")
+        assert client.get("/books/").json()["count"] == 3  # the flushed row was rolled back
+    assert seen == [False, True, False]  # an idle session's transaction is not begun

@@ -4,23 +4,23 @@ Most responses of an app repeat their head exactly (the content type, the securi
 headers); only ``Content-Length`` differs, and the adapters add it. A head's latin-1
 encoding (for ASGI) and whether it already names a ``Content-Length`` are kept in
 :data:`HEADS`, keyed by the head's pairs as a tuple. A head is kept once each of its pairs
-has been seen before, so heads with one-off values (cookies, ETags) do not fill it, and
-both caches are bounded, so random values cannot grow them.
+has been seen before, so heads with one-off values (cookies, ETags) do not fill it; every
+table is bounded (:mod:`cupola.http.bounded`), so random values cannot grow them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from cupola.http.bounded import BoundedDict
+
 Pairs = tuple[tuple[str, str], ...]
 EncodedPairs = tuple[tuple[bytes, bytes], ...]
 Head = tuple[EncodedPairs, bool]
 
 #: Heads seen repeatedly: their encoded pairs and whether one is ``Content-Length``.
-HEADS: dict[Pairs, Head] = {}
-_HEADS_MAX = 256
-_PAIRS: dict[tuple[str, str], tuple[bytes, bytes]] = {}
-_PAIRS_MAX = 512
+HEADS: BoundedDict[Pairs, Head] = BoundedDict()
+_PAIRS: BoundedDict[tuple[str, str], tuple[bytes, bytes]] = BoundedDict(512)
 
 
 def has_content_length(pairs: Iterable[tuple[str, str]]) -> bool:
@@ -40,24 +40,16 @@ def work_out(pairs: Pairs) -> Head:
         raw = _PAIRS.get(pair)
         if raw is None:
             seen = False
-            raw = (pair[0].encode("latin-1"), pair[1].encode("latin-1"))
-            if len(_PAIRS) < _PAIRS_MAX:
-                _PAIRS[pair] = raw
+            raw = _PAIRS.remember(pair, (pair[0].encode("latin-1"), pair[1].encode("latin-1")))
         encoded.append(raw)
     head = (tuple(encoded), has_content_length(pairs))
-    if seen and len(HEADS) < _HEADS_MAX:
-        HEADS[pairs] = head
-    return head
+    return HEADS.remember(pairs, head) if seen else head
 
 
 #: Encoded ``Content-Length`` pairs by body size, for the sizes seen (bounded).
-LENGTHS: dict[int, tuple[bytes, bytes]] = {}
-_LENGTHS_MAX = 1024
+LENGTHS: BoundedDict[int, tuple[bytes, bytes]] = BoundedDict(1024)
 
 
 def length_pair(size: int) -> tuple[bytes, bytes]:
     """The encoded ``Content-Length`` pair for ``size``; look in :data:`LENGTHS` first."""
-    pair = (b"Content-Length", b"%d" % size)
-    if len(LENGTHS) < _LENGTHS_MAX:
-        LENGTHS[size] = pair
-    return pair
+    return LENGTHS.remember(size, (b"Content-Length", b"%d" % size))

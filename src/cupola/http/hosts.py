@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 
 from cupola.exceptions import BadRequest
+from cupola.http.bounded import BoundedSet
 
 # RFC 3986 reg-name / IPv4 / bracketed IPv6, with an optional port.
 _HOST_RE = re.compile(r"(?:[A-Za-z0-9._~!$&'()*+,;=-]+|\[[0-9A-Fa-f:.]+\])(?::([0-9]{1,5}))?")
-_CACHE_SIZE = 256
 
 #: Hosts seen and found valid; bounded so that random hosts cannot grow it.
-VALID_HOSTS: set[str] = set()
+VALID_HOSTS: BoundedSet[str] = BoundedSet()
 
 
 def is_valid_host(host: str) -> bool:
@@ -26,8 +26,7 @@ def is_valid_host(host: str) -> bool:
     match = _HOST_RE.fullmatch(host)
     if match is None or (match.group(1) is not None and int(match.group(1)) > 65535):
         return False
-    if len(VALID_HOSTS) < _CACHE_SIZE:
-        VALID_HOSTS.add(host)
+    VALID_HOSTS.remember(host)
     return True
 
 

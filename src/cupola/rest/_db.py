@@ -9,16 +9,26 @@ takes from Django's model ``_meta``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import Column, Select, inspect
+from sqlalchemy import Column, Connection, Engine, Select, inspect
 from sqlalchemy.orm import Mapper, Session
 
 from cupola.context import get_app_context
 from cupola.db.database import get_database
 from cupola.exceptions import ImproperlyConfigured
 
-__all__ = ["primary_key", "primary_key_name", "session", "statement_model", "verbose_name"]
+__all__ = [
+    "idle_engine",
+    "primary_key",
+    "primary_key_name",
+    "reading",
+    "session",
+    "statement_model",
+    "verbose_name",
+]
 
 
 def session() -> Session:
@@ -29,6 +39,54 @@ def session() -> Session:
         ImproperlyConfigured: When the app has no ``Database``.
     """
     return get_database(get_app_context().app).session()
+
+
+#: Session events of its transaction's life: with a listener, statements always run in the
+#: session's transaction, never on a connection of their own.
+_TRANSACTION_EVENTS = (
+    "after_transaction_create",
+    "after_transaction_end",
+    "after_begin",
+    "before_commit",
+    "after_commit",
+    "after_rollback",
+    "after_soft_rollback",
+)
+
+
+def idle_engine(current: Session, model: Any) -> Engine | None:
+    """The engine of ``model`` when ``current`` has no transaction open, else ``None``.
+
+    Statements then may run in a transaction of their own on one of the engine's
+    connections, as they would in the session's next transaction, without the session's
+    transaction to begin and end. ``None`` too for a session bound to a connection (its
+    statements join that connection's transaction) or with transaction listeners.
+    """
+    if current.in_transaction():
+        return None
+    bind = current.get_bind(mapper=model)
+    if not isinstance(bind, Engine):
+        return None
+    dispatch = current.dispatch
+    if any(getattr(dispatch, name) for name in _TRANSACTION_EVENTS):
+        return None
+    return bind
+
+
+@contextmanager
+def reading(model: Any) -> Iterator[Connection]:
+    """A connection to read rows of ``model`` with: the session's, or one of its own.
+
+    PERF: with the session idle (see :func:`idle_engine`), Core reads run on a connection
+    of the engine, closed afterwards, the session's transaction never begun.
+    """
+    current = session()
+    engine = idle_engine(current, model)
+    if engine is None:
+        yield current.connection()
+        return
+    with engine.connect() as connection:
+        yield connection
 
 
 def mapper(model: Any) -> Mapper[Any]:

@@ -9,16 +9,18 @@ primary-key order, so pages never overlap.
 from __future__ import annotations
 
 import math
+import re
 from base64 import b64decode, b64encode
 from binascii import Error as Base64Error
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Integer, Select, bindparam, func, inspect, select
+from sqlalchemy import Connection, Integer, Select, bindparam, func, inspect, select
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
@@ -49,6 +51,10 @@ _OFFSET = bindparam("cupola_rest_offset", type_=Integer)
 _BOUND_LIMIT_DIALECTS = frozenset({"sqlite", "postgresql"})
 
 
+#: Text that query-string encoding leaves as it is.
+_UNQUOTED = re.compile(r"[A-Za-z0-9_.~-]+\Z")
+
+
 def _only(query: str, key: str) -> bool:
     """Whether ``query`` is empty or holds just one ``key`` parameter (a plain key)."""
     if not query:
@@ -65,7 +71,11 @@ def replace_query_param(url: str, key: str, value: Any) -> str:
     """
     base, _, query = url.partition("?")
     if "#" not in url and _only(query, key):
-        # PERF: nothing else in the query string: no parsing and re-encoding to do.
+        # PERF: nothing else in the query string: no parsing and re-encoding to do, and
+        # nothing to quote in a plain key and number.
+        text = str(value)
+        if _UNQUOTED.match(key) and _UNQUOTED.match(text):
+            return f"{base}?{key}={text}"
         return f"{base}?{urlencode({key: value})}"
     scheme, netloc, path, query, fragment = urlsplit(url)
     params = parse_qs(query, keep_blank_values=True)
@@ -146,9 +156,10 @@ def _records(result: Any) -> list[Any]:
     keys = tuple(result.keys())
     new = object.__new__
     records = []
-    for row in result:
+    # PERF: all() fetches the rows in one call, not one fetch per row.
+    for row in result.all():
         record = new(Record)
-        record.__dict__ = dict(zip(keys, row, strict=True))
+        record.__dict__ = dict(zip(keys, row))  # noqa: B905 # rows have every key
         records.append(record)
     return records
 
@@ -159,6 +170,7 @@ class _Statements(NamedTuple):
     page: Select[Any]
     entities: bool  # select(Model): ORM instances (else rows, or records)
     records: bool  # marked with RECORDS: records read on the connection
+    model: Any  # the model records are read from (None for other statements)
 
 
 @lru_cache(maxsize=256)
@@ -170,43 +182,71 @@ def _page_statements(statement: Select[Any]) -> _Statements:
     them per request (each generative step costs some microseconds).
     """
     ordered_statement = ordered(statement)
+    records = bool(statement.get_execution_options().get(RECORDS))
     return _Statements(
         ordered_statement,
         _count_statement(ordered_statement),
         ordered_statement.limit(_LIMIT).offset(_OFFSET),
         len(statement.column_descriptions) == 1,
-        bool(statement.get_execution_options().get(RECORDS)),
+        records,
+        statement_model(statement) if records else None,
     )
 
 
-def count_rows(statement: Select[Any]) -> int:
-    """How many rows ``statement`` gives, counted without its ORDER BY (one query)."""
+def count_rows(statement: Select[Any], connection: Connection | None = None) -> int:
+    """How many rows ``statement`` gives, counted without its ORDER BY (one query).
+
+    On ``connection`` when given (see :func:`reading_page`), else the session's.
+    """
     # PERF: a count returns no entity: on the session's connection it skips the ORM's
     # execution path, in the same transaction.
     counted = _page_statements(statement).counted
-    return int(_db.session().connection().execute(counted).scalar_one())
+    if connection is None:
+        connection = _db.session().connection()
+    return int(connection.execute(counted).scalar_one())
 
 
-def fetch_page(statement: Select[Any], limit: int, offset: int) -> list[Any]:
-    """``limit`` objects of ``statement`` (ordered by primary key if unordered) from ``offset``."""
+def reading_page(statement: Select[Any]) -> AbstractContextManager[Connection | None]:
+    """The connection to count and read a page of ``statement`` on, in one transaction.
+
+    For a statement read as records (plain columns, no ORM), the one
+    :func:`cupola.rest._db.reading` gives; ``None`` (the session) for ORM objects.
+    """
+    cached = _page_statements(statement)
+    if not cached.records:
+        return nullcontext()
+    return _db.reading(cached.model)
+
+
+def fetch_page(
+    statement: Select[Any], limit: int, offset: int, connection: Connection | None = None
+) -> list[Any]:
+    """``limit`` objects of ``statement`` (ordered by primary key if unordered) from ``offset``.
+
+    Records are read on ``connection`` when given (see :func:`reading_page`).
+    """
     cached = _page_statements(statement)
     session = _db.session()
     if session.get_bind().dialect.name not in _BOUND_LIMIT_DIALECTS:
-        return fetch(cached.ordered.limit(limit).offset(offset))
+        return fetch(cached.ordered.limit(limit).offset(offset), connection)
     bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
     if cached.records:
         # PERF: plain columns need no ORM: run on the connection, rows become records.
-        return _records(session.connection().execute(cached.page, bounds))
+        connection = connection or session.connection()
+        return _records(connection.execute(cached.page, bounds))
     if cached.entities:
         return list(session.scalars(cached.page, bounds))
     return list(session.execute(cached.page, bounds).all())
 
 
-def fetch(statement: Select[Any]) -> list[Any]:
-    """The objects of ``statement``: model instances for ``select(Model)``, else rows."""
+def fetch(statement: Select[Any], connection: Connection | None = None) -> list[Any]:
+    """The objects of ``statement``: model instances for ``select(Model)``, else rows.
+
+    Records are read on ``connection`` when given.
+    """
     session = _db.session()
     if statement.get_execution_options().get(RECORDS):
-        return _records(session.connection().execute(statement))
+        return _records((connection or session.connection()).execute(statement))
     if len(statement.column_descriptions) == 1:
         return list(session.scalars(statement))
     return list(session.execute(statement).all())
@@ -339,19 +379,20 @@ class PageNumberPagination(BasePagination):
 
     def _load_page(self, statement: Select[Any], request: Any, page_size: int) -> _Page:
         raw = request.query_params.get(self.page_query_param, 1)
-        count = count_rows(statement)
-        pages = max(1, math.ceil(count / page_size))
-        if raw in self.last_page_strings:
-            raw = pages
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise self._invalid(raw, "That page number is not an integer") from None
-        if number < 1:
-            raise self._invalid(raw, "That page number is less than 1")
-        if number > pages:
-            raise self._invalid(raw, "That page contains no results")
-        objects = fetch_page(statement, page_size, (number - 1) * page_size)
+        with reading_page(statement) as connection:
+            count = count_rows(statement, connection)
+            pages = max(1, math.ceil(count / page_size))
+            if raw in self.last_page_strings:
+                raw = pages
+            try:
+                number = int(raw)
+            except (TypeError, ValueError):
+                raise self._invalid(raw, "That page number is not an integer") from None
+            if number < 1:
+                raise self._invalid(raw, "That page number is less than 1")
+            if number > pages:
+                raise self._invalid(raw, "That page contains no results")
+            objects = fetch_page(statement, page_size, (number - 1) * page_size, connection)
         return _Page(objects, number, number < pages, count)
 
     def get_paginated_response(self, data: Any) -> Response:

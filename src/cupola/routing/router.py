@@ -13,7 +13,13 @@ import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, TypeAlias
 
-from cupola.exceptions import BuildError, MethodNotAllowed, NotFound, RequestRedirect
+from cupola.exceptions import (
+    BuildError,
+    HTTPException,
+    MethodNotAllowed,
+    NotFound,
+    RequestRedirect,
+)
 from cupola.routing.converters import DEFAULT_CONVERTERS, BaseConverter, ValidationError
 from cupola.routing.rules import Rule, Segment, Slot
 
@@ -130,7 +136,7 @@ def _forms(segments: tuple[Segment, ...], strict_slashes: bool) -> list[tuple[Se
     return [segments, (*segments, "")]
 
 
-def _walk(  # noqa: C901  # PERF: one call per tree level, not two (about 0.3 µs a match)
+def _walk(
     node: _Node, parts: list[str], index: int, values: list[Any], method: str, seen: set[str] | None
 ) -> _Found | None:
     """Depth-first search below ``node`` for ``parts[index:]``.
@@ -153,28 +159,9 @@ def _walk(  # noqa: C901  # PERF: one call per tree level, not two (about 0.3 µ
             found = _walk(child, parts, index, values, method, seen)
             if found is not None:
                 return found
-        for convert, affixed, child in node.slots:
-            text = part if affixed is None else affixed.strip(part)
-            if text is None:
-                continue
-            try:
-                value = convert(text)
-            except ValidationError:
-                continue
-            # PERF: a converter ending the path at a leaf needs no recursion.
-            if index == size and not child.forks and not child.children:
-                rule = child.handlers.get(method)
-                if rule is not None:
-                    values.append(value)
-                    return rule, values
-                if seen is not None:
-                    seen |= child.methods
-                continue
-            values.append(value)
-            found = _walk(child, parts, index, values, method, seen)
-            if found is not None:
-                return found
-            values.pop()
+        found = _slots(node, part, parts, index, values, method, seen)
+        if found is not None:
+            return found
         for slot, child in node.spans:
             found = _span(slot, child, parts, index - 1, values, method, seen)
             if found is not None:
@@ -185,6 +172,41 @@ def _walk(  # noqa: C901  # PERF: one call per tree level, not two (about 0.3 µ
         return rule, values
     if seen is not None:
         seen |= node.methods
+    return None
+
+
+def _slots(
+    node: _Node,
+    part: str,
+    parts: list[str],
+    index: int,
+    values: list[Any],
+    method: str,
+    seen: set[str] | None,
+) -> _Found | None:
+    """Try the one-segment converters of ``node`` on ``part``, then what follows it."""
+    for convert, affixed, child in node.slots:
+        text = part if affixed is None else affixed.strip(part)
+        if text is None:
+            continue
+        try:
+            value = convert(text)
+        except ValidationError:
+            continue
+        # PERF: a converter ending the path at a leaf needs no recursion.
+        if index == len(parts) and not child.forks and not child.children:
+            rule = child.handlers.get(method)
+            if rule is not None:
+                values.append(value)
+                return rule, values
+            if seen is not None:
+                seen |= child.methods
+            continue
+        values.append(value)
+        found = _walk(child, parts, index, values, method, seen)
+        if found is not None:
+            return found
+        values.pop()
     return None
 
 
@@ -266,9 +288,7 @@ class Router:
 
     # PERF: ``websocket`` is not keyword-only: a function with a keyword-only parameter
     # takes the interpreter's slow call path on every call.
-    def match(  # noqa: C901  # PERF: the common dynamic rule is matched inline
-        self, path: str, method: str, websocket: bool = False
-    ) -> tuple[Rule, dict[str, Any]]:
+    def match(self, path: str, method: str, websocket: bool = False) -> tuple[Rule, dict[str, Any]]:
         """Find the rule for a request.
 
         Args:
@@ -294,25 +314,9 @@ class Router:
                 return rule, dict(rule.defaults)
         # PERF: the checks of _Table.walk, inlined for the common case.
         if path[:1] == "/" and path.isprintable():
-            # PERF: a rule ending in one plain variable after static segments (the common
-            # dynamic rule) costs two dict lookups and a conversion. The node reached by
-            # the static prefix is where the walk would try the variable first, so the
-            # result is the walk's; anything less simple takes the walk.
-            prefix, _, last = path.rpartition("/")
-            parent = table.parents.get(prefix)
-            # PERF: no hash of the last segment when the parent has no static children.
-            if parent is not None and last and (not parent.children or last not in parent.children):
-                for convert, affixed, child in parent.slots:
-                    if affixed is not None or child.forks or child.children:
-                        break
-                    try:
-                        value = convert(last)
-                    except ValidationError:
-                        continue
-                    rule = child.handlers.get(method)
-                    if rule is not None and rule._single_name is not None:
-                        return rule, {rule._single_name: value}
-                    break
+            matched = _match_last(table, path, method)
+            if matched is not None:
+                return matched
             found = _walk(table.root, path.split("/"), 1, [], method, None)
         else:
             found = table.walk(path, method, None)
@@ -321,13 +325,7 @@ class Router:
             if rule._single_name is not None:
                 return rule, {rule._single_name: values[0]}
             return rule, rule.make_values(values)
-        seen: set[str] = set()  # PERF: gathered only once the fast walk has failed
-        table.walk(path, _ANY_METHOD, seen)
-        if seen:
-            raise MethodNotAllowed(seen)
-        if not path.endswith("/") and table.walk(path + "/", _ANY_METHOD, seen) is None and seen:
-            raise RequestRedirect(path + "/")
-        raise NotFound()
+        raise _miss(table, path)
 
     def allowed_methods(self, path: str, *, websocket: bool = False) -> list[str]:
         """Return the sorted methods of all rules matching ``path`` (``[]`` for none).
@@ -391,3 +389,40 @@ class Router:
     def has_endpoint(self, endpoint: str) -> bool:
         """Whether a rule with this endpoint was added."""
         return endpoint in self._endpoints
+
+
+def _match_last(table: _Table, path: str, method: str) -> tuple[Rule, dict[str, Any]] | None:
+    """The common dynamic rule: static segments, then one plain variable; else ``None``.
+
+    The node reached by the static prefix is where the walk would try the variable first,
+    so the result is the walk's; anything less simple is left to the walk.
+    """
+    # PERF: two dict lookups and a conversion.
+    prefix, _, last = path.rpartition("/")
+    parent = table.parents.get(prefix)
+    # PERF: no hash of the last segment when the parent has no static children.
+    if parent is None or not last or (parent.children and last in parent.children):
+        return None
+    for convert, affixed, child in parent.slots:
+        if affixed is not None or child.forks or child.children:
+            return None
+        try:
+            value = convert(last)
+        except ValidationError:
+            continue
+        rule = child.handlers.get(method)
+        if rule is not None and rule._single_name is not None:
+            return rule, {rule._single_name: value}
+        return None
+    return None
+
+
+def _miss(table: _Table, path: str) -> HTTPException:
+    """The error for a path no rule answers: 405, a redirect to add '/', or 404."""
+    seen: set[str] = set()  # PERF: gathered only once the fast walk has failed
+    table.walk(path, _ANY_METHOD, seen)
+    if seen:
+        return MethodNotAllowed(seen)
+    if not path.endswith("/") and table.walk(path + "/", _ANY_METHOD, seen) is None and seen:
+        return RequestRedirect(path + "/")
+    return NotFound()

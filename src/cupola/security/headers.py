@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured, InvalidHeader
+from cupola.http.bounded import BoundedSet
 from cupola.http.headers import check_header
 from cupola.http.response import RedirectResponse, Response
 from cupola.middleware import Middleware
@@ -161,9 +162,6 @@ def security_headers(config: Mapping[str, Any]) -> list[Header]:
     return headers
 
 
-_CLEAR_NAMES_MAX = 256
-
-
 class SecurityHeadersMiddleware(Middleware):
     """Add the security headers to every response; redirect to HTTPS when configured.
 
@@ -194,7 +192,7 @@ class SecurityHeadersMiddleware(Middleware):
             self.secure_headers = [*self.headers, ("Strict-Transport-Security", hsts)]
         self._names = frozenset(name.lower() for name, _ in self.secure_headers)
         # PERF: header names (as spelt) found not to be ours: one set lookup next time.
-        self._clear: set[str] = set()
+        self._clear: BoundedSet[str] = BoundedSet()
         self._https_only = bool(config.get("SECURE_SSL_REDIRECT"))
 
     def active_hooks(self) -> frozenset[str]:
@@ -212,8 +210,7 @@ class SecurityHeadersMiddleware(Middleware):
         """Whether ``name`` is one of the headers this middleware sets."""
         if name.lower() in self._names:
             return True
-        if len(self._clear) < _CLEAR_NAMES_MAX:
-            self._clear.add(name)
+        self._clear.remember(name)
         return False
 
     def process_response(self, request: Request, response: Response) -> Response:

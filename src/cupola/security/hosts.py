@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import BadRequest, ImproperlyConfigured
+from cupola.http.bounded import BoundedSet
 from cupola.http.hosts import is_valid_host
 from cupola.middleware import Middleware
 
@@ -25,7 +26,6 @@ logger = logging.getLogger("cupola.security")
 
 #: The hosts a development server answers for when ``ALLOWED_HOSTS`` is unset.
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "[::1]")
-_CACHE_SIZE = 256
 
 
 def host_name(host: str) -> str:
@@ -145,7 +145,7 @@ class TrustedHostMiddleware(Middleware):
         self.patterns = HostPatterns(allowed_hosts(app.config))
         self._any = self.patterns.any
         # Hosts (port included) found allowed; bounded so random hosts cannot grow it.
-        self._seen: set[str] = set()
+        self._seen: BoundedSet[str] = BoundedSet()
 
     def process_request(self, request: Request) -> Response | None:
         """Let the request through when its host is allowed.
@@ -166,8 +166,7 @@ class TrustedHostMiddleware(Middleware):
         if not self.patterns.matches(name):
             # The default error page escapes the description; no config value is shown.
             raise BadRequest(f"The host {name!r} is not served here.")
-        if len(self._seen) < _CACHE_SIZE:
-            self._seen.add(host)
+        self._seen.remember(host)
         return None
 
     #: A WebSocket handshake for a host the app does not serve is refused with 400 too.

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured
+from cupola.http.bounded import BoundedDict
 from cupola.http.hosts import is_valid_host
 from cupola.http.request import Forwarded
 from cupola.middleware import Middleware
@@ -27,7 +28,6 @@ Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 _SCHEMES = frozenset({"http", "https"})
-_CACHE_SIZE = 256
 
 
 def parse_address(value: str) -> Address | None:
@@ -102,7 +102,7 @@ class ProxyHeadersMiddleware(Middleware):
         self.hops, self.networks = trusted_proxies(app.config.get("TRUSTED_PROXIES"))
         self._enabled = bool(self.hops or self.networks)
         # Whether each peer address is a trusted proxy; bounded like every per-input cache.
-        self._peers: dict[str | None, bool] = {}
+        self._peers: BoundedDict[str | None, bool] = BoundedDict()
 
     def active_hooks(self) -> frozenset[str]:
         """No hook at all until ``TRUSTED_PROXIES`` is set."""
@@ -133,9 +133,7 @@ class ProxyHeadersMiddleware(Middleware):
         trusted = self._peers.get(peer)
         if trusted is None:
             address = parse_address(peer) if peer else None
-            trusted = address is not None and self._is_proxy(address)
-            if len(self._peers) < _CACHE_SIZE:
-                self._peers[peer] = trusted
+            trusted = self._peers.remember(peer, address is not None and self._is_proxy(address))
         return trusted
 
     def _is_proxy(self, address: Address) -> bool:

@@ -6,15 +6,18 @@ It reads the app spec and the debug flag from the environment the parent process
 
 ``cupola serve --server uvicorn`` runs a small supervisor even for one worker: it holds the
 listening sockets, starts the workers (uvicorn servers in spawned processes) and starts a
-new one whenever one exits. ``--max-requests`` is uvicorn's ``limit_max_requests`` (a worker
-past its limit shuts down gracefully); connections queued meanwhile wait in the
-supervisor's socket for the next worker. uvicorn speaks ASGI only, so the app is always
-served through ``app.asgi``.
+new one whenever one exits. ``--max-requests`` is uvicorn's ``limit_max_requests``: a
+worker past its limit stops accepting (connections queued meanwhile wait in the
+supervisor's socket for the next worker), answers every later request with
+``Connection: close`` (:mod:`cupola.servers.recycle`) and exits once its connections are
+closed, or after ``_LINGER`` seconds for a client that keeps one idle. uvicorn speaks ASGI
+only, so the app is always served through ``app.asgi``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
 import signal
 import socket
@@ -23,6 +26,7 @@ import time
 from collections.abc import Sequence
 from functools import partial
 from multiprocessing.context import SpawnProcess
+from multiprocessing.synchronize import Event
 from typing import TYPE_CHECKING, Any
 
 import uvicorn
@@ -31,6 +35,7 @@ from uvicorn.config import STARTUP_FAILURE
 
 from cupola.cli.discovery import load_app
 from cupola.servers.base import ServeOptions, ServerAdapter, load_served_app
+from cupola.servers.recycle import Recycler
 
 if TYPE_CHECKING:
     from cupola.app import Cupola
@@ -48,8 +53,15 @@ _IMPORT_STRING = "cupola.servers.uvicorn:asgi_app"
 _GRACEFUL_SHUTDOWN_SECONDS = 3
 _SERVE_FACTORY = "cupola.servers.uvicorn:served_app"
 _BACKLOG = 2048
-# Seconds a retiring worker waits, no longer accepting, before it closes idle connections.
-_SETTLE_SECONDS = 0.25
+# Seconds a stopping worker keeps a connection its client leaves idle (as gunicorn does).
+_LINGER = 2.0
+_POLL = 0.02
+# Set in a worker process when it recycles (the supervisor sets it before spawning).
+_RECYCLE_ENV = "CUPOLA_SERVE_RECYCLE"
+# The worker's recycler, so that its server can make responses close as it stops.
+_recycler: Recycler | None = None
+# uvicorn starts its workers with "spawn"; their events must come from the same context.
+_SPAWN = multiprocessing.get_context("spawn")
 
 
 def asgi_app() -> ASGIAdapter:
@@ -111,7 +123,12 @@ def run(
 
 def served_app() -> Any:
     """The ASGI app a ``cupola serve --server uvicorn`` worker serves (a uvicorn factory)."""
-    return load_served_app("asgi")
+    global _recycler
+    app = load_served_app("asgi")
+    if os.environ.get(_RECYCLE_ENV) != "1":
+        return app
+    _recycler = Recycler(None)  # uvicorn counts the requests (limit_max_requests)
+    return _recycler.wrap(app, "asgi")
 
 
 class UvicornAdapter(ServerAdapter):
@@ -126,6 +143,8 @@ class UvicornAdapter(ServerAdapter):
         """Serve until SIGTERM or SIGINT under uvicorn's supervisor."""
         os.environ.update(options.environ())
         limit = options.max_requests
+        if limit:
+            os.environ[_RECYCLE_ENV] = "1"
         config = uvicorn.Config(
             _SERVE_FACTORY,
             factory=True,
@@ -150,46 +169,77 @@ class UvicornAdapter(ServerAdapter):
 
 
 class _Server(uvicorn.Server):
-    """uvicorn's server, stopping to accept a moment before it closes idle connections."""
+    """uvicorn's server, answering the connections it holds before it stops."""
+
+    def __init__(self, config: uvicorn.Config, leaving: Event) -> None:
+        super().__init__(config)
+        self.leaving = leaving
 
     async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-        # NOTE: uvicorn closes at once every connection with no request in progress; one
-        # accepted just before the shutdown may not have sent its request yet. Stop
-        # accepting first, let such requests arrive, then shut down as uvicorn does.
+        # NOTE: uvicorn closes at once every connection with no request in progress: one
+        # accepted just before, whose request is on its way, or a kept-alive one whose
+        # client is sending its next request. Stop accepting first, then answer such
+        # requests with "Connection: close" until no connection is left (at most _LINGER
+        # seconds), and only then shut down as uvicorn does.
         for server in self.servers:
             server.close()
-        await asyncio.sleep(_SETTLE_SECONDS)
+        self.leaving.set()  # the supervisor starts the replacement now
+        if _recycler is not None:
+            _recycler.retire()
+        deadline = time.monotonic() + _LINGER
+        while self.server_state.connections and time.monotonic() < deadline:
+            for connection in list(self.server_state.connections):
+                cycle = getattr(connection, "cycle", None)
+                if cycle is not None and not cycle.response_complete:
+                    connection.shutdown()  # the response in progress closes the connection
+            await asyncio.sleep(_POLL)
         await super().shutdown(sockets)
 
 
-def _run_worker(config: uvicorn.Config, sockets: list[socket.socket]) -> None:
-    _Server(config).run(sockets)
+def _run_worker(config: uvicorn.Config, leaving: Event, sockets: list[socket.socket]) -> None:
+    _Server(config, leaving).run(sockets)
+
+
+class _Worker:
+    """One worker process, and the event it sets when it starts to stop."""
+
+    def __init__(self, config: uvicorn.Config, sockets: list[socket.socket]) -> None:
+        self.leaving = _SPAWN.Event()
+        target = partial(_run_worker, config, self.leaving)
+        self.process: SpawnProcess = get_subprocess(config, target, sockets)
+        self.process.start()
 
 
 def _supervise(config: uvicorn.Config, sockets: list[socket.socket], workers: int) -> int:
-    """Keep ``workers`` uvicorn processes running until SIGTERM or SIGINT; the exit status."""
+    """Keep ``workers`` uvicorn processes running until SIGTERM or SIGINT; the exit status.
+
+    A worker that starts to stop (past ``--max-requests``) is replaced at once, while it
+    answers the connections it still holds.
+    """
     stop = threading.Event()
     previous = {sig: signal.signal(sig, lambda *_: stop.set()) for sig in _STOP_SIGNALS}
-
-    def spawn() -> SpawnProcess:
-        process = get_subprocess(config, partial(_run_worker, config), sockets)
-        process.start()
-        return process
-
-    processes = [spawn() for _ in range(workers)]
+    current = [_Worker(config, sockets) for _ in range(workers)]
+    leaving: list[SpawnProcess] = []
     status = 0
     try:
         while not stop.wait(0.05):
-            for index, process in enumerate(processes):
-                if process.is_alive():
+            leaving = [p for p in leaving if p.is_alive()]
+            for index, worker in enumerate(current):
+                if worker.leaving.is_set():
+                    leaving.append(worker.process)
+                elif worker.process.is_alive():
                     continue
-                process.join()
-                if process.exitcode == STARTUP_FAILURE:
-                    stop.set()  # the app cannot load: every new worker would fail the same way
-                    status = 1
+                else:
+                    worker.process.join()
+                    if worker.process.exitcode == STARTUP_FAILURE:
+                        stop.set()  # the app cannot load: every new worker would fail alike
+                        status = 1
+                        break
+                if stop.is_set():  # SIGINT reaches the workers too (the terminal's group)
                     break
-                processes[index] = spawn()  # retired after --max-requests, or crashed
+                current[index] = _Worker(config, sockets)  # retired, or crashed
     finally:
+        processes = [w.process for w in current] + leaving
         for process in processes:
             if process.is_alive():
                 process.terminate()  # SIGTERM: uvicorn finishes in-flight requests

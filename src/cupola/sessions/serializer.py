@@ -33,36 +33,43 @@ _DECODERS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-def _encode(value: Any) -> Any:  # noqa: C901  # one flat branch per supported type
-    # NOTE: subclasses before their bases: Markup is a str, datetime a date, bool an int.
+# NOTE: subclasses before their bases: datetime is a date.
+_TAGGED: tuple[tuple[type, str, Callable[[Any], Any]], ...] = (
+    (Markup, "~m", str),
+    (bytes, "~b", lambda data: base64.b64encode(data).decode("ascii")),
+    (UUID, "~u", lambda uuid: uuid.hex),
+    (datetime, "~dt", lambda moment: moment.isoformat()),
+    (date, "~d", lambda day: day.isoformat()),
+)
+
+
+def _encode(value: Any) -> Any:
+    # NOTE: subclasses before their bases: Markup is a str, bool an int.
     if value is None or isinstance(value, bool | int | float):
         return value
-    if isinstance(value, Markup):
-        return {"~m": str(value)}
-    if isinstance(value, str):
+    if isinstance(value, str) and not isinstance(value, Markup):
         return value
     if isinstance(value, dict):
-        if len(value) == 1:
-            key = next(iter(value))
-            if isinstance(key, str) and key.startswith(_PREFIX):
-                return {_ESCAPED_DICT: [key, _encode(value[key])]}
-        return {key: _encode(item) for key, item in value.items()}
+        return _encode_dict(value)
     if isinstance(value, list):
         return [_encode(item) for item in value]
     if isinstance(value, tuple):
         return {"~t": [_encode(item) for item in value]}
-    if isinstance(value, bytes):
-        return {"~b": base64.b64encode(value).decode("ascii")}
-    if isinstance(value, UUID):
-        return {"~u": value.hex}
-    if isinstance(value, datetime):
-        return {"~dt": value.isoformat()}
-    if isinstance(value, date):
-        return {"~d": value.isoformat()}
+    for kind, tag, dump in _TAGGED:
+        if isinstance(value, kind):
+            return {tag: dump(value)}
     raise TypeError(
         f"A session cannot hold a {type(value).__name__}: use JSON types (dict, list, str, "
         "int, float, bool, None) or datetime, date, UUID, bytes, tuple or Markup."
     )
+
+
+def _encode_dict(value: dict[Any, Any]) -> dict[Any, Any]:
+    if len(value) == 1:
+        key = next(iter(value))
+        if isinstance(key, str) and key.startswith(_PREFIX):
+            return {_ESCAPED_DICT: [key, _encode(value[key])]}
+    return {key: _encode(item) for key, item in value.items()}
 
 
 def _decode_object(obj: dict[str, Any]) -> Any:

@@ -51,12 +51,10 @@ class FormField:
 
 
 def _widget(form_field: Any) -> str:
-    if isinstance(form_field, s.ChoiceField | s.RelatedField) and not isinstance(
-        form_field, s.ManyRelatedField
-    ):
-        return "select"
     if isinstance(form_field, s.ManyRelatedField | s.MultipleChoiceField):
         return "select-multiple"
+    if isinstance(form_field, s.ChoiceField | s.RelatedField):
+        return "select"
     if isinstance(form_field, s.ListField | s.DictField | s.JSONField | s.BaseSerializer):
         return "unsupported"
     if form_field.style.get("base_template") == "textarea.html":
@@ -74,9 +72,7 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime.datetime):
         return value.strftime("%Y-%m-%dT%H:%M")
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+    return str(value)  # NOTE: True is "True", the text a ChoiceField takes back
 
 
 def _choices(form_field: Any, cutoff: int | None) -> list[tuple[str, str]]:
@@ -91,8 +87,6 @@ def _choices(form_field: Any, cutoff: int | None) -> list[tuple[str, str]]:
 
 
 def _value_of(values: Any, name: str, multiple: bool) -> Any:
-    if values is None:
-        return None
     if multiple and hasattr(values, "getlist"):
         return [_text(v) for v in values.getlist(name)]
     value = values.get(name) if hasattr(values, "get") else None
@@ -157,7 +151,7 @@ def _as_list(value: Any) -> list[Any]:
     if isinstance(value, list | tuple):
         return list(value)
     if isinstance(value, dict):
-        return [f"{k}: {v}" for k, v in value.items()]
+        return [f"{key}: {error}" for key, errors in value.items() for error in _as_list(errors)]
     return [value]
 
 

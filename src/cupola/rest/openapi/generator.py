@@ -42,12 +42,7 @@ VALIDATION_ERROR_SCHEMA: dict[str, Any] = {
 def converter_schema(converter: Any) -> dict[str, Any]:
     """The JSON Schema of the values a path converter accepts."""
     if isinstance(converter, converters.IntegerConverter):
-        schema: dict[str, Any] = {"type": "integer"}
-        if converter.min is not None:
-            schema["minimum"] = converter.min
-        if converter.max is not None:
-            schema["maximum"] = converter.max
-        return schema
+        return {"type": "integer", "minimum": converter.min, "maximum": converter.max}
     if isinstance(converter, converters.FloatConverter):
         return {"type": "number"}
     if isinstance(converter, converters.UUIDConverter):
@@ -94,9 +89,8 @@ def _view_methods(view_func: Any) -> list[str]:
 
 def _excluded(view_class: type[Any]) -> bool:
     """A view that sets ``schema = None`` itself (``@schema(None)``) stays out."""
-    for cls in view_class.__mro__:
-        if cls is APIView:
-            return False
+    classes = view_class.__mro__
+    for cls in classes[: classes.index(APIView)]:
         if "schema" in vars(cls):
             return vars(cls)["schema"] is None
     return False

@@ -179,8 +179,8 @@ class AutoSchema:
             schema.clear()
             schema["type"] = "integer"
         words = re.sub(r"(?<!^)(?=[A-Z])", " ", model.__name__).lower()
-        kind = "integer" if schema.get("type") == "integer" else "value"
-        return f"A unique {kind} value identifying this {words}."
+        kind = "integer value" if schema.get("type") == "integer" else "value"
+        return f"A unique {kind} identifying this {words}."
 
     def get_query_parameters(self, path: str, method: str) -> list[dict[str, Any]]:
         """Pagination, filter and query-parameter versioning parameters."""

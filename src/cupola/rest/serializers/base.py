@@ -137,6 +137,20 @@ def _merged_messages(cls: type) -> dict[str, str]:
     return cached
 
 
+#: The output methods whose defining class must declare ``_unbound_output``.
+_OUTPUT_METHODS = ("fast_getter", "fast_representation", "to_representation")
+
+
+def _unbound_class(cls: type) -> bool:
+    """Whether every output method of ``cls`` comes from a class with ``_unbound_output``."""
+    cached: bool | None = cls.__dict__.get("_unbound_output_of_class")
+    if cached is None:
+        owners = (next(k for k in cls.__mro__ if name in k.__dict__) for name in _OUTPUT_METHODS)
+        cached = all(owner.__dict__.get("_unbound_output", False) for owner in owners)
+        type.__setattr__(cls, "_unbound_output_of_class", cached)
+    return cached
+
+
 class Field:
     """The base of every serializer field (and of serializers themselves).
 
@@ -173,6 +187,11 @@ class Field:
     _eager_validators: ClassVar[bool] = True
     #: Attributes a field caches on first use (settings read), which copies start without.
     _instance_caches: ClassVar[tuple[str, ...]] = ()
+    #: Set on a class whose own ``fast_getter``, ``fast_representation`` and
+    #: ``to_representation`` use nothing of the binding (``parent``, ``context``), so that
+    #: one unbound copy can make the output of every instance of a serializer. Read from
+    #: the class that defines each method: a subclass overriding one must set it again.
+    _unbound_output: ClassVar[bool] = True
 
     field_name: str
     parent: Any
@@ -282,6 +301,10 @@ class Field:
         if not self.source_attrs:
             return _whole
         return attrgetter(".".join(self.source_attrs))
+
+    def has_unbound_output(self) -> bool:
+        """Whether the fast output of this field needs no binding (see ``_unbound_output``)."""
+        return _unbound_class(type(self))
 
     def fast_representation(self) -> Callable[[Any], Any]:
         """What turns a value read by :meth:`fast_getter` into a primitive.

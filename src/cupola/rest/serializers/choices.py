@@ -78,6 +78,8 @@ def _choice_key(value: Any) -> str:
 class ChoiceField(Field):
     """One of ``choices`` (values, ``(value, label)`` pairs, a dict, or grouped pairs)."""
 
+    _unbound_output = True
+
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid_choice": '"{input}" is not a valid choice.'
     }

@@ -221,6 +221,8 @@ class JSONField(Field):
         **kwargs: The ``Field`` options.
     """
 
+    _unbound_output = True
+
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Value must be valid JSON."}
     _is_jsonfield = True  # shown as JSON text in forms
 
@@ -266,6 +268,8 @@ class ReadOnlyField(Field):
         >>> class AccountSerializer(Serializer):  # doctest: +SKIP
         ...     expiry_date = ReadOnlyField(source="get_expiry_date")
     """
+
+    _unbound_output = True
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs["read_only"] = True

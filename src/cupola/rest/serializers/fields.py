@@ -49,6 +49,8 @@ class BooleanField(Field):
     In form input a missing checkbox is ``False``; in JSON a missing value is not given.
     """
 
+    _unbound_output = True
+
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be a valid boolean."}
     default_empty_html: Any = False
     initial: Any = False
@@ -104,6 +106,8 @@ class CharField(Field):
         min_length: The fewest characters.
         **kwargs: The ``Field`` options.
     """
+
+    _unbound_output = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Not a valid string.",
@@ -215,6 +219,8 @@ class URLField(CharField):
 class UUIDField(Field):
     """A UUID; output as ``format``: ``hex_verbose`` (default), ``hex``, ``int`` or ``urn``."""
 
+    _unbound_output = True
+
     valid_formats = ("hex_verbose", "hex", "int", "urn")
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be a valid UUID."}
 
@@ -265,6 +271,8 @@ _NUMBER_MESSAGES = {
 class IntegerField(Field):
     """A whole number (``"1.0"`` counts; ``"1.2"`` does not)."""
 
+    _unbound_output = True
+
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "A valid integer is required.",
         **_NUMBER_MESSAGES,
@@ -306,6 +314,8 @@ class IntegerField(Field):
 
 class FloatField(Field):
     """A floating-point number (finite)."""
+
+    _unbound_output = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "A valid number is required.",
@@ -368,6 +378,8 @@ class DecimalField(Field):
         normalize_output: Strip trailing zeros from output.
         **kwargs: The ``Field`` options.
     """
+
+    _unbound_output = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "A valid number is required.",

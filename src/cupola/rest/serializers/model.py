@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import threading
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import Column, UniqueConstraint, inspect, select, types
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Mapper, RelationshipDirection, RelationshipProperty
 from sqlalchemy.orm.attributes import set_committed_value
 
 from cupola.exceptions import ImproperlyConfigured
-from cupola.rest import _db
+from cupola.rest import _db, _insert
 from cupola.rest.serializers import choices, composite, fields, temporal
 from cupola.rest.serializers.base import Field
 from cupola.rest.serializers.hyperlinks import HyperlinkedIdentityField, HyperlinkedRelatedField
@@ -123,7 +124,7 @@ class ModelSerializer(Serializer):
             ) from exc
         for name, value in collections.items():
             setattr(instance, name, value)
-        _commit(instance)
+        _commit(instance, new=True)
         return instance
 
     def update(self, instance: Any, validated_data: dict[str, Any]) -> Any:
@@ -146,6 +147,15 @@ class ModelSerializer(Serializer):
 
     def get_fields(self) -> dict[str, Field]:
         """Copies of the inferred and declared fields (inferred once per class)."""
+        return {name: field._copy() for name, field in self._inferred().items()}
+
+    def _prototype_fields(self) -> dict[str, Field] | None:
+        if type(self).get_fields is not ModelSerializer.get_fields:
+            return None
+        return self._inferred()
+
+    def _inferred(self) -> dict[str, Field]:
+        """The fields of the class, inferred and bound by name on first use."""
         inferred: dict[str, Field] | None = type(self).__dict__.get("_inferred_fields")
         if inferred is None:
             with _inference_lock:
@@ -155,7 +165,7 @@ class ModelSerializer(Serializer):
                     for name, field in inferred.items():
                         field.bind(name, None)  # once, with the class
                     type.__setattr__(type(self), "_inferred_fields", inferred)
-        return {name: field._copy() for name, field in inferred.items()}
+        return inferred
 
     def build_fields(self) -> dict[str, Field]:
         """Infer the fields from ``Meta`` (once per class; ``get_fields`` caches them).
@@ -450,8 +460,13 @@ def _include_extra_kwargs(kwargs: dict[str, Any], extra: dict[str, Any]) -> dict
 
 
 def _is_collection(model: Any, name: str) -> bool:
-    relationship = _db.mapper(model).relationships.get(name)
-    return relationship is not None and bool(relationship.uselist)
+    return name in _collections(model)
+
+
+@lru_cache(maxsize=256)
+def _collections(model: Any) -> frozenset[str]:
+    """The relationships of ``model`` holding lists (set after the row is built)."""
+    return frozenset(r.key for r in _db.mapper(model).relationships if r.uselist)
 
 
 def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]) -> None:
@@ -470,17 +485,23 @@ def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]
             )
 
 
-def _commit(instance: Any) -> None:
+def _commit(instance: Any, new: bool = False) -> None:
     """Add ``instance`` to the app's session and commit, keeping the values just written.
+
+    A ``new`` plain row is inserted without a flush where it can be, and in a transaction
+    of its own when the session has none open (see ``_insert``).
 
     NOTE: as after Django's ``save()``, the object keeps the values it was saved with: the
     commit expires them, and they are set back (no SELECT to read them again). Columns the
     database filled in (server defaults, the new key) were read by the flush or stay expired.
     """
     session = _db.session()
-    session.add(instance)
+    if new and _insert.insert_committed(session, instance):
+        return
     try:
-        session.flush()
+        if not (new and _insert.insert(session, instance)):
+            session.add(instance)
+            session.flush()
         state = inspect(instance)
         written = {
             attr.key: state.dict[attr.key]

@@ -288,6 +288,8 @@ class PrimaryKeyRelatedField(RelatedField):
         **kwargs: The ``RelatedField`` options.
     """
 
+    _unbound_output = True
+
     default_error_messages: ClassVar[dict[str, str]] = {
         "required": "This field is required.",
         "does_not_exist": 'Invalid pk "{pk_value}" - object does not exist.',
@@ -306,6 +308,11 @@ class PrimaryKeyRelatedField(RelatedField):
     def use_pk_only_optimization(self) -> bool:
         """Yes: output is the key, which the foreign-key column holds."""
         return True
+
+    def has_unbound_output(self) -> bool:
+        """As any field's, and ``pk_field``'s output too."""
+        pk_field = self.pk_field
+        return super().has_unbound_output() and (pk_field is None or pk_field.has_unbound_output())
 
     def fast_representation(self) -> Callable[[Any], Any]:
         """The key as it is (or through ``pk_field``): the fast getter reads the key."""

@@ -25,7 +25,7 @@ from cupola.rest.serializers.base import (
     redundant_source,
 )
 from cupola.rest.serializers.bound import BoundField, bound_field
-from cupola.rest.settings import api_settings
+from cupola.rest.settings import api_settings, current_settings
 
 __all__ = [
     "LIST_SERIALIZER_KWARGS",
@@ -353,12 +353,27 @@ def _set_value(dictionary: dict[str, Any], keys: list[str], value: Any) -> None:
     dictionary[keys[-1]] = value
 
 
+#: Per readable field: name, plain attribute, fast getter, fast representation, and the
+#: field to fall back on (``None`` in a shared plan: the instance's bound field).
 ReadPlan = list[
-    tuple[str, str | None, Callable[[Any], Any] | None, Callable[[Any], Any] | None, Field]
+    tuple[str, str | None, Callable[[Any], Any] | None, Callable[[Any], Any] | None, Field | None]
 ]
 _MISSING: Any = object()
 _NO_STATE: dict[str, Any] = {}
 WritePlan = list[tuple[Field, Callable[[Any], Any] | None]]
+
+
+def _make_read_plan(fields: Mapping[str, Field], shared: bool) -> ReadPlan:
+    plan: ReadPlan = []
+    for name, field in fields.items():
+        if field.write_only:
+            continue
+        getter = field.fast_getter()
+        fast = field.fast_representation() if getter is not None else None
+        plain = isinstance(getter, attrgetter) and len(field.source_attrs) == 1
+        key = field.source_attrs[0] if plain else None
+        plan.append((name, key, getter, fast, None if shared else field))
+    return plan
 
 
 class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
@@ -474,16 +489,44 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             raise ValidationError(errors)
         return result
 
-    @cached_property
-    def _read_plan(self) -> ReadPlan:
-        plan: ReadPlan = []
-        for name, field in self.fields.items():
-            if field.write_only:
-                continue
-            getter = field.fast_getter()
-            fast = field.fast_representation() if getter is not None else None
-            plain = isinstance(getter, attrgetter) and len(field.source_attrs) == 1
-            plan.append((name, field.source_attrs[0] if plain else None, getter, fast, field))
+    def _prototype_fields(self) -> dict[str, Field] | None:
+        """The class's own fields, bound by name only, when every instance gets copies of them.
+
+        ``None`` when ``get_fields`` is overridden: its fields may differ per instance.
+        """
+        if type(self).get_fields is not Serializer.get_fields:
+            return None
+        return self._declared_fields
+
+    def _shared_read_plan(self) -> ReadPlan | None:
+        """The output plan every instance of the class shares, or ``None`` when it cannot.
+
+        PERF: built once per class (and app settings, which fields read) from unbound
+        copies of its fields, when each one's fast output needs no binding; an instance
+        then builds no fields to make its output, only to fall back on their methods.
+        """
+        cls = type(self)
+        settings = current_settings()
+        cached = cls.__dict__.get("_shared_plan")
+        if cached is not None and cached[0] is settings:
+            return cached[1]  # type: ignore[no-any-return]
+        prototypes = self._prototype_fields()
+        plan: ReadPlan | None = None
+        if prototypes is not None:
+            copies = {name: field._copy() for name, field in prototypes.items()}
+            if all(f.write_only or f.has_unbound_output() for f in copies.values()):
+                plan = _make_read_plan(copies, shared=True)
+        type.__setattr__(cls, "_shared_plan", (settings, plan))
+        return plan
+
+    def _output_plan(self) -> ReadPlan:
+        plan: ReadPlan | None = self.__dict__.get("_read_plan")
+        if plan is None:
+            if "fields" not in self.__dict__:  # fields an instance changed make its own plan
+                plan = self._shared_read_plan()
+            if plan is None:
+                plan = _make_read_plan(self.fields, shared=False)
+            self._read_plan = plan
         return plan
 
     def to_representation(self, instance: Any) -> Any:
@@ -496,7 +539,8 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         # descriptor), else by the field's getter; a fast callable (often a builtin such as
         # ``int``) makes the primitive. Mappings, methods and missing attributes go through
         # get_attribute() and to_representation() as in DRF.
-        for name, key, getter, fast, field in self._read_plan:
+        plan = self.__dict__.get("_read_plan") or self._output_plan()
+        for name, key, getter, fast, field in plan:
             if getter is not None:
                 value = state.get(key, _MISSING) if key is not None else _MISSING
                 if value is _MISSING:
@@ -507,11 +551,12 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
                 if value is not _MISSING and type(value) not in callables:
                     result[name] = None if value is None else fast(value)  # type: ignore[misc]
                     continue
+            bound = self.fields[name] if field is None else field
             try:
-                value = field.get_attribute(instance)
+                value = bound.get_attribute(instance)
             except SkipField:
                 continue
-            result[name] = None if value is None else field.to_representation(value)
+            result[name] = None if value is None else bound.to_representation(value)
         return result
 
     def validate(self, attrs: Any) -> Any:

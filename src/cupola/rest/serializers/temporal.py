@@ -98,6 +98,8 @@ class DateTimeField(_Temporal):
         **kwargs: The ``Field`` options.
     """
 
+    _unbound_output = True
+
     setting = "DATETIME"
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Datetime has wrong format. Use one of these formats instead: {format}.",
@@ -176,6 +178,8 @@ class DateTimeField(_Temporal):
 class DateField(_Temporal):
     """A date, ISO 8601 by default (``"2026-01-31"``)."""
 
+    _unbound_output = True
+
     setting = "DATE"
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Date has wrong format. Use one of these formats instead: {format}.",
@@ -248,6 +252,8 @@ class DateField(_Temporal):
 
 class TimeField(_Temporal):
     """A time of day, ISO 8601 by default (``"09:30:00"``)."""
+
+    _unbound_output = True
 
     setting = "TIME"
     default_error_messages: ClassVar[dict[str, str]] = {
@@ -344,6 +350,8 @@ def _duration_text(value: datetime.timedelta) -> str:
 
 class DurationField(Field):
     """A ``timedelta``, as Django writes it (``"3 12:30:00"``)."""
+
+    _unbound_output = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Duration has wrong format. Use one of these formats instead: {format}.",

@@ -1,0 +1,244 @@
+"""The request lifecycle, written once: this module is the source of both runners.
+
+:class:`AsyncLifecycle` runs a route with ``async def`` parts on an event loop. The sync
+runner, :class:`~cupola.lifecycle_sync.SyncLifecycle`, is generated from this file by
+``scripts/unasync.py``: ``async``/``await`` go, names ending in ``_async`` end in ``_sync``,
+and a line marked ``# unasync: drop`` is left out (``# unasync: <code>`` puts ``<code>`` in
+its place). Edit this file, then run the script; a test fails while the generated module
+is stale.
+
+The steps, in DESIGN §2's order, each a short method below (a route's
+:class:`~cupola.plans.Plan` skips those with nothing to run):
+
+1. the request becomes the active context;
+2. request phase: middleware ``process_request`` in order; the first to answer skips the
+   view and the middleware not yet entered;
+3. view phase: ``process_view``, ``before_request`` hooks (the first to answer skips the
+   view), the view, its return value made a response; on an exception,
+   ``process_exception`` (reverse) then the error handlers;
+4. finish phase: ``process_template_response`` and rendering, ``after_request`` hooks;
+5. response phase: ``process_response`` (reverse) of the middleware entered;
+6. teardown phase: ``teardown_request`` hooks; then the context is reset and the body
+   released.
+
+Errors outside the view phase are answered by the app's own error handlers only.
+"""
+
+from __future__ import annotations
+
+from types import CoroutineType  # unasync: drop
+from typing import TYPE_CHECKING, Any
+
+from cupola.context import activate, deactivate
+from cupola.http.response import Response
+from cupola.lifecycle_base import LifecycleBase, Outcome, logger
+from cupola.plans import call_view, render_late
+from cupola.returns import to_response
+
+if TYPE_CHECKING:
+    from cupola.http.request import Request
+    from cupola.plans import Plan, Route
+
+
+class AsyncLifecycle(LifecycleBase):
+    # unasync: """The lifecycle of a route whose callables are all sync."""
+    """The lifecycle of a route with ``async def`` parts, on a loop."""  # unasync: drop
+
+    async def run_async(self, request: Request, route: Route) -> Response:
+        """Run the whole lifecycle of ``route`` for ``request``."""
+        token = activate(request)
+        plan = route.plan
+        unhandled: BaseException | None = None
+        try:
+            response, entered, unhandled = await self._respond_async(request, route, plan)
+            if plan.stack.response_hooks:
+                outcome = plan.leave(self, request, plan, response, entered, unhandled)
+                if type(outcome) is CoroutineType:  # unasync: drop
+                    outcome = await outcome  # unasync: drop
+                response, unhandled = outcome
+            # NOTE: a TemplateResponse from an error handler outside the view phase is
+            # rendered here; it must never go out with an empty body.
+            if response._renders_late:
+                render_late(response)
+            return response
+        except BaseException as exc:
+            unhandled = exc
+            raise
+        finally:
+            if plan.hooks.teardown:
+                # NOTE: always this runner's own: a sync hook may return a coroutine to be
+                # awaited here (the database's teardown closes an async session so).
+                await self._teardown_phase_async(plan, unhandled)
+            deactivate(token)
+            if request._body is not None:  # PERF: nothing to release unless it was read
+                request.close()
+
+    async def _respond_async(
+        self, request: Request, route: Route, plan: Plan
+    ) -> tuple[Response, int, BaseException | None]:
+        """The request, view and finish phases: ``(response, entered, unhandled)``.
+
+        ``entered`` counts the middleware whose ``process_response`` is to run.
+        """
+        if plan.stack.request:
+            outcome = plan.enter(self, request, plan)
+            if type(outcome) is CoroutineType:  # unasync: drop
+                outcome = await outcome  # unasync: drop
+            response, entered, unhandled = outcome
+            if response is not None:
+                return response, entered, unhandled
+        entered, unhandled, result = plan.stack.count, None, None
+        try:
+            if plan.gated:
+                result = plan.before_view(self, request, route, plan)
+                if type(result) is CoroutineType:  # unasync: drop
+                    result = await result  # unasync: drop
+            if result is None:
+                if route is self.unmatched:
+                    raise request.rejection  # type: ignore[misc]  # set when unmatched
+                # unasync: result = call_view(route, request)
+                result = await (  # unasync: drop
+                    call_view(route, request)  # unasync: drop
+                    if route.view_is_async  # unasync: drop
+                    else self._call_view_in_thread(request, route)  # unasync: drop
+                )  # unasync: drop
+            # PERF: a view that returns a plain Response needs no coercion call.
+            response = result if type(result) is Response else to_response(result)
+        except Exception as exc:
+            response, unhandled = await self._exception_phase_async(request, route, exc)
+        if plan.hooks.after or response._renders_late:
+            outcome = plan.finish(self, request, route, response, unhandled)
+            if type(outcome) is CoroutineType:  # unasync: drop
+                outcome = await outcome  # unasync: drop
+            response, unhandled = outcome
+        return response, entered, unhandled
+
+    async def _request_phase_async(
+        self, request: Request, plan: Plan
+    ) -> tuple[Response | None, int, BaseException | None]:
+        """Middleware ``process_request``: ``(response or None, entered, unhandled)``."""
+        entered = 0
+        try:
+            for entered, hook in plan.stack.request:
+                result = hook(request)
+                if type(result) is CoroutineType:  # unasync: drop
+                    result = await result  # unasync: drop
+                if result is not None:
+                    return render_late(to_response(result)), entered + 1, None
+        except Exception as exc:
+            # The failing middleware was not entered; only the app's handlers apply.
+            response, unhandled = await self._handle_exception_async(self.unmatched, exc)
+            return response, entered, unhandled
+        return None, plan.stack.count, None
+
+    async def _before_view_async(self, request: Request, route: Route, plan: Plan) -> Any:
+        """``process_view`` then ``before_request`` hooks: the first answer, or ``None``."""
+        for view_hook in plan.stack.view:
+            result = view_hook(request, route.view, request.view_args)
+            if type(result) is CoroutineType:  # unasync: drop
+                result = await result  # unasync: drop
+            if result is not None:
+                return result
+        for before in plan.hooks.before:
+            result = before()
+            if type(result) is CoroutineType:  # unasync: drop
+                result = await result  # unasync: drop
+            if result is not None:
+                return result
+        return None
+
+    async def _finish_phase_async(
+        self, request: Request, route: Route, response: Response, unhandled: BaseException | None
+    ) -> Outcome:
+        """Rendering a template response, then ``after_request`` hooks."""
+        try:
+            if response._renders_late:
+                response, failed = await self._render_async(request, route, response)
+                unhandled = unhandled or failed
+            for after in route.plan.hooks.after:
+                response = after(response)
+                if type(response) is CoroutineType:  # type: ignore[comparison-overlap]  # unasync: drop
+                    response = await response  # unasync: drop
+        except Exception as exc:
+            return await self._handle_exception_async(route, exc)
+        return response, unhandled
+
+    async def _response_phase_async(
+        self,
+        request: Request,
+        plan: Plan,
+        response: Response,
+        entered: int,
+        unhandled: BaseException | None,
+    ) -> Outcome:
+        """Middleware ``process_response`` (reverse), for the middleware entered only."""
+        stack = plan.stack
+        hooks = (
+            stack.response_hooks
+            if entered == stack.count
+            else stack.entered_response_hooks(entered)
+        )
+        try:
+            for hook in hooks:
+                response = hook(request, response)
+                if type(response) is CoroutineType:  # type: ignore[comparison-overlap]  # unasync: drop
+                    response = await response  # unasync: drop
+        except Exception as exc:
+            return await self._handle_exception_async(self.unmatched, exc)
+        return response, unhandled
+
+    async def _teardown_phase_async(self, plan: Plan, unhandled: BaseException | None) -> None:
+        """``teardown_request`` hooks; their errors are logged, never raised."""
+        for teardown in plan.hooks.teardown:
+            try:
+                # unasync: teardown(unhandled)
+                result = teardown(unhandled)  # unasync: drop
+                if type(result) is CoroutineType:  # unasync: drop
+                    await result  # unasync: drop
+            except Exception:
+                logger.exception("Error in a teardown_request hook")
+
+    async def _render_async(self, request: Request, route: Route, response: Response) -> Outcome:
+        """``process_template_response`` hooks, then rendering; its errors are the view's."""
+        for hook in route.plan.stack.template_response:
+            response = hook(request, response)
+            if type(response) is CoroutineType:  # type: ignore[comparison-overlap]  # unasync: drop
+                response = await response  # unasync: drop
+        try:
+            return render_late(response), None
+        except Exception as exc:
+            response, unhandled = await self._exception_phase_async(request, route, exc)
+            return render_late(response), unhandled
+
+    async def _exception_phase_async(
+        self,
+        request: Request,
+        route: Route,
+        exc: Exception,
+    ) -> Outcome:
+        """Middleware ``process_exception`` (reverse), then the error handlers."""
+        if route is self.unmatched:  # no view was resolved: nothing for process_exception
+            return await self._handle_exception_async(route, exc)
+        for hook in route.plan.stack.exception:
+            result = hook(request, exc)
+            if type(result) is CoroutineType:  # unasync: drop
+                result = await result  # unasync: drop
+            if result is not None:
+                return to_response(result), None
+        return await self._handle_exception_async(route, exc)
+
+    async def _handle_exception_async(self, route: Route, exc: Exception) -> Outcome:
+        """The route's error handler for ``exc``, or the default error page."""
+        handler, argument, unhandled = self._error_handler(route, exc)
+        if handler is None:
+            return self._default_error_response(exc), unhandled
+        try:
+            result = handler(argument)
+            if type(result) is CoroutineType:  # unasync: drop
+                result = await result  # unasync: drop
+            return to_response(result), unhandled
+        except Exception as error:
+            return self._handler_failed(error)
+
+
+__all__ = ["AsyncLifecycle"]

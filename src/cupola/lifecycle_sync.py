@@ -1,0 +1,190 @@
+"""The request lifecycle for routes whose callables are all sync.
+
+Generated from ``cupola/lifecycle_async.py`` by ``scripts/unasync.py``: do not edit; edit
+the source and run the script. The steps are described there.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from cupola.context import activate, deactivate
+from cupola.http.response import Response
+from cupola.lifecycle_base import LifecycleBase, Outcome, logger
+from cupola.plans import call_view, render_late
+from cupola.returns import to_response
+
+if TYPE_CHECKING:
+    from cupola.http.request import Request
+    from cupola.plans import Plan, Route
+
+
+class SyncLifecycle(LifecycleBase):
+    """The lifecycle of a route whose callables are all sync."""
+
+    def run_sync(self, request: Request, route: Route) -> Response:
+        """Run the whole lifecycle of ``route`` for ``request``."""
+        token = activate(request)
+        plan = route.plan
+        unhandled: BaseException | None = None
+        try:
+            response, entered, unhandled = self._respond_sync(request, route, plan)
+            if plan.stack.response_hooks:
+                outcome = plan.leave(self, request, plan, response, entered, unhandled)
+                response, unhandled = outcome
+            # NOTE: a TemplateResponse from an error handler outside the view phase is
+            # rendered here; it must never go out with an empty body.
+            if response._renders_late:
+                render_late(response)
+            return response
+        except BaseException as exc:
+            unhandled = exc
+            raise
+        finally:
+            if plan.hooks.teardown:
+                # NOTE: always this runner's own: a sync hook may return a coroutine to be
+                # awaited here (the database's teardown closes an async session so).
+                self._teardown_phase_sync(plan, unhandled)
+            deactivate(token)
+            if request._body is not None:  # PERF: nothing to release unless it was read
+                request.close()
+
+    def _respond_sync(
+        self, request: Request, route: Route, plan: Plan
+    ) -> tuple[Response, int, BaseException | None]:
+        """The request, view and finish phases: ``(response, entered, unhandled)``.
+
+        ``entered`` counts the middleware whose ``process_response`` is to run.
+        """
+        if plan.stack.request:
+            outcome = plan.enter(self, request, plan)
+            response, entered, unhandled = outcome
+            if response is not None:
+                return response, entered, unhandled
+        entered, unhandled, result = plan.stack.count, None, None
+        try:
+            if plan.gated:
+                result = plan.before_view(self, request, route, plan)
+            if result is None:
+                if route is self.unmatched:
+                    raise request.rejection  # type: ignore[misc]  # set when unmatched
+                result = call_view(route, request)
+            # PERF: a view that returns a plain Response needs no coercion call.
+            response = result if type(result) is Response else to_response(result)
+        except Exception as exc:
+            response, unhandled = self._exception_phase_sync(request, route, exc)
+        if plan.hooks.after or response._renders_late:
+            outcome = plan.finish(self, request, route, response, unhandled)
+            response, unhandled = outcome
+        return response, entered, unhandled
+
+    def _request_phase_sync(
+        self, request: Request, plan: Plan
+    ) -> tuple[Response | None, int, BaseException | None]:
+        """Middleware ``process_request``: ``(response or None, entered, unhandled)``."""
+        entered = 0
+        try:
+            for entered, hook in plan.stack.request:
+                result = hook(request)
+                if result is not None:
+                    return render_late(to_response(result)), entered + 1, None
+        except Exception as exc:
+            # The failing middleware was not entered; only the app's handlers apply.
+            response, unhandled = self._handle_exception_sync(self.unmatched, exc)
+            return response, entered, unhandled
+        return None, plan.stack.count, None
+
+    def _before_view_sync(self, request: Request, route: Route, plan: Plan) -> Any:
+        """``process_view`` then ``before_request`` hooks: the first answer, or ``None``."""
+        for view_hook in plan.stack.view:
+            result = view_hook(request, route.view, request.view_args)
+            if result is not None:
+                return result
+        for before in plan.hooks.before:
+            result = before()
+            if result is not None:
+                return result
+        return None
+
+    def _finish_phase_sync(
+        self, request: Request, route: Route, response: Response, unhandled: BaseException | None
+    ) -> Outcome:
+        """Rendering a template response, then ``after_request`` hooks."""
+        try:
+            if response._renders_late:
+                response, failed = self._render_sync(request, route, response)
+                unhandled = unhandled or failed
+            for after in route.plan.hooks.after:
+                response = after(response)
+        except Exception as exc:
+            return self._handle_exception_sync(route, exc)
+        return response, unhandled
+
+    def _response_phase_sync(
+        self,
+        request: Request,
+        plan: Plan,
+        response: Response,
+        entered: int,
+        unhandled: BaseException | None,
+    ) -> Outcome:
+        """Middleware ``process_response`` (reverse), for the middleware entered only."""
+        stack = plan.stack
+        hooks = (
+            stack.response_hooks
+            if entered == stack.count
+            else stack.entered_response_hooks(entered)
+        )
+        try:
+            for hook in hooks:
+                response = hook(request, response)
+        except Exception as exc:
+            return self._handle_exception_sync(self.unmatched, exc)
+        return response, unhandled
+
+    def _teardown_phase_sync(self, plan: Plan, unhandled: BaseException | None) -> None:
+        """``teardown_request`` hooks; their errors are logged, never raised."""
+        for teardown in plan.hooks.teardown:
+            try:
+                teardown(unhandled)
+            except Exception:
+                logger.exception("Error in a teardown_request hook")
+
+    def _render_sync(self, request: Request, route: Route, response: Response) -> Outcome:
+        """``process_template_response`` hooks, then rendering; its errors are the view's."""
+        for hook in route.plan.stack.template_response:
+            response = hook(request, response)
+        try:
+            return render_late(response), None
+        except Exception as exc:
+            response, unhandled = self._exception_phase_sync(request, route, exc)
+            return render_late(response), unhandled
+
+    def _exception_phase_sync(
+        self,
+        request: Request,
+        route: Route,
+        exc: Exception,
+    ) -> Outcome:
+        """Middleware ``process_exception`` (reverse), then the error handlers."""
+        if route is self.unmatched:  # no view was resolved: nothing for process_exception
+            return self._handle_exception_sync(route, exc)
+        for hook in route.plan.stack.exception:
+            result = hook(request, exc)
+            if result is not None:
+                return to_response(result), None
+        return self._handle_exception_sync(route, exc)
+
+    def _handle_exception_sync(self, route: Route, exc: Exception) -> Outcome:
+        """The route's error handler for ``exc``, or the default error page."""
+        handler, argument, unhandled = self._error_handler(route, exc)
+        if handler is None:
+            return self._default_error_response(exc), unhandled
+        try:
+            result = handler(argument)
+            return to_response(result), unhandled
+        except Exception as error:
+            return self._handler_failed(error)
+
+
+__all__ = ["SyncLifecycle"]
