@@ -233,3 +233,4 @@ def test_the_base_hooks_change_nothing(app: Cupola) -> None:
         assert base.process_exception(request, ValueError("x")) is None
         assert base.process_template_response(request, response) is response
         assert base.process_response(request, response) is response
+        assert base.process_handshake(request) is None

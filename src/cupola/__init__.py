@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cupola.app import Cupola
+from cupola.app import Cupola, current_app
 from cupola.blueprints import Blueprint
-from cupola.context import current_app, g, request, session
+from cupola.context import g, request, session
 from cupola.exceptions import abort
 from cupola.http.files import FileResponse
 from cupola.http.response import (

@@ -9,12 +9,13 @@ built pipeline so the next request rebuilds it. The app itself is the WSGI calla
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterator
 from functools import cached_property
-from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
+from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar, cast
 from urllib.parse import quote
 
 from jinja2 import Environment
@@ -24,6 +25,7 @@ from cupola.assembly import assemble
 from cupola.blueprints import Blueprint
 from cupola.config import DEFAULTS, Config
 from cupola.context import AppContext, get_request, has_request_context
+from cupola.context import current_app as app_proxy
 from cupola.exceptions import BuildError, ImproperlyConfigured
 from cupola.http.forms import FormLimits
 from cupola.http.response import Response
@@ -40,6 +42,7 @@ if TYPE_CHECKING:
     from cupola.asgi import ASGIAdapter
     from cupola.cli.appgroup import AppGroup, CliRunner
     from cupola.testing import RequestContext, TestClient
+    from cupola.types import SessionLoader, UserLoader
 
 F = TypeVar("F", bound=Callable[..., Any])
 _WEBSOCKET_SCHEMES = {"http": "ws", "https": "wss"}
@@ -62,6 +65,17 @@ class Cupola(Scaffold):
             ``root_path``.
         root_path: The app's folder, when it cannot be found from ``import_name``.
 
+    Attributes:
+        built_pipeline: The pipeline as last built, or ``None`` until the next request (or
+            :meth:`build`) builds it; the adapters read it on every request.
+        wsgi_started: Whether the WSGI adapter has run the startup functions.
+        session_loader: What loads ``request.session``: the session middleware registers
+            itself when the app is built; ``None`` without one.
+        user_loader: What loads ``request.user``: ``cupola.auth.Auth`` registers itself;
+            ``None`` without authentication.
+        event_loop: The event loop serving the app under ASGI, recorded at startup, for
+            code in worker threads that hands work to it (``broadcast()``); ``None`` before.
+
     Example:
         >>> app = Cupola(__name__)
         >>> @app.get("/items/<int:item_id>")
@@ -83,9 +97,9 @@ class Cupola(Scaffold):
         super().__init__(import_name, template_folder, static_folder, static_url_path)
         if root_path is not None:
             self.root_path = os.path.abspath(root_path)
-        self._pipeline: Pipeline | None = None
+        self.built_pipeline: Pipeline | None = None
         self._jinja_env: Environment | None = None
-        self._wsgi_started = False  # whether the WSGI adapter ran the startup functions
+        self.wsgi_started = False
         if instance_path is not None and not os.path.isabs(instance_path):
             raise ImproperlyConfigured(
                 f"instance_path must be absolute, not {instance_path!r}: "
@@ -102,6 +116,9 @@ class Cupola(Scaffold):
         self.startup_funcs: list[Callable[[], Any]] = []
         self.shutdown_funcs: list[Callable[[], Any]] = []
         self.extensions: dict[str, Any] = {}
+        self.session_loader: SessionLoader | None = None
+        self.user_loader: UserLoader | None = None
+        self.event_loop: asyncio.AbstractEventLoop | None = None
         self.logger = logging.getLogger(import_name)
         #: ``f(exc)`` called when an app context ends (requests' included), last first.
         self.teardown_appcontext_funcs: list[Callable[[BaseException | None], Any]] = []
@@ -111,7 +128,7 @@ class Cupola(Scaffold):
         return f"<Cupola {self.import_name!r}>"
 
     def _changed(self) -> None:
-        self._pipeline = None
+        self.built_pipeline = None
         self._jinja_env = None
 
     def invalidate(self) -> None:
@@ -190,13 +207,13 @@ class Cupola(Scaffold):
 
     def build(self) -> Pipeline:
         """Compose every registration into the pipeline (done on the first request)."""
-        self._pipeline = assemble(self)
-        return self._pipeline
+        self.built_pipeline = assemble(self)
+        return self.built_pipeline
 
     @property
     def pipeline(self) -> Pipeline:
         """The built pipeline, building it when needed."""
-        return self._pipeline or self.build()
+        return self.built_pipeline or self.build()
 
     @property
     def form_limits(self) -> FormLimits:
@@ -317,8 +334,9 @@ class Cupola(Scaffold):
     def asgi(self) -> ASGIAdapter:
         """The ASGI application: ``uvicorn module:app.asgi``."""
         from cupola.asgi import ASGIAdapter
+        from cupola.websockets import serve_websocket
 
-        return ASGIAdapter(self)
+        return ASGIAdapter(self, serve_websocket)
 
     def make_response(self, rv: Any) -> Response:
         """Coerce a view-style return value into a :class:`Response`."""
@@ -411,3 +429,9 @@ def _open_for_reading(root: str, resource: str, mode: str, encoding: str | None)
     if mode == "rb":
         return open(path, mode)  # the caller closes it
     return open(path, mode, encoding=encoding or "utf-8")
+
+
+#: The app handling the current request, or of the active app context.
+#: NOTE: the same proxy as ``cupola.context.current_app``, typed with the class: the context
+#: module sits below this one and knows the app only as a ``cupola.types.Application``.
+current_app = cast(Cupola, app_proxy)

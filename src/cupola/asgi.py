@@ -29,16 +29,17 @@ from cupola.http.bounded import BoundedDict
 from cupola.http.heads import HEADS, LENGTHS, length_pair, work_out
 from cupola.http.hosts import host_error
 from cupola.http.request import Request
-from cupola.http.response import StreamingResponse
-from cupola.wsgi import _NO_BODY_STATUSES
+from cupola.http.response import NO_BODY_STATUSES, StreamingResponse
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.pipeline import ServedApp
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+#: Serves one connection of a kind of scope: ``handler(app, scope, receive, send)``.
+ScopeHandler = Callable[["ServedApp", Scope, Receive, Send], Awaitable[None]]
 
 MAX_TARGET = 8 * 1024
 MAX_HEADER = 8 * 1024
@@ -170,10 +171,13 @@ def request_path(scope: Scope) -> str:
 class ASGIAdapter:
     """The ASGI callable of a :class:`~cupola.Cupola` app (``app.asgi``)."""
 
-    __slots__ = ("app",)
+    __slots__ = ("app", "serve_websocket")
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: ServedApp, serve_websocket: ScopeHandler) -> None:
         self.app = app
+        #: ``serve_websocket(app, scope, receive, send)`` serves each ``websocket`` scope;
+        #: the app passes :func:`cupola.websockets.serve_websocket`, which imports this module.
+        self.serve_websocket = serve_websocket
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Handle one ASGI connection (HTTP request, WebSocket or lifespan)."""
@@ -182,24 +186,22 @@ class ASGIAdapter:
             if kind == "lifespan":
                 await self._lifespan(receive, send)
             elif kind == "websocket":
-                from cupola.websockets import serve_websocket  # it imports this module
-
-                await serve_websocket(self.app, scope, receive, send)
+                await self.serve_websocket(self.app, scope, receive, send)
             return
         # PERF: HTTP is handled inline, and a complete response is sent inline: two
         # coroutines fewer per request.
         app = self.app
-        pipeline = app._pipeline or app.build()
+        pipeline = app.built_pipeline or app.build()
         request, length, has_body = make_request(app, scope)
         if has_body:
             try:
                 body = await read_messages(receive, length, app.config.get("MAX_CONTENT_LENGTH"))
             except HTTPException as exc:
-                body, request._reject = RequestBody.EMPTY, exc
+                body, request.rejection = RequestBody.EMPTY, exc
             except Exception as exc:  # a server whose receive() fails mid-body (DESIGN §7)
                 body = RequestBody.EMPTY
-                request._reject = BadRequest("The request body could not be read.")
-                request._reject.__cause__ = exc
+                request.rejection = BadRequest("The request body could not be read.")
+                request.rejection.__cause__ = exc
             if body is None:  # the client went away
                 return
             request._body = body
@@ -215,9 +217,9 @@ class ASGIAdapter:
             await send_stream(cast(StreamingResponse, response), method, send, app, receive)
             return
         status, content = response.status, response.body
-        key = tuple(response.headers._list)
+        key = tuple(response.headers.pairs)
         headers, sized = HEADS.get(key) or work_out(key)
-        if status in _NO_BODY_STATUSES:
+        if status in NO_BODY_STATUSES:
             content = b""
         elif not sized:
             size = len(content)
@@ -234,7 +236,7 @@ class ASGIAdapter:
             if phase == "startup":
                 # NOTE: broadcast() from a sync view (a worker thread) hands its message to
                 # this loop; recorded once here, never per request.
-                app.extensions["cupola.event_loop"] = asyncio.get_running_loop()
+                app.event_loop = asyncio.get_running_loop()
             try:
                 with app.app_context():  # current_app and g work in these functions
                     for func in funcs:
@@ -250,10 +252,10 @@ class ASGIAdapter:
                 return
 
 
-def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
+def make_request(app: ServedApp, scope: Scope) -> tuple[Request, int | None, bool]:
     """The request for an HTTP scope, with its declared length and whether a body follows.
 
-    A path or head the adapter refuses is recorded on the request (``_reject``) so that the
+    A path or head the adapter refuses is recorded on the request (``rejection``) so that the
     pipeline answers it like any other error; its body is then never read.
     """
     path = scope["path"]
@@ -264,17 +266,17 @@ def make_request(app: Cupola, scope: Scope) -> tuple[Request, int | None, bool]:
         request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
     except HTTPException as exc:
         request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
-        request._reject = exc
+        request.rejection = exc
     try:
         length, has_body, request._host = check_head(scope)
     except HTTPException as exc:
-        request._reject = request._reject or exc
+        request.rejection = request.rejection or exc
         return request, None, False
-    return request, length, has_body and request._reject is None
+    return request, length, has_body and request.rejection is None
 
 
 async def send_stream(
-    response: StreamingResponse, method: str, send: Send, app: Cupola, receive: Receive
+    response: StreamingResponse, method: str, send: Send, app: ServedApp, receive: Receive
 ) -> None:
     """Send a streaming response: the head, then each chunk as it is produced.
 
@@ -282,8 +284,8 @@ async def send_stream(
     """
     status = response.status
     start = {"type": "http.response.start", "status": status}
-    await send({**start, "headers": work_out(tuple(response.headers._list))[0]})
-    if method != "HEAD" and status not in _NO_BODY_STATUSES:
+    await send({**start, "headers": work_out(tuple(response.headers.pairs))[0]})
+    if method != "HEAD" and status not in NO_BODY_STATUSES:
         await _stream_until_disconnect(response, send, app, receive)
     else:
         await response.aclose()
@@ -291,7 +293,7 @@ async def send_stream(
 
 
 async def _stream_until_disconnect(
-    response: StreamingResponse, send: Send, app: Cupola, receive: Receive
+    response: StreamingResponse, send: Send, app: ServedApp, receive: Receive
 ) -> None:
     # NOTE: servers keep accepting body messages after the client has gone, so an endless
     # stream (server-sent events) would never end; watch for http.disconnect instead.
@@ -312,7 +314,7 @@ async def _disconnected(receive: Receive) -> None:
         pass
 
 
-async def _stream(response: StreamingResponse, send: Send, app: Cupola) -> None:
+async def _stream(response: StreamingResponse, send: Send, app: ServedApp) -> None:
     """Send the chunks, then close the iterator (also when cancelled)."""
     if response.is_async:
         try:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from jinja2 import TemplateNotFound
 
 from cupola.bootstrap import bootstrap_route
+from cupola.concurrency import is_async_callable
 from cupola.errors import ErrorPages
 from cupola.exceptions import HTTPException, ImproperlyConfigured
 from cupola.hooks import compose
@@ -35,13 +36,6 @@ if TYPE_CHECKING:
     from cupola.blueprints import Blueprint
 
 _Entry = tuple[RouteSpec, str, str, list[Scaffold], "str | None"]
-
-
-def is_async_callable(func: Any) -> bool:
-    """Whether calling ``func`` returns a coroutine (functions, partials, callables)."""
-    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
-        getattr(func, "__call__", None)  # noqa: B004  # callable objects with async __call__
-    )
 
 
 def wants_request(view: Callable[..., Any]) -> bool:
@@ -138,6 +132,7 @@ def assemble(app: Cupola) -> Pipeline:
     # must not outlive a rebuild that no longer installs it.
     for key in [key for key, value in app.extensions.items() if isinstance(value, Middleware)]:
         del app.extensions[key]
+    app.session_loader = None  # the session middleware registers itself again, if installed
     debug = bool(config.get("DEBUG"))
     instances = instantiate(app, [*config.get("MIDDLEWARE", ()), *app.middleware])
     toolbar = None

@@ -9,13 +9,10 @@ view"`` when nested), its hooks and error handlers apply to its own views, and i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.scaffold import Scaffold
-
-if TYPE_CHECKING:
-    from cupola.app import Cupola
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -54,8 +51,8 @@ class Blueprint(Scaffold):
         self.name = name
         self.url_prefix = url_prefix
         self.blueprints: list[tuple[Blueprint, dict[str, Any]]] = []
-        self._apps: list[Cupola] = []
-        self._app_deferred: list[Callable[[Cupola], object]] = []
+        self._apps: list[Scaffold] = []
+        self._app_deferred: list[Callable[[Scaffold], object]] = []
 
     def __repr__(self) -> str:
         return f"<Blueprint {self.name!r}>"
@@ -73,7 +70,7 @@ class Blueprint(Scaffold):
             blueprint._bind(app)
         self._changed()
 
-    def _bind(self, app: Cupola) -> None:
+    def _bind(self, app: Scaffold) -> None:
         """Called by ``app.register_blueprint``: attach and apply app-wide registrations."""
         if app not in self._apps:
             self._apps.append(app)
@@ -82,7 +79,7 @@ class Blueprint(Scaffold):
         for child, _ in self.blueprints:
             child._bind(app)
 
-    def _on_app(self, apply: Callable[[Cupola], object]) -> None:
+    def _on_app(self, apply: Callable[[Scaffold], object]) -> None:
         self._app_deferred.append(apply)
         for app in self._apps:
             apply(app)

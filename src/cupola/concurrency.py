@@ -2,12 +2,13 @@
 
 Under WSGI an ``async def`` view runs on the loop of the thread serving the request;
 the loop is created on first use and reused, so per-request cost is one
-``run_until_complete``.
+``run_until_complete``. :func:`is_async_callable` tells which callables need a loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import inspect
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -39,4 +40,11 @@ def run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
     raise RuntimeError(
         "Cannot run an async view synchronously inside a running event loop; "
         "serve the app through app.asgi instead."
+    )
+
+
+def is_async_callable(func: Any) -> bool:
+    """Whether calling ``func`` returns a coroutine (functions, partials, callables)."""
+    return inspect.iscoroutinefunction(func) or inspect.iscoroutinefunction(
+        getattr(func, "__call__", None)  # noqa: B004  # callable objects with async __call__
     )

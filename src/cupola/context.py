@@ -19,9 +19,9 @@ from cupola import signals
 T = TypeVar("T")
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
-    from cupola.sessions import Session
+    from cupola.sessions.base import Session
+    from cupola.types import Application
 
 
 class AppGlobals:
@@ -61,7 +61,7 @@ class AppContext:
 
     _g: AppGlobals
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         self.app = app
         self._tokens: list[Token[AppContext | Request]] = []
 
@@ -288,7 +288,7 @@ class ContextProxy:
         return str(self._get())
 
 
-def _current_app() -> Cupola:
+def _current_app() -> Application:
     return get_app_context().app
 
 
@@ -301,6 +301,8 @@ def _session() -> Session:
 
 
 request: Request = cast("Request", ContextProxy(get_request))
-current_app: Cupola = cast("Cupola", ContextProxy(_current_app))
+#: The app of the active context. Typed here as the :class:`~cupola.types.Application` this
+#: module knows; ``cupola.current_app`` is the same proxy, typed as the ``Cupola`` class.
+current_app: Application = cast("Application", ContextProxy(_current_app))
 g: AppGlobals = cast(AppGlobals, ContextProxy(_g))
 session: Session = cast("Session", ContextProxy(_session))

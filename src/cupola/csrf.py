@@ -9,7 +9,7 @@ token: the session's secret, masked afresh on every render so that compressed re
 never repeat it (BREACH). A token that is sent must always be valid.
 ``session.regenerate()`` on login drops the secret, so tokens from before login stop
 working. The check runs in ``process_view``, where ``csrf_exempt`` marks on the view are
-visible.
+visible. WebSocket handshakes get the origin check alone, in ``process_handshake``.
 """
 
 from __future__ import annotations
@@ -30,13 +30,11 @@ from cupola.context import get_request
 from cupola.exceptions import Forbidden, ImproperlyConfigured
 from cupola.importing import import_string
 from cupola.middleware import Middleware
-from cupola.sessions.middleware import EXTENSION as SESSIONS_EXTENSION
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
-    from cupola.plans import Route
     from cupola.sessions import Session
+    from cupola.types import Application, MatchedRoute
 
 T = TypeVar("T")
 
@@ -175,7 +173,7 @@ class CsrfMiddleware(Middleware):
         ImproperlyConfigured: For a malformed trusted origin or failure view.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         config = app.config
         self.enabled = bool(config["CSRF_ENABLED"])
@@ -185,7 +183,7 @@ class CsrfMiddleware(Middleware):
         self.failure_view = _failure_view(config["CSRF_FAILURE_VIEW"])
         self.exempt_blueprints = frozenset(_exempt_blueprints(app.blueprints))
 
-    def route_hooks(self, route: Route) -> frozenset[str]:
+    def route_hooks(self, route: MatchedRoute) -> frozenset[str]:
         """No check for a route that answers safe methods only, or that is exempt."""
         hooks = super().route_hooks(route)
         exempt = getattr(route.view, _EXEMPT, False) or route.blueprint in self.exempt_blueprints
@@ -225,8 +223,8 @@ class CsrfMiddleware(Middleware):
             site is None and origin is not None and not self._is_trusted(request, origin_of(origin))
         ):
             return REASON_CROSS_ORIGIN
-        sessions = request.app.extensions.get(SESSIONS_EXTENSION)
-        if sessions is None or sessions.cookie_name not in request.cookies:
+        sessions = request.app.session_loader
+        if sessions is None or not sessions.has_session(request):
             return None  # no ambient credentials: nothing a forged request could use
         token = request.header(self.header_name) or request.form.get(self.field_name)
         if site is not None or origin is not None:
@@ -237,6 +235,36 @@ class CsrfMiddleware(Middleware):
             if reason is not None:
                 return reason
         return _token_problem(request.session, token)
+
+    def process_handshake(self, request: Request) -> None:
+        """Refuse a WebSocket handshake from another site's page.
+
+        Browsers apply no same-origin policy to WebSockets and send the site's cookies with
+        the handshake, so a page elsewhere could act as the visitor (cross-site WebSocket
+        hijacking): a browser's ``Origin`` must be this site or a trusted origin, whatever
+        ``CSRF_ENABLED`` says. A handshake without ``Origin`` comes from a non-browser
+        client, which carries no one else's cookies, and passes.
+
+        Raises:
+            Forbidden: When the origin is opaque (``null``), malformed or foreign.
+        """
+        origin = request.header("origin")
+        if origin is None:
+            return
+        normalised = origin_of(origin)
+        if normalised is None:
+            raise Forbidden("The WebSocket handshake came from an opaque or malformed origin.")
+        if self._is_trusted(request, normalised):
+            return
+        # NOTE: an https page may open a plain ws connection (behind a TLS-terminating proxy
+        # that is not in TRUSTED_PROXIES); once the connection is known to be secure, an
+        # http page of the same host is refused, as a man in the middle can write it.
+        if not request.is_secure and normalised == origin_of(f"https://{request.host}"):
+            return
+        raise Forbidden(
+            "The WebSocket handshake came from another origin; add it to "
+            "CSRF_TRUSTED_ORIGINS to allow it."
+        )
 
     def _referer_problem(self, request: Request, referer: str | None) -> str | None:
         # NOTE: as in Django, an HTTPS request from a browser that sent no Origin must come

@@ -14,11 +14,10 @@ import os
 from collections.abc import Callable
 from typing import IO, TYPE_CHECKING, Any, Literal, TypeVar
 
-from cupola.app import Cupola
+from cupola.app import Cupola, current_app
 from cupola.blueprints import Blueprint
 from cupola.context import (
     activate,
-    current_app,
     deactivate,
     g,
     get_request,

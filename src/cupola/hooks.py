@@ -1,9 +1,10 @@
 """Flask's request hooks, and their composition along a view's blueprint chain.
 
 ``before_request`` hooks run app first, then each blueprint from the outermost in, each in
-registration order; the first to return a value skips the view. ``after_request`` and
-``teardown_request`` hooks run in the opposite order. :func:`compose` works the order out
-once per route when the app is built.
+registration order; the first to return a value skips the view. Those registered with
+``websocket=True`` also run, in the same order, for the handshakes of WebSocket routes.
+``after_request`` and ``teardown_request`` hooks run in the opposite order. :func:`compose`
+works the order out once per route when the app is built.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ class RouteHooks:
     after: tuple[AfterRequestHook, ...]
     teardown: tuple[TeardownHook, ...]
     error_handlers: tuple[ErrorHandlerRegistry, ...]
+    #: The ``before_request`` hooks that also run for WebSocket handshakes.
+    handshake: tuple[BeforeRequestHook, ...] = ()
 
     def callables(self) -> list[Callable[..., Any]]:
         """Every hook and handler, for deciding whether the route needs an event loop."""
@@ -60,4 +63,5 @@ def compose(
             *teardown,
         ),
         error_handlers=tuple(s.error_handlers for s in inner_first if s.error_handlers),
+        handshake=tuple(hook for s in chain for hook in s.before_websocket_funcs),
     )

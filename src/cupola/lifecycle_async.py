@@ -95,7 +95,7 @@ class AsyncLifecycle(LifecycleBase):
                     result = await result  # unasync: drop
             if result is None:
                 if route is self.unmatched:
-                    raise request._reject  # type: ignore[misc]  # set when unmatched
+                    raise request.rejection  # type: ignore[misc]  # set when unmatched
                 # PERF: a view without arguments is called directly (a call fewer).
                 # unasync: bare = not (request.view_args or route.pass_request)
                 # unasync: result = route.view() if bare else call_view(route, request)

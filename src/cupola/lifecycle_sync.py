@@ -67,7 +67,7 @@ class SyncLifecycle(LifecycleBase):
                 result = plan.before_view(self, request, route, plan)
             if result is None:
                 if route is self.unmatched:
-                    raise request._reject  # type: ignore[misc]  # set when unmatched
+                    raise request.rejection  # type: ignore[misc]  # set when unmatched
                 # PERF: a view without arguments is called directly (a call fewer).
                 bare = not (request.view_args or route.pass_request)
                 result = route.view() if bare else call_view(route, request)

@@ -1,24 +1,25 @@
-"""Django-style middleware: one base class with five optional hooks.
+"""Django-style middleware: one base class with five optional hooks, and one for WebSockets.
 
 ``process_request`` hooks run in order before routing's result is used; the first that
 returns a response short-circuits the rest, and only the middleware already entered see
 ``process_response``. ``process_view``, ``process_exception``, ``process_template_response``
-and ``process_response`` follow Django's semantics (the last three in reverse order). Any
-hook may be ``async def``. The stack is compiled once, when the app is built.
+and ``process_response`` follow Django's semantics (the last three in reverse order).
+``process_handshake`` runs, in order, for each WebSocket handshake instead: a middleware
+opts in to handshakes by defining it. Any hook may be ``async def``. The stack is compiled
+once, when the app is built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
     from cupola.http.response import Response
-    from cupola.plans import Route
+    from cupola.types import Application, MatchedRoute
 
 _HOOKS = (
     "process_request",
@@ -26,11 +27,12 @@ _HOOKS = (
     "process_exception",
     "process_template_response",
     "process_response",
+    "process_handshake",
 )
 
 
 class Middleware:
-    """Base class for middleware; override any of the five hooks.
+    """Base class for middleware; override any of the hooks.
 
     Args:
         app: The application the middleware is installed on.
@@ -42,7 +44,7 @@ class Middleware:
         ...         return response
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         self.app = app
 
     def active_hooks(self) -> frozenset[str]:
@@ -55,7 +57,7 @@ class Middleware:
             name for name in _HOOKS if getattr(type(self), name) is not getattr(Middleware, name)
         )
 
-    def route_hooks(self, route: Route) -> frozenset[str]:
+    def route_hooks(self, route: MatchedRoute) -> frozenset[str]:
         """The hooks this instance needs for one route; the route's plan calls no others.
 
         Defaults to :meth:`active_hooks`. Override it to leave out a hook that does nothing
@@ -87,6 +89,15 @@ class Middleware:
         """Run for every response on its way out; return it or a replacement."""
         return response
 
+    def process_handshake(self, request: Request) -> Response | Awaitable[Response | None] | None:
+        """Run before a WebSocket handler; return a response (or raise) to refuse it.
+
+        The refusal's status, headers and body are the HTTP answer to the handshake. A
+        middleware whose ``process_request`` also suits handshakes can say so with
+        ``process_handshake = process_request``.
+        """
+        return None
+
 
 class MiddlewareStack:
     """The installed middleware, compiled into one list per hook.
@@ -101,6 +112,7 @@ class MiddlewareStack:
     __slots__ = (
         "count",
         "exception",
+        "handshake",
         "request",
         "response",
         "response_hooks",
@@ -131,13 +143,14 @@ class MiddlewareStack:
         self.response = list(reversed(overriding("process_response")))
         # PERF: every middleware was entered on nearly every request: no index to compare.
         self.response_hooks = [hook for _, hook in self.response]
+        self.handshake = [hook for _, hook in overriding("process_handshake")]
 
     def entered_response_hooks(self, entered: int) -> list[Callable[..., Any]]:
         """The ``process_response`` hooks of the middleware below index ``entered``."""
         return [hook for index, hook in self.response if index < entered]
 
     def callables(self) -> list[Callable[..., Any]]:
-        """Every hook, for deciding whether the stack needs an event loop."""
+        """Every HTTP hook, for deciding whether the stack needs an event loop."""
         return [
             *(hook for _, hook in self.request),
             *self.view,
@@ -147,7 +160,7 @@ class MiddlewareStack:
         ]
 
 
-def instantiate(app: Cupola, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:
+def instantiate(app: Application, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:
     """Create middleware instances from classes or dotted paths (``"pkg.mod:Class"``)."""
     from cupola.importing import import_string
 

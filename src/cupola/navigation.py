@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cupola.context import get_app_context
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
 from cupola.http.response import RedirectResponse
 
 
@@ -15,7 +18,7 @@ def url_for(endpoint: str, **values: Any) -> str:
         >>> url_for("books.show", book_id=3, _anchor="reviews")  # doctest: +SKIP
         '/books/3#reviews'
     """
-    return get_app_context().app.url_for(endpoint, **values)
+    return cast("Cupola", get_app_context().app).url_for(endpoint, **values)
 
 
 def redirect(location: str, code: int = 302) -> RedirectResponse:

@@ -15,7 +15,7 @@ import contextvars
 from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import Executor
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import quote
 
 from cupola.errors import ErrorPages
@@ -28,6 +28,7 @@ from cupola.lifecycle_sync import SyncLifecycle
 from cupola.middleware import MiddlewareStack
 from cupola.plans import Route, call_view
 from cupola.routing import Router
+from cupola.types import Application
 
 if TYPE_CHECKING:
     from cupola.scaffold import Scaffold
@@ -93,7 +94,7 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         The error is raised where the view would run, so middleware and ``before_request``
         hooks see every request, as in Flask.
         """
-        if request._reject is not None:  # the adapter already refused the request
+        if request.rejection is not None:  # the adapter already refused the request
             return self.unmatched
         try:
             rule, request.view_args = self.router.match(request.path, request.method)
@@ -102,13 +103,13 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
             location = request.root_path + quote(redirect.new_url, safe="/:@!$&'()*+,;=-._~")
             if query:
                 location += "?" + query.decode("latin-1")
-            request._reject = RequestRedirect(location)
+            request.rejection = RequestRedirect(location)
             return self.unmatched
         except NotFound as exc:
-            request._reject = self._upgrade_required(request.path) or exc
+            request.rejection = self._upgrade_required(request.path) or exc
             return self.unmatched
         except HTTPException as exc:
-            request._reject = exc
+            request.rejection = exc
             return self.unmatched
         route: Route = rule.target
         request._route = route
@@ -142,4 +143,20 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         return options
 
 
-__all__ = ["Pipeline", "Route", "call_view"]
+class ServedApp(Application, Protocol):
+    """The application as the adapters see it: its pipeline and lifespan functions."""
+
+    built_pipeline: Pipeline | None
+    wsgi_started: bool
+    startup_funcs: list[Callable[[], Any]]
+    shutdown_funcs: list[Callable[[], Any]]
+
+    @property
+    def pipeline(self) -> Pipeline:
+        """The built pipeline, building it when needed."""
+
+    def build(self) -> Pipeline:
+        """Compose every registration into the pipeline."""
+
+
+__all__ = ["Pipeline", "Route", "ServedApp", "call_view"]

@@ -12,8 +12,9 @@ import os
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypedDict, TypeVar, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack, overload
 
+from cupola.concurrency import is_async_callable
 from cupola.errors import ErrorHandlerRegistry
 from cupola.exceptions import ImproperlyConfigured
 
@@ -116,6 +117,8 @@ class Scaffold:
         self.static_url_path = static_url_path
         self.routes: list[RouteSpec] = []
         self.before_request_funcs: list[Callable[[], Any]] = []
+        #: The ``before_request`` hooks that also run before WebSocket handlers.
+        self.before_websocket_funcs: list[Callable[[], Any]] = []
         self.after_request_funcs: list[Callable[[Any], Any]] = []
         self.teardown_request_funcs: list[Callable[[BaseException | None], Any]] = []
         self.error_handlers = ErrorHandlerRegistry()
@@ -289,8 +292,6 @@ class Scaffold:
             ImproperlyConfigured: When ``handler`` is neither an ``async def`` function
                 nor a consumer class, or the endpoint name is taken.
         """
-        from cupola.assembly import is_async_callable  # assembly imports this module
-
         name = endpoint or getattr(handler, "__name__", None) or type(handler).__name__
         if isinstance(handler, type):
             as_handler = getattr(handler, "as_handler", None)
@@ -327,11 +328,36 @@ class Scaffold:
 
     # -- hooks ----------------------------------------------------------------------------
 
-    def before_request(self, f: F) -> F:
-        """Run ``f()`` before each view; a non-``None`` return value skips the view."""
-        self.before_request_funcs.append(f)
-        self._changed()
-        return f
+    @overload
+    def before_request(self, f: F, /) -> F: ...
+    @overload
+    def before_request(self, f: None = None, /, *, websocket: bool) -> Callable[[F], F]: ...
+    def before_request(
+        self, f: Callable[..., Any] | None = None, /, *, websocket: bool = False
+    ) -> Any:
+        """Run ``f()`` before each view; a non-``None`` return value skips the view.
+
+        Args:
+            f: The hook, when used as ``@app.before_request``.
+            websocket: Also run it before each WebSocket handler, as a step of the
+                handshake: a non-``None`` return value refuses the handshake, with that
+                response's status (``@app.before_request(websocket=True)``).
+
+        Example:
+            >>> @app.before_request(websocket=True)  # doctest: +SKIP
+            ... def signed_in_only():
+            ...     if "reader" not in session:
+            ...         return "Sign in first.", 401
+        """
+
+        def register(hook: Callable[..., Any]) -> Callable[..., Any]:
+            self.before_request_funcs.append(hook)
+            if websocket:
+                self.before_websocket_funcs.append(hook)
+            self._changed()
+            return hook
+
+        return register if f is None else register(f)
 
     def after_request(self, f: F) -> F:
         """Run ``f(response)`` after each view; it returns the response to send."""

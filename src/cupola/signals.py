@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from blinker import Namespace
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 _signals = Namespace()
 
@@ -45,12 +45,12 @@ _REQUEST_SIGNALS = frozenset(
     {request_started, request_finished, request_tearing_down, got_request_exception,
      appcontext_tearing_down}
 )  # fmt: skip
-_apps: weakref.WeakSet[Cupola] = weakref.WeakSet()
+_apps: weakref.WeakSet[Application] = weakref.WeakSet()
 
 Hooks = tuple[tuple[Callable[..., Any], ...], ...]
 
 
-def track(app: Cupola) -> None:
+def track(app: Application) -> None:
     """Rebuild ``app`` when a receiver connects to a request signal (the app calls this)."""
     _apps.add(app)
 
@@ -64,7 +64,7 @@ for _signal in _REQUEST_SIGNALS:
     _signal.receiver_connected.connect(_on_connect)
 
 
-def request_hooks(app: Cupola) -> Hooks:
+def request_hooks(app: Application) -> Hooks:
     """``(before, after, teardown)`` hooks that every route of ``app`` runs around its own.
 
     They send the request signals that have receivers, and end the request's app context:

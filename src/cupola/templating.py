@@ -13,7 +13,7 @@ pipeline has run ``process_template_response``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
 
@@ -25,14 +25,34 @@ from cupola.http.headers import HeadersInput
 from cupola.http.response import Response
 from cupola.sessions.flash import get_flashed_messages
 from cupola.signals import before_render_template, template_rendered
+from cupola.types import Application
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from jinja2 import Template
 
-    from cupola.app import Cupola
+    from cupola.scaffold import Scaffold
 
 
-def create_environment(app: Cupola) -> Environment:
+class TemplatingApp(Application, Protocol):
+    """The application as templating sees it: its folders, environment and URLs."""
+
+    @property
+    def jinja_env(self) -> Environment:
+        """The app's Jinja environment."""
+
+    def iter_scaffolds(self) -> Iterator[Scaffold]:
+        """The app, then every registered blueprint."""
+
+    def scaffold_chain(self, blueprint: str | None) -> list[Scaffold]:
+        """The app and the blueprints a dotted blueprint name goes through."""
+
+    def url_for(self, endpoint: str, **values: Any) -> str:
+        """Build the URL of ``endpoint``."""
+
+
+def create_environment(app: TemplatingApp) -> Environment:
     """Build the Jinja environment of ``app`` from its current registrations."""
     folders = [s.template_path for s in app.iter_scaffolds() if s.template_path is not None]
     auto_reload = app.config.get("TEMPLATES_AUTO_RELOAD")
@@ -89,7 +109,7 @@ def _unescaped_suffixes(setting: Any) -> tuple[str, ...]:
     return tuple(item.lower() for item in setting or ())
 
 
-def environment_for(app: Cupola, template_name: str) -> Environment:
+def environment_for(app: TemplatingApp, template_name: str) -> Environment:
     """The environment that renders ``template_name``: escaping unless its suffix is listed.
 
     NOTE: escaping is the default for every name (an ``.svg`` or ``.jinja`` template is
@@ -103,7 +123,7 @@ def environment_for(app: Cupola, template_name: str) -> Environment:
     return text
 
 
-def _template_context(app: Cupola, context: Mapping[str, Any]) -> dict[str, Any]:
+def _template_context(app: TemplatingApp, context: Mapping[str, Any]) -> dict[str, Any]:
     """Context processors' values (app's, then the current blueprint chain's), then ``context``."""
     merged: dict[str, Any] = {}
     blueprint = get_request().blueprint if has_request_context() else None
@@ -136,7 +156,7 @@ def render_string(source: str, **context: Any) -> str:
     return _render_template(app, template, _template_context(app, context))
 
 
-def _render_template(app: Cupola, template: Template, context: dict[str, Any]) -> str:
+def _render_template(app: TemplatingApp, template: Template, context: dict[str, Any]) -> str:
     """Render, with the ``before_render_template`` and ``template_rendered`` signals."""
     if before_render_template.receivers:
         before_render_template.send(app, template=template, context=context)

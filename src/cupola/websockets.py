@@ -2,37 +2,35 @@
 
 ``@app.websocket(rule)`` registers an ``async def handler(ws, **path_values)``. The ASGI
 adapter hands each ``websocket`` scope to :func:`serve_websocket`, which matches the path
-against the WebSocket rules, checks the handshake (head limits, ``Host`` against
-``ALLOWED_HOSTS``, ``Origin`` against the host and ``CSRF_TRUSTED_ORIGINS``), loads the
-session from its cookie, then runs the handler with a :class:`WebSocket`.
+against the WebSocket rules and runs the handshake through the app's steps, as HTTP
+requests run them (middleware ``process_handshake`` hooks: proxy headers, trusted hosts,
+the session, the origin check; then ``before_request`` hooks registered with
+``websocket=True``), then runs the handler with a :class:`WebSocket`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import enum
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from types import CoroutineType
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
-from weakref import WeakKeyDictionary
 
 from cupola.asgi import ASGISource, Receive, Scope, Send, check_head, request_path
 from cupola.context import activate, deactivate
-from cupola.csrf import TrustedOrigins, origin_of
-from cupola.exceptions import BadRequest, Forbidden, HTTPException, NotFound
+from cupola.exceptions import BadRequest, HTTPException, NotFound
 from cupola.http import json as jsonlib
 from cupola.http.request import Request
-from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
-from cupola.security.proxies import ProxyHeadersMiddleware
-from cupola.sessions.cookie import CookieBackend
+from cupola.http.response import Response
+from cupola.returns import to_response
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.headers import Headers
     from cupola.http.multidict import ImmutableMultiDict
-    from cupola.pipeline import Pipeline, Route
-    from cupola.sessions import Session
+    from cupola.pipeline import Pipeline, Route, ServedApp
+    from cupola.sessions.base import Session
+    from cupola.types import Application
 
 __all__ = ["WebSocket", "WebSocketDisconnect", "WebSocketState", "serve_websocket"]
 
@@ -51,7 +49,6 @@ INTERNAL_ERROR = 1011
 MAX_REASON = 123  # bytes of close reason a close frame holds (RFC 6455 §5.5)
 
 _DENIAL = "websocket.http.response"  # the ASGI extension for an HTTP answer to a handshake
-_UNSET: Any = object()
 
 
 class WebSocketState(enum.Enum):
@@ -122,7 +119,7 @@ class WebSocket:
     def __init__(
         self, request: Request, receive: Receive, send: Send, max_message_size: int | None = None
     ) -> None:
-        self.app: Cupola = request.app
+        self.app: Application = request.app
         self.request = request
         self.scope: Scope = request._raw
         self.path_values: dict[str, Any] = dict(request.view_args)
@@ -132,7 +129,6 @@ class WebSocket:
         self.accepted_subprotocol: str | None = None
         self._receive = receive
         self._send = send
-        self._user: Any = _UNSET
         self._closed = (NORMAL_CLOSURE, "")
 
     def __repr__(self) -> str:
@@ -178,20 +174,16 @@ class WebSocket:
 
     @property
     def user(self) -> Any:
-        """The user the session belongs to, looked up once through the auth extension.
+        """The user of the handshake (``request.user``), looked up once, on first access.
 
         Raises:
             RuntimeError: When authentication is not set up for the app.
         """
-        if self._user is _UNSET:
-            auth = self.app.extensions.get("cupola.auth")
-            if auth is None:
-                raise RuntimeError(
-                    "ws.user needs authentication: set up cupola.auth on the app "
-                    "(it registers app.extensions['cupola.auth'])."
-                )
-            self._user = auth.user_for_session(self.session)
-        return self._user
+        if self.app.user_loader is None:
+            raise RuntimeError(
+                "ws.user needs authentication: create cupola.auth.Auth(app, user_loader=...)."
+            )
+        return self.request.user
 
     @property
     def close_code(self) -> int | None:
@@ -394,111 +386,46 @@ async def _until_closed(receive: Callable[[], Awaitable[T]]) -> AsyncIterator[T]
 # -- serving a websocket scope ----------------------------------------------------------------
 
 
-class HandshakePolicy:
-    """The checks every handshake passes, compiled from the config once per build.
+async def serve_websocket(app: ServedApp, scope: Scope, receive: Receive, send: Send) -> None:
+    """Serve one ASGI ``websocket`` scope: match, run the handshake's steps, run the handler.
 
-    Args:
-        config: The app's configuration (``ALLOWED_HOSTS``, ``CSRF_TRUSTED_ORIGINS``,
-            ``WEBSOCKET_MAX_MESSAGE_SIZE``).
-        pipeline: The built pipeline; its proxy headers middleware, when installed and
-            ``TRUSTED_PROXIES`` is set, also reads the handshake's ``X-Forwarded-*``.
+    The handshake is a request like any other: the adapter's head limits and the route
+    match, then each middleware's ``process_handshake`` (proxy headers, trusted hosts, the
+    session, the origin check) and the ``before_request`` hooks registered with
+    ``websocket=True``. A refused handshake gets an HTTP answer (404 without a route, 400 for
+    a bad head or host, 403 for a foreign origin, or the response a step returned) when the
+    server supports the ASGI denial extension, and a plain refusal otherwise (the server
+    then answers 403). A handler's exception is logged and closes only its own connection,
+    with 1011.
     """
-
-    def __init__(self, config: Mapping[str, Any], pipeline: Pipeline) -> None:
-        self.proxies = [
-            hook
-            for _, hook in pipeline.middleware.request
-            if isinstance(getattr(hook, "__self__", None), ProxyHeadersMiddleware)
-        ]
-        self.hosts = HostPatterns(allowed_hosts(config))
-        self.origins = TrustedOrigins(config.get("CSRF_TRUSTED_ORIGINS") or ())
-        limit = config.get("WEBSOCKET_MAX_MESSAGE_SIZE")
-        self.max_message_size: int | None = int(limit) if limit is not None else None
-
-    def check(self, request: Request) -> None:
-        """Refuse a handshake for a host the app does not serve, or from a foreign page.
-
-        A handshake without ``Origin`` comes from a non-browser client and passes. A
-        browser's must come from a page of the host it connects to or of an origin in
-        ``CSRF_TRUSTED_ORIGINS``: browsers do not apply the same-origin policy to
-        WebSockets, so this is the defence against cross-site WebSocket hijacking.
-
-        Raises:
-            BadRequest: When the host is not in ``ALLOWED_HOSTS``, as over HTTP.
-            Forbidden: When the origin is opaque (``null``), foreign, or malformed.
-        """
-        for read_forwarded in self.proxies:
-            read_forwarded(request)
-        host = request.host
-        name = host_name(host)
-        if not self.hosts.matches(name):
-            raise BadRequest(f"The host {name!r} is not served here.")
-        origin = request.header("origin")
-        if origin is None:
-            return
-        normalised = origin_of(origin)
-        if normalised is None:
-            raise Forbidden("The WebSocket handshake came from an opaque or malformed origin.")
-        # NOTE: an https page may open a plain ws connection (a TLS-terminating proxy that is
-        # not in TRUSTED_PROXIES), but once the connection is known to be secure (wss, or a
-        # trusted proxy reports https) an http page of the same host is refused: a man in
-        # the middle can write that page, as the HTTP CSRF check assumes too.
-        scheme, _, site = normalised.partition("://")
-        secure = request.scheme in _SECURE_SCHEMES
-        if site == _without_default_port(host.lower()) and (scheme == "https" or not secure):
-            return
-        if not self.origins.matches(normalised):
-            raise Forbidden(
-                "The WebSocket handshake came from another origin; add it to "
-                "CSRF_TRUSTED_ORIGINS to allow it."
-            )
-
-
-_SECURE_SCHEMES = frozenset({"https", "wss"})
-
-
-def _without_default_port(host: str) -> str:
-    for default in (":80", ":443"):
-        if host.endswith(default):
-            return host[: -len(default)]
-    return host
-
-
-_POLICIES: WeakKeyDictionary[Pipeline, HandshakePolicy] = WeakKeyDictionary()
-
-
-async def serve_websocket(app: Cupola, scope: Scope, receive: Receive, send: Send) -> None:
-    """Serve one ASGI ``websocket`` scope: match, check the handshake, run the handler.
-
-    A refused handshake gets an HTTP answer (404 without a route, 400 for a bad head or
-    host, 403 for a foreign origin) when the server supports the ASGI denial extension,
-    and a plain refusal otherwise (the server then answers 403). A handler's exception is
-    logged and closes only its own connection, with 1011.
-    """
-    pipeline = app._pipeline or app.build()
+    pipeline = app.built_pipeline or app.build()
     if (await receive())["type"] != "websocket.connect":
         return
-    policy = _POLICIES.get(pipeline)
     try:
-        if policy is None:
-            policy = _POLICIES[pipeline] = HandshakePolicy(app.config, pipeline)
         request, route = _handshake(app, pipeline, scope)
-        tap = pipeline.websocket_tap  # set by the debug toolbar, with DEBUG on only
-        if tap is not None:  # before the checks: a refused handshake is recorded too
-            receive, send = tap(request, receive, send)
-        policy.check(request)
-        await _load_session(request, pipeline)
     except HTTPException as exc:
-        await _deny(scope, send, exc.code, exc.description)
+        await _deny(scope, send, _plain(exc.code, exc.description))
         return
-    except Exception:
-        logger.exception("Error during the WebSocket handshake for %r", scope.get("path"))
-        await _deny(scope, send, 500, "The server could not open the connection.")
-        return
-    await _run(WebSocket(request, receive, send, policy.max_message_size), route)
+    tap = pipeline.websocket_tap  # set by the debug toolbar, with DEBUG on only
+    if tap is not None:  # before the steps: a refused handshake is recorded too
+        receive, send = tap(request, receive, send)
+    token = activate(request)  # request, session, g and current_app work in steps and handlers
+    try:
+        refusal = await _run_steps(pipeline, request, route)
+        if refusal is not None:
+            await _deny(scope, send, refusal)
+            return
+        limit = app.config.get("WEBSOCKET_MAX_MESSAGE_SIZE")
+        ws = WebSocket(request, receive, send, None if limit is None else int(limit))
+        await _run(ws, route)
+    finally:
+        # NOTE: a handler closed from outside its task (a loop shut down under it, or the
+        # garbage collector) runs this in another context, where the token cannot be reset.
+        with contextlib.suppress(ValueError):
+            deactivate(token)
 
 
-def _handshake(app: Cupola, pipeline: Pipeline, scope: Scope) -> tuple[Request, Route]:
+def _handshake(app: ServedApp, pipeline: Pipeline, scope: Scope) -> tuple[Request, Route]:
     request = Request(app, "GET", request_path(scope), scope, _SOURCE)
     request._host = check_head(scope)[2]
     try:
@@ -510,20 +437,33 @@ def _handshake(app: Cupola, pipeline: Pipeline, scope: Scope) -> tuple[Request, 
     return request, route
 
 
-async def _load_session(request: Request, pipeline: Pipeline) -> None:
-    """Load the session before the handler runs, so that reading it never blocks the loop."""
-    middleware = request.app.extensions.get("cupola.sessions")
-    if middleware is None or middleware.cookie_name not in request.cookies:
-        return
-    if isinstance(middleware.backend, CookieBackend):  # no I/O: only a signature to check
-        request._session = middleware.open(request)
-        return
-    loop = asyncio.get_running_loop()
-    request._session = await loop.run_in_executor(pipeline.executor, middleware.open, request)
+async def _run_steps(pipeline: Pipeline, request: Request, route: Route) -> Response | None:
+    """Run the handshake's steps in order; the first refusal, or ``None`` to go on."""
+    try:
+        for hook in pipeline.middleware.handshake:
+            refusal = await _refusal(hook(request))
+            if refusal is not None:
+                return refusal
+        for before in route.hooks.handshake:
+            refusal = await _refusal(before())
+            if refusal is not None:
+                return refusal
+    except HTTPException as exc:
+        return _plain(exc.code, exc.description)
+    except Exception:
+        logger.exception("Error during the WebSocket handshake for %r", request.path)
+        return _plain(500, "The server could not open the connection.")
+    return None
+
+
+async def _refusal(result: Any) -> Response | None:
+    # PERF: an exact type check; sync steps never pay for an await.
+    if type(result) is CoroutineType:
+        result = await result
+    return None if result is None else to_response(result)
 
 
 async def _run(ws: WebSocket, route: Route) -> None:
-    token = activate(ws.request)  # request, session, g and current_app work in handlers
     try:
         await route.view(ws, **ws.path_values)
     except WebSocketDisconnect:
@@ -531,34 +471,36 @@ async def _run(ws: WebSocket, route: Route) -> None:
     except Exception:
         logger.exception("Error in the WebSocket handler %r", route.endpoint)
         if ws.application_state is WebSocketState.CONNECTING:
-            await _deny(ws.scope, ws._send, 500, "The server could not open the connection.")
+            refusal = _plain(500, "The server could not open the connection.")
+            await _deny(ws.scope, ws._send, refusal)
         else:
             await ws.close(INTERNAL_ERROR, "Internal server error")
         return
-    finally:
-        # NOTE: a handler closed from outside its task (a loop shut down under it, or the
-        # garbage collector) runs this in another context, where the token cannot be reset.
-        with contextlib.suppress(ValueError):
-            deactivate(token)
     if ws.application_state is WebSocketState.CONNECTING:
-        await _deny(ws.scope, ws._send, 403, "The WebSocket handler did not accept.")
+        await _deny(ws.scope, ws._send, _plain(403, "The WebSocket handler did not accept."))
     else:
         await ws.close()
 
 
-async def _deny(scope: Scope, send: Send, status: int, text: str) -> None:
+def _plain(status: int, text: str) -> Response:
+    return Response(text, status, content_type="text/plain; charset=utf-8")
+
+
+async def _deny(scope: Scope, send: Send, response: Response) -> None:
     with contextlib.suppress(OSError):  # a client gone before the answer needs none
-        await _send_denial(scope, send, status, text)
+        await _send_denial(scope, send, response)
 
 
-async def _send_denial(scope: Scope, send: Send, status: int, text: str) -> None:
+async def _send_denial(scope: Scope, send: Send, response: Response) -> None:
     if _DENIAL not in (scope.get("extensions") or {}):
         await send({"type": "websocket.close", "code": POLICY_VIOLATION, "reason": ""})
         return
-    body = text.encode()
+    body = response.body
     headers = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"content-length", b"%d" % len(body)),
+        (name.lower().encode("latin-1"), value.encode("latin-1"))
+        for name, value in response.headers.pairs
     ]
-    await send({"type": "websocket.http.response.start", "status": status, "headers": headers})
+    headers.append((b"content-length", b"%d" % len(body)))
+    start = {"type": "websocket.http.response.start", "status": response.status}
+    await send({**start, "headers": headers})
     await send({"type": "websocket.http.response.body", "body": body})

@@ -20,17 +20,15 @@ from cupola.http.bounded import BoundedDict
 from cupola.http.heads import HEADS, work_out
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
-from cupola.http.response import Response, StreamingResponse
+from cupola.http.response import NO_BODY_STATUSES, Response, StreamingResponse
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
-    from cupola.pipeline import Pipeline
+    from cupola.pipeline import Pipeline, ServedApp
 
 StartResponse = Callable[..., Any]
 WSGIEnviron = dict[str, Any]
 
 STATUS_LINES: dict[int, str] = {s.value: f"{s.value} {s.phrase}" for s in HTTPStatus}
-_NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 
 
 def status_line(code: int) -> str:
@@ -122,12 +120,14 @@ def _decode_path(raw: str) -> str | None:
         return None
 
 
-def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -> Iterable[bytes]:
+def wsgi_app(
+    app: ServedApp, environ: WSGIEnviron, start_response: StartResponse
+) -> Iterable[bytes]:
     """Handle one WSGI request for ``app``; this is ``Cupola.__call__``."""
-    pipeline = app._pipeline
+    pipeline = app.built_pipeline
     # NOTE: the app may have been built before its first WSGI request (url_for in an app
     # context, a test request context): startup functions must run all the same.
-    if pipeline is None or not app._wsgi_started:
+    if pipeline is None or not app.wsgi_started:
         pipeline = _prepare(app)
     method = environ["REQUEST_METHOD"]
     path = environ.get("PATH_INFO") or "/"
@@ -137,13 +137,13 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
         decoded = _decode_path(path)
         request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
         if decoded is None:
-            request._reject = BadRequest("The request path is not valid UTF-8.")
+            request.rejection = BadRequest("The request path is not valid UTF-8.")
     host = request._host = environ.get("HTTP_HOST")
     if host not in VALID_HOSTS:  # PERF: one set lookup for a host seen before
         protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
         error = host_error([] if host is None else [host], protocol.partition("/")[2])
         if error is not None:
-            request._reject = request._reject or error
+            request.rejection = request.rejection or error
     # PERF: the route is matched here and its lifecycle run directly, with no call between.
     route = pipeline.route(request)
     response = (
@@ -152,16 +152,16 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
         else pipeline.run_sync(request, route)
     )
     # Start the response and return the body iterable.
-    headers = response.headers._list
+    headers = response.headers.pairs
     status = response.status
     if response.is_streaming:
         start_response(STATUS_LINES.get(status) or status_line(status), headers)
-        if method == "HEAD" or status in _NO_BODY_STATUSES:
+        if method == "HEAD" or status in NO_BODY_STATUSES:
             _close(response)
             return ()
         return _StreamBody(response)  # type: ignore[arg-type]  # streaming implies the type
     body = response.body
-    if status in _NO_BODY_STATUSES:
+    if status in NO_BODY_STATUSES:
         body = b""
     else:
         key = tuple(headers)
@@ -172,15 +172,15 @@ def wsgi_app(app: Cupola, environ: WSGIEnviron, start_response: StartResponse) -
     return [] if method == "HEAD" else [body]
 
 
-def _prepare(app: Cupola) -> Pipeline:
+def _prepare(app: ServedApp) -> Pipeline:
     """Build the app; on the first request of the process, run its startup functions.
 
     WSGI has no lifespan protocol: startup functions run before the first request and
     shutdown functions when the process exits.
     """
-    pipeline = app._pipeline or app.build()
-    if not app._wsgi_started:
-        app._wsgi_started = True
+    pipeline = app.built_pipeline or app.build()
+    if not app.wsgi_started:
+        app.wsgi_started = True
         for func in app.startup_funcs:
             _run_lifespan_func(app, func)
         for func in app.shutdown_funcs:
@@ -188,7 +188,7 @@ def _prepare(app: Cupola) -> Pipeline:
     return pipeline
 
 
-def _run_lifespan_func(app: Cupola, func: Callable[[], Any]) -> None:
+def _run_lifespan_func(app: ServedApp, func: Callable[[], Any]) -> None:
     """Run a startup or shutdown function (sync or async) in an app context."""
     with app.app_context():
         result = func()

@@ -1968,6 +1968,26 @@ def test_websockets_security(client_for: Callable[..., TestClient]) -> None:
     assert info.value.status == 400
 
 
+@exercises("websockets/handshake.py")
+def test_websockets_handshake(client_for: Callable[..., TestClient]) -> None:
+    from cupola.testing import WebSocketRejected
+
+    client = client_for("websockets/handshake.py")
+
+    def refusal(path: str) -> tuple[int, bytes]:
+        with pytest.raises(WebSocketRejected) as info:
+            client.websocket_connect(path).__enter__()
+        return info.value.status, info.value.body
+
+    assert client.get("/members/").status_code == 401
+    assert refusal("/members/feed") == (401, b"Sign in first.")
+    assert client.post("/login", data={"name": "ada"}).json() == {"reader": "ada"}
+    assert client.get("/members/").json() == {"reader": "ada"}
+    with client.websocket_connect("/members/feed?key=k-123") as ws:
+        assert ws.receive_json() == {"hello": "ada"}
+    assert refusal("/members/feed?key=wrong") == (401, b"Unknown key.")
+
+
 @exercises("websockets/testing.py")
 def test_websockets_testing(client_for: Callable[..., TestClient]) -> None:
     module = load("websockets/testing.py")

@@ -124,3 +124,24 @@ async def use_the_layer() -> None:
 @app.get("/events")
 def events() -> EventStream:
     return EventStream(iter(["a", {"data": "b"}]), ping=None)
+
+
+# -- the seams: what the core asks of the app and of the batteries --------------------------
+
+from cupola.auth import Auth  # noqa: E402
+from cupola.sessions import SessionMiddleware  # noqa: E402
+from cupola.types import Application, ExtensibleApplication, SessionLoader, UserLoader  # noqa: E402
+
+as_application: Application = app
+as_extensible: ExtensibleApplication = app
+session_loader: SessionLoader = SessionMiddleware(app)
+user_loader: UserLoader = Auth(app)
+assert_type(request.app, Application)
+
+
+@app.before_request(websocket=True)
+def members_only() -> tuple[str, int] | None:
+    return None
+
+
+assert_type(members_only, Callable[[], tuple[str, int] | None])

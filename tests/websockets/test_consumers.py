@@ -246,11 +246,11 @@ def test_the_handler_keeps_the_consumer_name(app: Cupola) -> None:
 def test_leaving_groups_explicitly_and_reading_the_user(
     app: Cupola, client: TestClient, layer: RecordingLayer
 ) -> None:
-    class Auth:
-        def user_for_session(self, current: Any) -> str:
+    class Users:
+        def load_user(self, request: Any) -> str:
             return "ada"
 
-    app.extensions["cupola.auth"] = Auth()
+    app.user_loader = Users()
 
     class Visitor(JsonWebSocketConsumer):
         groups = ("a", "b")

@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cupola import Cupola, session
+from cupola import Blueprint, Cupola, Middleware, Response, abort, request, session
+from cupola.http.request import Request
 from cupola.sessions import Session
 from cupola.testing import TestClient, WebSocketRejected
 from cupola.websockets import WebSocket
@@ -194,17 +195,17 @@ def test_user_needs_auth(app: Cupola, client: TestClient) -> None:
         assert "ws.user needs authentication" in ws.receive_text()
 
 
-def test_user_comes_from_the_auth_extension_once(
+def test_user_comes_from_the_user_loader_once(
     app: Cupola, client: TestClient, session_route: None
 ) -> None:
     looked_up: list[Session] = []
 
-    class Auth:
-        def user_for_session(self, current: Session) -> str | None:
-            looked_up.append(current)
-            return current.get("name")
+    class Users:
+        def load_user(self, request: Request) -> str | None:
+            looked_up.append(request.session)
+            return request.session.get("name")
 
-    app.extensions["cupola.auth"] = Auth()
+    app.user_loader = Users()
     app.config["CSRF_ENABLED"] = False
 
     @app.websocket("/user")
@@ -281,3 +282,99 @@ def test_a_wss_connection_refuses_an_http_origin(app: Cupola) -> None:
     with app.test_client(base_url="https://localhost") as client:
         assert status_of(client, Origin="https://localhost") == 101
         assert status_of(client, Origin="http://localhost") == 403
+
+
+# -- the app's steps: middleware and before_request hooks that opt in -----------------------
+
+
+def rejection(client: TestClient, path: str = "/ws") -> WebSocketRejected:
+    with pytest.raises(WebSocketRejected) as info:
+        client.websocket_connect(path).__enter__()
+    return info.value
+
+
+def test_a_middleware_opts_in_with_process_handshake(app: Cupola, client: TestClient) -> None:
+    class Gate(Middleware):
+        async def process_handshake(self, request: Request) -> Response | None:
+            if request.args.get("key") == "open":
+                return None
+            return Response("No key.", 401, headers={"WWW-Authenticate": "Key"})
+
+    app.add_middleware(Gate)
+    assert status_of(client, "/ws?key=open") == 101
+    refused = rejection(client)
+    assert (refused.status, refused.body) == (401, b"No key.")
+
+
+def test_process_request_runs_for_handshakes_only_when_the_middleware_says_so(
+    app: Cupola, client: TestClient
+) -> None:
+    seen: list[str] = []
+
+    class HttpOnly(Middleware):
+        def process_request(self, request: Request) -> None:
+            seen.append(f"http-only {request.path}")
+
+    class Both(Middleware):
+        def process_request(self, request: Request) -> None:
+            seen.append(f"both {request.path}")
+
+        process_handshake = process_request
+
+    app.add_middleware(HttpOnly)
+    app.add_middleware(Both)
+    assert status_of(client) == 101
+    assert seen == ["both /ws"]
+
+
+def test_before_request_hooks_opt_in_to_handshakes(app: Cupola, client: TestClient) -> None:
+    calls: list[str] = []
+
+    @app.before_request
+    def http_only() -> None:
+        calls.append("http-only")
+
+    @app.before_request(websocket=True)
+    def both() -> tuple[str, int] | None:
+        calls.append(f"both {request.path}")
+        return ("Sign in first.", 401) if request.args.get("deny") else None
+
+    assert status_of(client) == 101
+    assert calls == ["both /ws"]
+    refused = rejection(client, "/ws?deny=1")
+    assert (refused.status, refused.body) == (401, b"Sign in first.")
+    calls.clear()
+    assert client.get("/missing").status_code == 404
+    assert calls == ["http-only", "both /missing"]
+
+
+def test_a_blueprints_handshake_hooks_apply_to_its_own_routes(
+    app: Cupola, client: TestClient
+) -> None:
+    live = Blueprint("live", __name__, url_prefix="/live")
+    calls: list[str] = []
+
+    @app.before_request(websocket=True)
+    async def app_wide() -> None:
+        calls.append("app")
+
+    @live.before_request(websocket=True)
+    def members_only() -> None:
+        calls.append("live")
+        abort(403, "Members only.")
+
+    @live.websocket("/feed")
+    async def feed(ws: WebSocket) -> None:
+        await ws.accept()
+
+    app.register_blueprint(live)
+    assert status_of(client) == 101
+    assert calls == ["app"]
+    refused = rejection(client, "/live/feed")
+    assert (refused.status, refused.body) == (403, b"Members only.")
+    assert calls == ["app", "app", "live"]
+
+
+def test_without_the_built_in_middleware_no_check_runs(app: Cupola, client: TestClient) -> None:
+    app.config.update(MIDDLEWARE=[], ALLOWED_HOSTS=["example.com"])
+    assert status_of(client, Origin="https://evil.example") == 101

@@ -1,8 +1,9 @@
 """Logging in and out: :class:`Auth`, :func:`login_user`, :func:`logout_user`, ``current_user``.
 
-The session holds the logged-in user's id (``"_user_id"``); :class:`Auth` turns it back
-into a user with the app's ``user_loader`` the first time a request asks for
-``request.user`` (or ``current_user``), so requests that never ask pay nothing. Logging in
+The session holds the logged-in user's id (``"_user_id"``); :class:`Auth`, the app's
+:class:`~cupola.types.UserLoader`, turns it back into a user with the app's ``user_loader``
+function the first time a request asks for ``request.user`` (or ``current_user``, or a
+WebSocket's ``ws.user``), so requests that never ask pay nothing. Logging in
 regenerates the session (a new id and CSRF secret, against session fixation); logging out
 clears it.
 """
@@ -26,10 +27,10 @@ from cupola.context import ContextProxy, get_request
 from cupola.security import is_safe_redirect
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
+    from cupola.types import Application
 
-#: Where an app keeps its :class:`Auth` (``request.user`` looks here).
+#: Where an app keeps its :class:`Auth` (:func:`get_auth` looks here).
 EXTENSION = "cupola.auth"
 #: The session key holding the logged-in user's id.
 USER_ID_KEY = "_user_id"
@@ -65,7 +66,7 @@ class Auth:
 
     def __init__(
         self,
-        app: Cupola | None = None,
+        app: Application | None = None,
         user_loader: UserLoader | None = None,
         authenticate: Callable[[str, str], Any] | None = None,
     ) -> None:
@@ -74,21 +75,25 @@ class Auth:
         if app is not None:
             self.init_app(app)
 
-    def init_app(self, app: Cupola) -> None:
-        """Install this object on ``app`` (``app.extensions["cupola.auth"]``)."""
+    def init_app(self, app: Application) -> None:
+        """Install this object on ``app``: it loads ``request.user`` from now on."""
         app.extensions[EXTENSION] = self
+        app.user_loader = self
 
     def user_loader(self, loader: UserLoader) -> UserLoader:
         """Decorator: register the function that loads a user by id."""
         self._user_loader = loader
         return loader
 
+    def load_user(self, request: Request) -> Any:
+        """``request.user``: the user of the request's session."""
+        return self.user_for_session(request.session)
+
     def user_for_session(self, session: Mapping[str, Any]) -> Any:
         """The user the session is logged in as, or the anonymous user.
 
         A user that the loader no longer finds, that is no longer active, or whose password
-        changed since this session logged in, counts as logged out. The WebSocket layer
-        calls this to give consumers ``ws.user``.
+        changed since this session logged in, counts as logged out.
 
         Raises:
             RuntimeError: When no user loader is registered.
@@ -109,7 +114,7 @@ class Auth:
         return user
 
 
-def get_auth(app: Cupola) -> Auth:
+def get_auth(app: Application) -> Auth:
     """The :class:`Auth` installed on ``app``.
 
     Raises:
@@ -223,11 +228,6 @@ def next_url(default: str = "/") -> str:
 
 def _current_user() -> Any:
     return get_request().user
-
-
-def load_request_user(request: Request) -> Any:
-    """``request.user``: the user of the request's session, by the app's :class:`Auth`."""
-    return get_auth(request.app).user_for_session(request.session)
 
 
 #: The user of the current request: a user object, or an anonymous user when logged out.

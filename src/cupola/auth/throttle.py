@@ -26,7 +26,7 @@ from cupola.exceptions import ImproperlyConfigured, TooManyRequests
 from cupola.outages import Unavailable, fails_open
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 logger = logging.getLogger("cupola.auth")
 
@@ -82,7 +82,7 @@ class LoginThrottle:
         self._clock = clock
 
     @classmethod
-    def for_app(cls, app: Cupola) -> LoginThrottle:
+    def for_app(cls, app: Application) -> LoginThrottle:
         """The throttle ``app``'s configuration describes, on its security store."""
         config = app.config
         return cls(

@@ -20,7 +20,7 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.outages import fails_open
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 #: Where an app keeps its cache backends, by the settings they were made from.
 EXTENSION = "cupola.cache"
@@ -63,7 +63,7 @@ def cache_from_url(
     )
 
 
-def get_cache(app: Cupola) -> Cache:
+def get_cache(app: Application) -> Cache:
     """Return ``app``'s cache, creating it from the configuration on first use.
 
     ``CACHE_URL`` may also be a :class:`~cupola.cache.Cache` instance, used as it is.
@@ -101,7 +101,7 @@ def get_cache(app: Cupola) -> Cache:
     return backend
 
 
-def get_security_store(app: Cupola) -> Cache:
+def get_security_store(app: Application) -> Cache:
     """Where security counters (login throttles) live: beside the cache, out of its reach.
 
     Counters must not be evicted by cached pages, nor wiped by ``cache.clear()``. With a

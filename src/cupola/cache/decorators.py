@@ -115,7 +115,7 @@ def _store(request: Request, entry: str, rv: Any, ttl: float | None) -> Response
 
 
 def _cacheable(request: Request, response: Response) -> bool:
-    if response.status != 200 or response.is_streaming or request._session is not None:
+    if response.status != 200 or response.is_streaming or request.loaded_session is not None:
         return False
     headers = response.headers
     if "Set-Cookie" in headers or "Vary" in headers:

@@ -18,17 +18,14 @@ from cupola.channels.layers import get_channel_layer
 from cupola.context import get_app_context
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
-
-#: The ``app.extensions`` key under which the ASGI adapter records the server's loop.
-LOOP_EXTENSION = "cupola.event_loop"
+    from cupola.types import Application
 
 _portal: asyncio.AbstractEventLoop | None = None
 _portal_lock = threading.Lock()
 
 
 async def async_broadcast(
-    group: str, message: dict[str, Any], *, app: Cupola | None = None
+    group: str, message: dict[str, Any], *, app: Application | None = None
 ) -> None:
     """Send ``message`` to every channel in ``group``, from async code.
 
@@ -44,7 +41,7 @@ async def async_broadcast(
 
 
 def broadcast(
-    group: str, message: dict[str, Any], *, app: Cupola | None = None, timeout: float = 10.0
+    group: str, message: dict[str, Any], *, app: Application | None = None, timeout: float = 10.0
 ) -> None:
     """Send ``message`` to every channel in ``group``, from sync code; wait until it is sent.
 
@@ -69,7 +66,7 @@ def broadcast(
         )
     app = app if app is not None else get_app_context().app
     layer = get_channel_layer(app)
-    loop: asyncio.AbstractEventLoop | None = app.extensions.get(LOOP_EXTENSION)
+    loop = app.event_loop
     if loop is None or not loop.is_running():
         loop = _portal_loop()
     future = asyncio.run_coroutine_threadsafe(layer.group_send(group, message), loop)

@@ -33,9 +33,9 @@ from cupola.exceptions import ImproperlyConfigured, NotFound
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from cupola.app import Cupola
     from cupola.db.aio import AsyncContextScopedSession
     from cupola.http.response import Response
+    from cupola.types import Application, ExtensibleApplication
 
 __all__ = ["EXTENSION", "Database", "get_database"]
 
@@ -70,20 +70,20 @@ class Database:
 
     def __init__(
         self,
-        app: Cupola | None = None,
+        app: ExtensibleApplication | None = None,
         *,
         model_class: type[DeclarativeBase] | None = None,
         session_options: dict[str, Any] | None = None,
     ) -> None:
         self.Model = make_model_class(model_class)
-        self._engines: weakref.WeakKeyDictionary[Cupola, Engine] = weakref.WeakKeyDictionary()
+        self._engines: weakref.WeakKeyDictionary[Application, Engine] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
         self._session_options = session_options or {}
         #: The session of the active request or app context (a ``scoped_session``).
         self.session = ContextScopedSession(
             sessionmaker(**self._session_options), lambda: self.engine
         )
-        self._async_engines: weakref.WeakKeyDictionary[Cupola, AsyncEngine] = (
+        self._async_engines: weakref.WeakKeyDictionary[Application, AsyncEngine] = (
             weakref.WeakKeyDictionary()
         )
         self._by_key: dict[Any, tuple[Mapper[Any], Select[Any]] | None] = {}
@@ -93,7 +93,7 @@ class Database:
     def __repr__(self) -> str:
         return f"<Database {len(self._engines)} app(s)>"
 
-    def init_app(self, app: Cupola) -> None:
+    def init_app(self, app: ExtensibleApplication) -> None:
         """Set up ``app``: session teardown, atomic requests and error responses.
 
         Raises:
@@ -172,9 +172,9 @@ class Database:
 
     def _create_engine(
         self,
-        app: Cupola,
-        engines: weakref.WeakKeyDictionary[Cupola, E],
-        create: Callable[[Cupola], E],
+        app: Application,
+        engines: weakref.WeakKeyDictionary[Application, E],
+        create: Callable[[Application], E],
     ) -> E:
         if app.extensions.get(EXTENSION) is not self:
             raise ImproperlyConfigured(
@@ -333,7 +333,7 @@ class Database:
         )
 
 
-def get_database(app: Cupola) -> Database:
+def get_database(app: Application) -> Database:
     """The :class:`Database` set up on ``app`` (for batteries that query the app's models).
 
     Raises:

@@ -22,7 +22,7 @@ from cupola.exceptions import ImproperlyConfigured
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncEngine
 
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 __all__ = ["create_app_async_engine", "create_app_engine", "database_url", "is_async"]
 
@@ -48,7 +48,7 @@ MYSQL_POOL_RECYCLE = 3600
 _MYSQL_BACKENDS = frozenset({"mysql", "mariadb"})
 
 
-def database_url(app: Cupola) -> URL:
+def database_url(app: Application) -> URL:
     """The URL of the app's database, a relative SQLite path resolved in the instance folder.
 
     Raises:
@@ -78,7 +78,7 @@ def _in_memory(url: URL) -> bool:
     return database in ("", ":memory:") or url.query.get("mode") == "memory"
 
 
-def _engine_options(app: Cupola, url: URL) -> dict[str, Any]:
+def _engine_options(app: Application, url: URL) -> dict[str, Any]:
     config = app.config
     options: dict[str, Any] = {"echo": bool(config.get("DATABASE_ECHO"))}
     if url.get_backend_name() == "sqlite":
@@ -112,7 +112,7 @@ def _sync(url: URL) -> URL:
     return url.set(drivername=f"{url.get_backend_name()}+{SYNC_DRIVERS[url.get_driver_name()]}")
 
 
-def create_app_engine(app: Cupola) -> Engine:
+def create_app_engine(app: Application) -> Engine:
     """Create the (synchronous) engine ``app``'s configuration describes.
 
     An asyncio URL gets the same database through the matching synchronous driver.
@@ -135,7 +135,7 @@ def create_app_engine(app: Cupola) -> Engine:
     return engine
 
 
-def create_app_async_engine(app: Cupola) -> AsyncEngine:
+def create_app_async_engine(app: Application) -> AsyncEngine:
     """Create the asyncio engine for ``db.async_session``.
 
     Raises:

@@ -20,10 +20,10 @@ from cupola.exceptions import Conflict, ServiceUnavailable
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.db.database import Database
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import ExtensibleApplication
 
 __all__ = ["AtomicRequestsMiddleware", "register_error_handlers"]
 
@@ -38,7 +38,7 @@ def _rollback(db: Database) -> None:
         db.session.rollback()
 
 
-def register_error_handlers(app: Cupola, db: Database) -> None:
+def register_error_handlers(app: ExtensibleApplication, db: Database) -> None:
     """Answer ``IntegrityError`` with 409 and an unavailable database with 503."""
 
     def conflict(exc: sa_exc.IntegrityError) -> Response:

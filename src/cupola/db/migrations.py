@@ -21,8 +21,8 @@ from cupola.db.sessions import TABLE_NAME as SESSION_TABLE
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.db.database import Database
+    from cupola.types import Application
 
 __all__ = [
     "DEFAULT_DIRECTORY",
@@ -164,7 +164,7 @@ def _check(directory: str) -> None:
         )
 
 
-def find_directory(app: Cupola) -> str | None:
+def find_directory(app: Application) -> str | None:
     """The app's migrations folder: ``migrations/`` here, else beside the app's module.
 
     Returns:

@@ -35,8 +35,8 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.sessions.stores import SWEEP_INTERVAL, SessionStore
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.db.database import Database
+    from cupola.types import Application
 
 __all__ = ["TABLE_NAME", "DatabaseStore"]
 
@@ -76,7 +76,7 @@ class DatabaseStore(SessionStore):
         self._next_sweep = clock() + SWEEP_INTERVAL
 
     @classmethod
-    def for_app(cls, app: Cupola | None) -> DatabaseStore:
+    def for_app(cls, app: Application | None) -> DatabaseStore:
         """The store for ``app``'s :class:`~cupola.db.Database`.
 
         Raises:

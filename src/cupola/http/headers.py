@@ -54,12 +54,17 @@ class Headers:
 
     Args:
         items: Initial headers, as a mapping or as ``(name, value)`` pairs.
+
+    Attributes:
+        pairs: The ``(name, value)`` pairs, in order, as the adapters send them. The
+            methods check every value they add; code that changes the list directly must
+            add only pairs :func:`check_header` accepts.
     """
 
-    __slots__ = ("_list",)
+    __slots__ = ("pairs",)
 
     def __init__(self, items: HeadersInput | None = None) -> None:
-        self._list: list[tuple[str, str]] = []
+        self.pairs: list[tuple[str, str]] = []
         if items is not None:
             self.extend(items)
 
@@ -67,12 +72,12 @@ class Headers:
     def from_trusted(cls, pairs: list[tuple[str, str]]) -> Headers:
         """Wrap pairs the server has already validated, without copying them."""
         headers = cls.__new__(cls)
-        headers._list = pairs
+        headers.pairs = pairs
         return headers
 
     def __getitem__(self, name: str) -> str:
         lower = name.lower()
-        for key, value in self._list:
+        for key, value in self.pairs:
             if key.lower() == lower:
                 return value
         raise KeyError(name)
@@ -84,7 +89,7 @@ class Headers:
     def get(self, name: str, default: Any = None) -> Any:
         """Return the first value of ``name``, or ``default``."""
         lower = name.lower()
-        for key, value in self._list:
+        for key, value in self.pairs:
             if key.lower() == lower:
                 return value
         return default
@@ -92,13 +97,13 @@ class Headers:
     def getlist(self, name: str) -> list[str]:
         """Return every value of ``name``, in order."""
         lower = name.lower()
-        return [value for key, value in self._list if key.lower() == lower]
+        return [value for key, value in self.pairs if key.lower() == lower]
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
             return False
         lower = name.lower()
-        return any(key.lower() == lower for key, _ in self._list)
+        return any(key.lower() == lower for key, _ in self.pairs)
 
     def __setitem__(self, name: str, value: str) -> None:
         self.set(name, value)
@@ -108,14 +113,14 @@ class Headers:
         value = str(value)
         check_header(name, value)
         lower = name.lower()
-        for index, (key, _) in enumerate(self._list):
+        for index, (key, _) in enumerate(self.pairs):
             if key.lower() == lower:
-                self._list[index] = (name, value)
-                self._list[index + 1 :] = [
-                    pair for pair in self._list[index + 1 :] if pair[0].lower() != lower
+                self.pairs[index] = (name, value)
+                self.pairs[index + 1 :] = [
+                    pair for pair in self.pairs[index + 1 :] if pair[0].lower() != lower
                 ]
                 return
-        self._list.append((name, value))
+        self.pairs.append((name, value))
 
     def setdefault(self, name: str, value: str) -> str:
         """Set ``name`` to ``value`` unless present; return the value in force."""
@@ -129,7 +134,7 @@ class Headers:
         """Append a header, keeping any existing values of ``name``."""
         value = str(value)
         check_header(name, value)
-        self._list.append((name, value))
+        self.pairs.append((name, value))
 
     def extend(self, items: HeadersInput) -> None:
         """Append every header of ``items``."""
@@ -150,9 +155,9 @@ class Headers:
     def remove(self, name: str) -> bool:
         """Delete every value of ``name``; return whether there was one."""
         lower = name.lower()
-        kept = [pair for pair in self._list if pair[0].lower() != lower]
-        removed = len(kept) != len(self._list)
-        self._list = kept
+        kept = [pair for pair in self.pairs if pair[0].lower() != lower]
+        removed = len(kept) != len(self.pairs)
+        self.pairs = kept
         return removed
 
     def pop(self, name: str, default: str | None = None) -> str | None:
@@ -163,41 +168,41 @@ class Headers:
 
     def items(self) -> list[tuple[str, str]]:
         """Return every ``(name, value)`` pair, repeats included."""
-        return list(self._list)
+        return list(self.pairs)
 
     def keys(self) -> list[str]:
         """Return every header name, repeats included."""
-        return [key for key, _ in self._list]
+        return [key for key, _ in self.pairs]
 
     def values(self) -> list[str]:
         """Return every header value."""
-        return [value for _, value in self._list]
+        return [value for _, value in self.pairs]
 
     def raw(self) -> list[tuple[str, str]]:
         """Return the underlying pair list (for adapters; do not mutate)."""
-        return self._list
+        return self.pairs
 
     def copy(self) -> Headers:
         """Return an independent copy."""
-        return Headers.from_trusted(list(self._list))
+        return Headers.from_trusted(list(self.pairs))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.keys())
 
     def __len__(self) -> int:
-        return len(self._list)
+        return len(self.pairs)
 
     def __bool__(self) -> bool:
-        return bool(self._list)
+        return bool(self.pairs)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Headers):
-            return [(k.lower(), v) for k, v in self._list] == [
-                (k.lower(), v) for k, v in other._list
+            return [(k.lower(), v) for k, v in self.pairs] == [
+                (k.lower(), v) for k, v in other.pairs
             ]
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]  # mutable
 
     def __repr__(self) -> str:
-        return f"Headers({self._list!r})"
+        return f"Headers({self.pairs!r})"

@@ -30,10 +30,9 @@ from cupola.http.multidict import ImmutableMultiDict
 from cupola.http.urls import parse_query_string
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
-    from cupola.pipeline import Route
     from cupola.routing import Rule
-    from cupola.sessions import Session
+    from cupola.sessions.base import Session
+    from cupola.types import Application, MatchedRoute
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
@@ -87,6 +86,12 @@ class Request:
         path: The percent-decoded path, without the root path.
         app: The application handling the request.
         view_args: Values the router matched from the path.
+        loaded_session: The session once something loaded it (``None`` until then), so
+            that the session middleware saves only the sessions a request used.
+        rejection: An error found before the view could run (a malformed path or head, a
+            body over the limit, no matching route), or ``None``. The adapters and the
+            router record it; the pipeline raises it where the view would run, so that
+            middleware, hooks and error handlers see it like any other error.
     """
 
     __slots__ = (
@@ -102,13 +107,13 @@ class Request:
         "_host",
         "_json",
         "_raw",
-        "_reject",
         "_route",
-        "_session",
         "_source",
         "app",
+        "loaded_session",
         "method",
         "path",
+        "rejection",
         "view_args",
     )
 
@@ -118,23 +123,21 @@ class Request:
     _json: Any
 
     def __init__(
-        self, app: Cupola, method: str, path: str, raw: Any, source: RequestSource
+        self, app: Application, method: str, path: str, raw: Any, source: RequestSource
     ) -> None:
         self.app = app
         self.method = method
         self.path = path
         self._raw = raw
         self._source = source
-        # An error the adapter found before the pipeline ran (bad path, body too large…);
-        # the pipeline raises it so that error handlers and hooks see it like any other.
-        self._reject: HTTPException | None = None
-        self._route: Route | None = None
+        self.rejection: HTTPException | None = None
+        self._route: MatchedRoute | None = None
         self._body: RequestBody | None = None
         # PERF: None rather than unset: a miss on an unset slot raises AttributeError.
         self._headers: Headers | None = None
         self._cookies: dict[str, str] | None = None
         self._form: ImmutableMultiDict[str] | None = None
-        self._session: Session | None = None  # loaded by the first ``session`` access
+        self.loaded_session: Session | None = None
         self._forwarded: Forwarded | None = None
         # The Host header when the adapter has read it already (it checks every request's).
         self._host: str | None = None
@@ -171,35 +174,40 @@ class Request:
     def session(self) -> Session:
         """The visitor's session, loaded on first access and kept for the request.
 
-        A request that never touches it never reads the session cookie.
+        A request that never touches it never reads the session cookie. The app's
+        :class:`~cupola.types.SessionLoader` (the session middleware) loads it.
 
         Raises:
             RuntimeError: When no session middleware is installed.
             ImproperlyConfigured: When ``SECRET_KEY`` is not set.
         """
-        session = self._session
+        session = self.loaded_session
         if session is None:
-            middleware = self.app.extensions.get("cupola.sessions")
-            if middleware is None:
+            loader = self.app.session_loader
+            if loader is None:
                 raise RuntimeError(
                     "The session is not available: add cupola.sessions.SessionMiddleware "
                     "to the app's middleware."
                 )
-            session = self._session = middleware.open(self)
+            session = self.loaded_session = loader.load_session(self)
         return session
 
     @cached_property
     def user(self) -> Any:
         """The logged-in user, or an anonymous user; loaded on first access.
 
+        The app's :class:`~cupola.types.UserLoader` (``cupola.auth.Auth``) loads it.
         ``cupola.auth.login_user`` and ``logout_user`` replace it for the rest of the request.
 
         Raises:
             RuntimeError: When the app has no ``cupola.auth.Auth``.
         """
-        from cupola.auth.login import load_request_user  # PERF: apps without auth never import it
-
-        return load_request_user(self)
+        loader = self.app.user_loader
+        if loader is None:
+            raise RuntimeError(
+                "Authentication is not set up: create cupola.auth.Auth(app, user_loader=...)."
+            )
+        return loader.load_user(self)
 
     # -- head -----------------------------------------------------------------------------
 

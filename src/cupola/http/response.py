@@ -18,6 +18,8 @@ from cupola.http.cookies import CookieOptions, dump_cookie
 from cupola.http.headers import Headers, HeadersInput
 
 Body = bytes | str
+#: Statuses whose responses carry no body (RFC 9110 §6.4.1): the adapters send none.
+NO_BODY_STATUSES = frozenset({204, 304}) | frozenset(range(100, 200))
 _new_headers = object.__new__
 
 
@@ -57,7 +59,7 @@ class Response:
         self.status = status
         # PERF: our own constant needs no validation; no helper calls for the common case.
         self.headers = built = _new_headers(Headers)
-        built._list = [("Content-Type", content_type or self.default_content_type)]
+        built.pairs = [("Content-Type", content_type or self.default_content_type)]
         if headers is not None:
             built.update(headers)
 

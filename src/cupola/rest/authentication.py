@@ -18,10 +18,9 @@ from cupola.csrf import SAFE_METHODS, CsrfMiddleware
 from cupola.db.database import EXTENSION as DB_EXTENSION
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest.exceptions import AuthenticationFailed, PermissionDenied
-from cupola.sessions.middleware import EXTENSION as SESSIONS_EXTENSION
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 __all__ = [
     "BaseAuthentication",
@@ -179,8 +178,8 @@ class SessionAuthentication(BaseAuthentication):
             PermissionDenied: When an unsafe request fails the CSRF check.
         """
         cupola_request = getattr(request, "_request", request)
-        extensions = cupola_request.app.extensions
-        if extensions.get(AUTH_EXTENSION) is None or extensions.get(SESSIONS_EXTENSION) is None:
+        app = cupola_request.app
+        if app.user_loader is None or app.session_loader is None:
             return None  # no login system or no sessions: nobody can be logged in
         user = cupola_request.user
         if not user or not getattr(user, "is_active", False):
@@ -289,24 +288,24 @@ class TokenAuthentication(BaseAuthentication):
         return self.keyword
 
 
-def _credential_check(app: Cupola) -> Any:
+def _credential_check(app: Application) -> Any:
     """The ``authenticate`` function of the app's ``Auth``, or ``None``."""
     return getattr(app.extensions.get(AUTH_EXTENSION), "authenticate", None)
 
 
-def _app_of(request: Any) -> Cupola:
+def _app_of(request: Any) -> Application:
     if request is not None:
         return getattr(request, "_request", request).app  # type: ignore[no-any-return]
     return _current_app()
 
 
-def _current_app() -> Cupola:
+def _current_app() -> Application:
     from cupola.context import get_app_context
 
     return get_app_context().app
 
 
-def _csrf_check(app: Cupola) -> CsrfMiddleware:
+def _csrf_check(app: Application) -> CsrfMiddleware:
     """The app's CSRF checker: :class:`~cupola.csrf.CsrfMiddleware` built for the app."""
     config = app.config
     trusted = config["CSRF_TRUSTED_ORIGINS"] or ()

@@ -13,7 +13,7 @@ import datetime
 import decimal
 import json
 import uuid
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 import orjson
 
@@ -22,6 +22,9 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.http.mediatypes import parse_options_header
 from cupola.rest.settings import current_settings
 from cupola.templating import render as render_template
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
 
 _LINE_SEPARATORS = ("\u2028".encode(), "\u2029".encode())
 
@@ -209,7 +212,7 @@ class TemplateHTMLRenderer(BaseRenderer):
         self, names: list[str], data: dict[str, Any], request: Any, response: Any
     ) -> str:
         """Render the first of ``names`` that exists (an error falls back to plain text)."""
-        env = get_app_context().app.jinja_env
+        env = cast("Cupola", get_app_context().app).jinja_env
         try:
             name = env.select_template(names).name or names[0]
         except Exception:

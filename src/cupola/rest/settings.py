@@ -16,7 +16,7 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.importing import import_string
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 DEFAULTS: dict[str, Any] = {
     # Base policies of every view without its own.
@@ -177,7 +177,7 @@ class ResolvedSettings:
 _DEFAULT_SETTINGS = ResolvedSettings(None)
 
 
-def settings_for(app: Cupola | None) -> ResolvedSettings:
+def settings_for(app: Application | None) -> ResolvedSettings:
     """The resolved settings of ``app``, or the defaults for ``None``.
 
     Kept in ``app.extensions`` and rebuilt when ``app.config["REST"]`` changes.

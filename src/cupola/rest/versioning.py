@@ -9,12 +9,15 @@ URL path, the blueprint, the ``Accept`` header, the query string or the host nam
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from cupola.context import get_app_context
 from cupola.http.mediatypes import parse_options_header
 from cupola.rest.exceptions import NotAcceptable, NotFound
 from cupola.rest.reverse import replace_query_param, unversioned_reverse
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
 
 __all__ = [
     "UNSET",
@@ -255,7 +258,7 @@ class QueryParameterVersioning(BaseVersioning):
 
 def _takes_value(endpoint: str, name: str) -> bool:
     """Whether a rule of ``endpoint`` in the current app has the URL value ``name``."""
-    app = get_app_context().app
+    app = cast("Cupola", get_app_context().app)
     router = app.pipeline.router
     # PERF: known per router (a rebuilt app has a new one) and endpoint after the first look.
     known: dict[Any, Any] = app.extensions.setdefault(_RULES_EXTENSION, {})

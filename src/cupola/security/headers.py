@@ -19,8 +19,8 @@ from cupola.http.response import RedirectResponse, Response
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
+    from cupola.types import Application
 
 Header = tuple[str, str]
 
@@ -180,7 +180,7 @@ class SecurityHeadersMiddleware(Middleware):
         ImproperlyConfigured: For a setting the header does not accept.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         config = app.config
         self.headers = security_headers(config)
@@ -219,7 +219,7 @@ class SecurityHeadersMiddleware(Middleware):
         if self._hsts and request.is_secure:
             extra = self.secure_headers
         # PERF: the headers were checked when the app was built; append them directly.
-        pairs = response.headers._list
+        pairs = response.headers.pairs
         clear = self._clear
         for name, _ in pairs:
             if name not in clear and self._is_ours(name):  # the view set one: keep its value

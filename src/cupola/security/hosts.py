@@ -18,9 +18,9 @@ from cupola.http.hosts import is_valid_host
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 logger = logging.getLogger("cupola.security")
 
@@ -140,7 +140,7 @@ class TrustedHostMiddleware(Middleware):
         ImproperlyConfigured: When ``ALLOWED_HOSTS`` is not a list of host patterns.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         self.patterns = HostPatterns(allowed_hosts(app.config))
         self._any = self.patterns.any
@@ -168,3 +168,6 @@ class TrustedHostMiddleware(Middleware):
             raise BadRequest(f"The host {name!r} is not served here.")
         self._seen.remember(host)
         return None
+
+    #: A WebSocket handshake for a host the app does not serve is refused with 400 too.
+    process_handshake = process_request

@@ -19,10 +19,10 @@ from cupola.http.request import Forwarded
 from cupola.middleware import Middleware
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.headers import Headers
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -87,7 +87,8 @@ class ProxyHeadersMiddleware(Middleware):
 
     ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are taken from the nearest proxy (their
     last value), which must set them. Malformed values are ignored. Install this middleware
-    first, so that every later check sees the client's values.
+    first, so that every later check sees the client's values; it reads the headers of
+    WebSocket handshakes too.
 
     Args:
         app: The application.
@@ -96,7 +97,7 @@ class ProxyHeadersMiddleware(Middleware):
         ImproperlyConfigured: For an invalid ``TRUSTED_PROXIES``.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         self.hops, self.networks = trusted_proxies(app.config.get("TRUSTED_PROXIES"))
         self._enabled = bool(self.hops or self.networks)
@@ -124,6 +125,9 @@ class ProxyHeadersMiddleware(Middleware):
         if forwarded != (None, None, None):
             request._forwarded = forwarded
         return None
+
+    #: WebSocket handshakes come through the same proxies.
+    process_handshake = process_request
 
     def _trusts_peer(self, peer: str | None) -> bool:
         trusted = self._peers.get(peer)

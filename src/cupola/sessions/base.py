@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, MutableMapping
-from typing import Any
+from typing import Any, ClassVar
 
 from cupola.exceptions import CupolaError
 
@@ -169,7 +169,13 @@ class SessionBackend(ABC):
     :class:`~cupola.sessions.SessionMiddleware` calls :meth:`load` with the cookie's value
     when a view first touches the session, and at the end of the request :meth:`dump`
     (changed), :meth:`refresh` (unchanged, re-issued) or :meth:`discard` (emptied).
+
+    Attributes:
+        waits_on_io: Whether :meth:`load` may wait on a store (a network or a disk); a
+            WebSocket handshake then loads the session in a worker thread.
     """
+
+    waits_on_io: ClassVar[bool] = True
 
     @abstractmethod
     def load(self, value: str) -> Session:

@@ -65,6 +65,8 @@ class CookieBackend(SessionBackend):
         lifetime: Seconds after signing when a cookie is refused.
     """
 
+    waits_on_io = False  # only a signature to check
+
     def __init__(self, secret_keys: Sequence[bytes], lifetime: int) -> None:
         self.lifetime = lifetime
         self.serializer = _Serializer(

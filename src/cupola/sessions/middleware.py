@@ -1,7 +1,8 @@
 """The session middleware: the link between the session cookie and ``request.session``.
 
-``request.session`` asks the middleware for the session on first access, so a request
-whose view never touches it never reads the cookie. :meth:`SessionMiddleware.process_response`
+The middleware is the app's :class:`~cupola.types.SessionLoader`: ``request.session`` asks
+it for the session on first access, so a request whose view never touches it never reads
+the cookie. :meth:`SessionMiddleware.process_response`
 writes the cookie when the session changed (or, for a permanent session, to extend it),
 deletes it when the session was emptied, and marks every response that depended on the
 session ``Vary: Cookie`` and ``Cache-Control: private`` (DESIGN §7).
@@ -9,6 +10,7 @@ session ``Vary: Cookie`` and ``Cache-Control: private`` (DESIGN §7).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from functools import cached_property
@@ -24,15 +26,13 @@ from cupola.sessions.server import ServerBackend
 from cupola.sessions.stores import SessionStore, store_from_url
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.http.headers import Headers
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 logger = logging.getLogger("cupola.sessions")
 
-#: Where the app keeps the installed session middleware (``request.session`` looks here).
-EXTENSION = "cupola.sessions"
 _STORES = "cupola.sessions.stores"  # stores by URL, kept across rebuilds of the pipeline
 _SAMESITE: dict[str, Literal["Lax", "Strict", "None"]] = {
     "lax": "Lax",
@@ -57,7 +57,7 @@ class SessionMiddleware(Middleware):
         ImproperlyConfigured: For an invalid lifetime or ``SameSite`` setting.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         config = app.config
         self.cookie_name: str = config["SESSION_COOKIE_NAME"]
@@ -69,7 +69,7 @@ class SessionMiddleware(Middleware):
         self.lifetime = _lifetime(config["PERMANENT_SESSION_LIFETIME"])
         self.refresh_each_request = bool(config["SESSION_REFRESH_EACH_REQUEST"])
         self.fail_open = fails_open(config, "sessions")
-        app.extensions[EXTENSION] = self
+        app.session_loader = self
 
     @cached_property
     def backend(self) -> SessionBackend:
@@ -108,7 +108,11 @@ class SessionMiddleware(Middleware):
             stores[choice] = store_from_url(choice, self.app)
         return stores[choice]
 
-    def open(self, request: Request) -> Session:
+    def has_session(self, request: Request) -> bool:
+        """Whether ``request`` carries a session cookie."""
+        return self.cookie_name in request.cookies
+
+    def load_session(self, request: Request) -> Session:
         """Load the session of ``request``; ``request.session`` calls this once."""
         backend = self.backend
         value = request.cookies.get(self.cookie_name)
@@ -124,13 +128,25 @@ class SessionMiddleware(Middleware):
             session.detached = True  # the visitor's cookie and stored data stay untouched
             return session
 
+    async def process_handshake(self, request: Request) -> None:
+        """Load the session of a WebSocket handshake, so that its handler never waits for it.
+
+        A backend that may wait on a store loads it in a worker thread, off the event loop.
+        """
+        if not self.has_session(request):
+            return
+        if self.backend.waits_on_io:
+            request.loaded_session = await asyncio.to_thread(self.load_session, request)
+        else:
+            request.loaded_session = self.load_session(request)
+
     def process_response(self, request: Request, response: Response) -> Response:
         """Save the session, if the request used it, into the response's cookie.
 
         Raises:
             SessionTooLarge: When the session cookie would exceed what browsers keep.
         """
-        session = request._session
+        session = request.loaded_session
         if session is None:  # PERF: the view never touched the session
             return response
         try:

@@ -21,7 +21,7 @@ from cupola.outages import Unavailable
 if TYPE_CHECKING:
     from redis import Redis
 
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 #: How often, in seconds, :class:`MemoryStore` drops expired sessions nobody asked for.
 SWEEP_INTERVAL = 60.0
@@ -178,7 +178,7 @@ class RedisStore(SessionStore):
             self.client.expire(self.prefix + sid, ttl)
 
 
-def store_from_url(url: str, app: Cupola | None = None) -> SessionStore:
+def store_from_url(url: str, app: Application | None = None) -> SessionStore:
     """Create the store a ``SESSION_BACKEND`` URL names.
 
     Args:

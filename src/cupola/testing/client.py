@@ -15,13 +15,13 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Literal, Self, TypeVar, cast
 from urllib.parse import unquote_to_bytes
 
 import httpx
 
 from cupola.http.response import Response
-from cupola.sessions.middleware import EXTENSION as SESSIONS_EXTENSION
+from cupola.sessions.middleware import SessionMiddleware
 from cupola.testing.context import (
     DEFAULT_BASE_URL,
     PreservedContext,
@@ -427,7 +427,9 @@ class TestClient(httpx.Client):
             session = request.session
             yield session
             response = Response()
-            middleware = self.app.extensions[SESSIONS_EXTENSION]
+            # NOTE: request.session above raised unless the app has a session loader, and
+            # the one Cupola ships is the middleware, which also saves sessions.
+            middleware = cast(SessionMiddleware, self.app.session_loader)
             middleware.process_response(request, response)
         set_cookies = [("set-cookie", value) for value in response.headers.getlist("Set-Cookie")]
         self.cookies.extract_cookies(httpx.Response(200, headers=set_cookies, request=probe))

@@ -18,7 +18,7 @@ from cupola.exceptions import ImproperlyConfigured
 from cupola.outages import fails_open
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 __all__ = ["ChannelLayer", "InMemoryChannelLayer", "get_channel_layer", "layer_from_config"]
 
@@ -63,7 +63,7 @@ def layer_from_config(config: dict[str, Any]) -> ChannelLayer:
     )
 
 
-def get_channel_layer(app: Cupola | str | None = None) -> ChannelLayer:
+def get_channel_layer(app: Application | str | None = None) -> ChannelLayer:
     """Return the channel layer of ``app`` (``current_app`` when omitted).
 
     The layer is created on first use and kept in ``app.extensions``; it is created anew
@@ -96,7 +96,7 @@ def get_channel_layer(app: Cupola | str | None = None) -> ChannelLayer:
     return layer
 
 
-async def _close(app: Cupola) -> None:
+async def _close(app: Application) -> None:
     cached = app.extensions.get(_EXTENSION)
     if cached is not None:
         await cached[1].close()

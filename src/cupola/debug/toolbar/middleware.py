@@ -41,10 +41,10 @@ from cupola.middleware import Middleware
 from cupola.security.hosts import HostPatterns, allowed_hosts, host_name
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.debug.toolbar.panels.base import Panel
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 __all__ = ["DebugToolbarMiddleware"]
 
@@ -64,7 +64,7 @@ class DebugToolbarMiddleware(Middleware):
         ImproperlyConfigured: For an entry of ``INTERNAL_IPS`` that is not an address.
     """
 
-    def __init__(self, app: Cupola) -> None:
+    def __init__(self, app: Application) -> None:
         super().__init__(app)
         self.networks = _networks(app.config.get("INTERNAL_IPS") or ())
         # NOTE: /__debug__/ is served before the trusted hosts middleware runs; it checks

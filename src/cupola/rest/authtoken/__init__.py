@@ -19,7 +19,7 @@ from cupola.db.database import EXTENSION as DB_EXTENSION
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
+    from cupola.types import Application
 
 __all__ = ["create_token_model", "find_token_model", "generate_key", "token_for"]
 
@@ -97,7 +97,7 @@ def create_token_model(
     return model
 
 
-def find_token_model(app: Cupola) -> type[Any]:
+def find_token_model(app: Application) -> type[Any]:
     """The model :func:`create_token_model` declared on ``app``'s database.
 
     Raises:

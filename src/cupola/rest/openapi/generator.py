@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from sqlalchemy import inspect as sa_inspect
 
@@ -18,6 +18,9 @@ from cupola.context import get_app_context
 from cupola.rest.openapi.inspectors import AutoSchema, security_scheme, security_scheme_name
 from cupola.rest.views import APIView
 from cupola.routing import converters
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
 
 _IGNORED_METHODS = ("HEAD", "OPTIONS", "TRACE")
 _METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -134,7 +137,7 @@ class SchemaGenerator:
         """The routing rules served by REST views, in registration order."""
         patterns = self.patterns
         if patterns is None:
-            patterns = get_app_context().app.iter_rules()
+            patterns = cast("Cupola", get_app_context().app).iter_rules()
         found = []
         for rule in patterns:
             view = getattr(getattr(rule, "target", None), "view", None)

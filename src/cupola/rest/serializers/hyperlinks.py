@@ -11,7 +11,7 @@ request in the serializer's context, as in DRF.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 from urllib.parse import unquote, urlsplit
 
 from cupola.context import get_app_context
@@ -19,6 +19,9 @@ from cupola.exceptions import BuildError, HTTPException, ImproperlyConfigured
 from cupola.rest import _db
 from cupola.rest.reverse import reverse
 from cupola.rest.serializers.relations import PKOnlyObject, RelatedField
+
+if TYPE_CHECKING:
+    from cupola.app import Cupola
 
 __all__ = ["HyperlinkedIdentityField", "HyperlinkedRelatedField"]
 
@@ -126,7 +129,7 @@ class HyperlinkedRelatedField(RelatedField):
         if root and path.startswith(root):
             path = path[len(root) :]
         try:
-            rule, values = get_app_context().app.pipeline.router.match(path, "GET")
+            rule, values = cast("Cupola", get_app_context().app).pipeline.router.match(path, "GET")
         except HTTPException:
             return self.fail("no_match")
         if rule.endpoint != self._endpoint(request):

@@ -14,10 +14,10 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.debug.toolbar.history import RequestRecord
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 __all__ = ["MAX_ITEMS", "Panel", "dropped_note", "keep", "ms", "pairs", "table"]
 
@@ -36,7 +36,7 @@ class Panel:
     name = "panel"
     title = "Panel"
 
-    def enable(self, app: Cupola) -> None:
+    def enable(self, app: Application) -> None:
         """Install the panel's instrumentation for ``app`` (once, when the app is built)."""
 
     def process_request(self, record: RequestRecord, request: Request) -> None:

@@ -20,10 +20,10 @@ from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, ms, tabl
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.debug.toolbar.history import RequestRecord
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 __all__ = ["CachePanel", "instrument"]
 
@@ -100,7 +100,7 @@ class CachePanel(Panel):
     name = "cache"
     title = "Cache"
 
-    def enable(self, app: Cupola) -> None:
+    def enable(self, app: Application) -> None:
         """Instrument the app's cache backend (made now from ``CACHE_URL``)."""
         try:
             instrument(get_cache(app))

@@ -16,10 +16,10 @@ from cupola.debug.toolbar.history import current_record
 from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, table
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.debug.toolbar.history import RequestRecord
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 __all__ = ["LoggingPanel"]
 
@@ -56,7 +56,7 @@ class LoggingPanel(Panel):
     name = "logging"
     title = "Logging"
 
-    def enable(self, app: Cupola) -> None:
+    def enable(self, app: Application) -> None:
         """Add the collecting handler to the root logger (once)."""
         root = logging.getLogger()
         with _lock:

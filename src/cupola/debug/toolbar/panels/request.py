@@ -54,7 +54,7 @@ class RequestPanel(Panel):
 
 
 def _session_items(request: Request) -> list[tuple[str, str]]:
-    if request.app.extensions.get("cupola.sessions") is None:
+    if request.app.session_loader is None:
         return [("(no session middleware)", "")]
     try:
         session = request.session

@@ -24,10 +24,10 @@ from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, ms, tabl
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
-    from cupola.app import Cupola
     from cupola.debug.toolbar.history import RequestRecord
     from cupola.http.request import Request
     from cupola.http.response import Response
+    from cupola.types import Application
 
 __all__ = ["SQLPanel"]
 
@@ -88,7 +88,7 @@ def listen(engine: Engine) -> None:
             event.listen(engine, "after_cursor_execute", _after)
 
 
-def app_engines(app: Cupola) -> list[Engine]:
+def app_engines(app: Application) -> list[Engine]:
     """The engines ``cupola.db`` gives ``app`` (made now if need be); none without it."""
     db = app.extensions.get("cupola.db")
     if db is None:
@@ -109,7 +109,7 @@ class SQLPanel(Panel):
     name = "sql"
     title = "SQL"
 
-    def enable(self, app: Cupola) -> None:
+    def enable(self, app: Application) -> None:
         """Listen to the cursor events of the app's ``cupola.db`` engines."""
         for engine in app_engines(app):
             listen(engine)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TYPE_CHECKING, Any
 
-from cupola.assembly import is_async_callable
+from cupola.concurrency import is_async_callable
 from cupola.debug.toolbar.history import current_record
 from cupola.debug.toolbar.panels.base import Panel, ms, table
 
@@ -55,9 +55,6 @@ def timed_hook(middleware: str, hook: str, func: Callable[..., Any]) -> Callable
                 _add(middleware, hook, time.perf_counter() - wall, time.thread_time() - cpu)
 
         wrapper = timed_sync
-    # NOTE: the WebSocket handshake finds the proxy headers middleware by its hook's
-    # ``__self__``; the wrapper keeps it.
-    wrapper.__self__ = getattr(func, "__self__", None)  # type: ignore[attr-defined]
     return wrapper
 
 
