@@ -26,6 +26,27 @@ def test_many_builds_a_list_serializer() -> None:
     assert "child=Item" in repr(serializer)
 
 
+def test_many_with_instance_and_context_is_as_built_by_the_constructors() -> None:
+    rows = [{"name": "a", "qty": 2}]
+    context = {"request": None}
+    built = [Item(rows, many=True, context=context) for _ in range(2)]
+    first, second = built
+    assert first is not second and first.child is not second.child
+    for serializer in built:
+        assert serializer.instance is rows and serializer.child.instance is rows
+        assert serializer.context is context and serializer.child.context is context
+        assert serializer.child.parent is serializer and serializer.child.field_name == ""
+        assert serializer.partial is False and serializer.allow_empty is True
+        assert serializer.child._order < serializer._order
+    assert first._order < second.child._order
+    assert repr(first) == repr(Item(rows, many=True, context=context, allow_empty=True))
+    first.child.fields["name"].label = "changed"
+    assert second.child.fields["name"].label == "Name"
+    assert second.data == [{"name": "a", "qty": 2}]
+    bare = Item(many=True)
+    assert bare.instance is None and bare.context == {} and bare.child.context == {}
+
+
 def test_errors_by_index_and_bulk_create() -> None:
     bad = Item(data=[{"name": "a"}, {"qty": "x"}, "oops"], many=True)
     assert not bad.is_valid()

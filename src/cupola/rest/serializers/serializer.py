@@ -105,6 +105,39 @@ def as_serializer_error(exc: ValidationError) -> dict[str, Any]:
     return {key: [detail]}
 
 
+def _many_copy(cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """``cls(*args, many=True, **kwargs)`` as a copy of a list built once per class.
+
+    PERF: a list view builds one such list per request; copying a prototype skips both
+    ``Field.__init__`` runs. Only for a plain ``ListSerializer`` around a serializer whose
+    construction is the base one, with at most the instance and ``context``; ``None`` else.
+    """
+    from cupola.rest.serializers.lists import ListSerializer
+
+    if (
+        cls.__init__ is not BaseSerializer.__init__
+        or cls.__new__ is not BaseSerializer.__new__
+        or getattr(getattr(cls, "Meta", None), "list_serializer_class", ListSerializer)
+        is not ListSerializer
+    ):
+        return None
+    prototype = cls.__dict__.get("_many_prototype")
+    if prototype is None:
+        prototype = ListSerializer(child=cls())
+        type.__setattr__(cls, "_many_prototype", prototype)
+    many = prototype._copy()
+    child = many.child
+    instance = args[0] if args else None
+    # NOTE: as the constructors would: creation order (child first), repr() arguments.
+    for field, field_kwargs in ((child, dict(kwargs)), (many, {"child": child, **kwargs})):
+        field._order = Field._creation_counter
+        Field._creation_counter += 1
+        field._args, field._kwargs = args, field_kwargs
+        field.instance, field.partial = instance, False
+        field._context = kwargs["context"] if kwargs else {}
+    return many
+
+
 class SerializerMetaclass(type):
     """Collects the ``Field`` attributes of a serializer class into ``_declared_fields``.
 
@@ -165,6 +198,10 @@ class BaseSerializer(Field):
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> Any:
         """The ``ListSerializer`` (``Meta.list_serializer_class``) that ``many=True`` asks for."""
+        if len(args) <= 1 and kwargs.keys() <= {"context"}:
+            fast = _many_copy(cls, args, kwargs)
+            if fast is not None:
+                return fast
         list_kwargs = {k: kwargs.pop(k) for k in LIST_SERIALIZER_KWARGS_REMOVE if k in kwargs}
         list_kwargs["child"] = cls(*args, **kwargs)
         list_kwargs.update({k: v for k, v in kwargs.items() if k in LIST_SERIALIZER_KWARGS})
