@@ -374,6 +374,16 @@ class PageNumberPagination(BasePagination):
             self.display_page_controls = True
         return self.page.objects
 
+    def _page_number(self, raw: Any) -> int:
+        """The page ``raw`` asks for; 404 when it is not a whole number from 1 up."""
+        try:
+            number = int(raw)
+        except (TypeError, ValueError):
+            raise self._invalid(raw, "That page number is not an integer") from None
+        if number < 1:
+            raise self._invalid(raw, "That page number is less than 1")
+        return number
+
     def _invalid(self, number: Any, message: str) -> NotFound:
         return NotFound(self.invalid_page_message.format(page_number=number, message=message))
 
@@ -384,12 +394,7 @@ class PageNumberPagination(BasePagination):
             pages = max(1, math.ceil(count / page_size))
             if raw in self.last_page_strings:
                 raw = pages
-            try:
-                number = int(raw)
-            except (TypeError, ValueError):
-                raise self._invalid(raw, "That page number is not an integer") from None
-            if number < 1:
-                raise self._invalid(raw, "That page number is less than 1")
+            number = self._page_number(raw)
             if number > pages:
                 raise self._invalid(raw, "That page contains no results")
             objects = fetch_page(statement, page_size, (number - 1) * page_size, connection)
@@ -457,12 +462,7 @@ class NoCountPageNumberPagination(PageNumberPagination):
 
     def _load_page(self, statement: Select[Any], request: Any, page_size: int) -> _Page:
         raw = request.query_params.get(self.page_query_param, 1)
-        try:
-            number = int(raw)
-        except (TypeError, ValueError):
-            raise self._invalid(raw, "That page number is not an integer") from None
-        if number < 1:
-            raise self._invalid(raw, "That page number is less than 1")
+        number = self._page_number(raw)
         # PERF: one row more than a page tells whether another page follows; no COUNT.
         rows = fetch_page(statement, page_size + 1, (number - 1) * page_size)
         if not rows and number > 1:
