@@ -529,3 +529,57 @@ def test_record_pages_read_in_the_sessions_transaction_when_one_is_open(shelf: A
         assert (body["count"], titles(body)[-1]) == (4, "Unsaved")
         assert client.get("/books/").json()["count"] == 3  # the flushed row was rolled back
     assert seen == [False, True, False]  # an idle session's transaction is not begun
+
+
+def test_record_pages_carry_their_count_in_one_query_without_a_session(
+    shelf: Any, protocol: str
+) -> None:
+    shelf.seed(5)
+    opened: list[bool] = []
+
+    class Columns(serializers.ModelSerializer):  # columns only: pages are read as records
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title"]
+
+    class Listing(generics.ListAPIView):
+        queryset = select(shelf.Book)
+        serializer_class = Columns
+        pagination_class = pagination.PageNumberPagination
+
+        def list(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+            response = super().list(request, *args, **kwargs)
+            opened.append(shelf.db.session.registry.has())
+            return response
+
+    serve(shelf, ("/books/", Listing.as_view("books")), PAGE_SIZE=2)
+    with statements(shelf) as seen, shelf.app.test_client(protocol) as client:  # type: ignore[arg-type]
+        middle = client.get("/books/?page=2").json()
+        last = client.get("/books/?page=3").json()
+        past = client.get("/books/?page=4")
+        assert client.get("/books/?page=last").json()["results"] == last["results"]
+    assert (middle["count"], [book["id"] for book in middle["results"]]) == (5, [3, 4])
+    assert middle["next"] == "http://localhost/books/?page=3"
+    assert (last["count"], last["next"]) == (5, None)
+    assert last["results"] == [{"id": 5, "title": "Book 5"}]
+    assert (past.status_code, past.json()) == (404, {"detail": "Invalid page."})
+    assert opened == [False, False, False]
+    # One query a page: the count rides along as a scalar subquery.
+    assert all("count(" in sql.lower() and "LIMIT" in sql for sql in seen[:3])
+
+
+def test_an_empty_first_page_of_records_counts_zero(shelf: Any, protocol: str) -> None:
+    class Columns(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Book
+            fields = ["id"]
+
+    class Listing(generics.ListAPIView):
+        queryset = select(shelf.Book)
+        serializer_class = Columns
+        pagination_class = pagination.PageNumberPagination
+
+    serve(shelf, ("/books/", Listing.as_view("books")), PAGE_SIZE=2)
+    with shelf.app.test_client(protocol) as client:  # type: ignore[arg-type]
+        body = client.get("/books/").json()
+    assert body == {"count": 0, "next": None, "previous": None, "results": []}

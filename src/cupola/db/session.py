@@ -125,12 +125,26 @@ class ContextScopedSession(scoped_session[Session]):
         # NOTE: by app, as the engines are: a kept session holds its engine, not its app.
         self._idle: weakref.WeakKeyDictionary[Any, list[Session]] = weakref.WeakKeyDictionary()
         self._new_options: tuple[Any, ...] | None = None
+        self._blank: Session | None = None
 
     def __call__(self, **kw: Any) -> Session:
         """The context's session; ``kw`` configures it when it does not exist yet."""
         if kw and not self.registry.has():
             kw.setdefault("bind", self._bind())
         return super().__call__(**kw)
+
+    def bound_engine(self) -> Engine:
+        """The engine new sessions are bound to (the current app's)."""
+        return self._bind()
+
+    def blank(self) -> Session:
+        """A session as the factory makes it, made once and never used.
+
+        What every new session is like: its options, and the listeners of its class.
+        """
+        if self._blank is None:
+            self._blank = self.session_factory()
+        return self._blank
 
     def remove(self) -> None:
         """Close the context's session, if it has one, and forget it."""
@@ -154,7 +168,7 @@ class ContextScopedSession(scoped_session[Session]):
         if session.__dict__.get("info") or session.bind is not self._bind():
             return
         if self._new_options is None:
-            self._new_options = _options(self.session_factory())
+            self._new_options = _options(self.blank())
         if _options(session) != self._new_options or _has_own_listeners(session):
             return
         app = get_app_context().app

@@ -67,24 +67,44 @@ def idle_engine(current: Session, model: Any) -> Engine | None:
     bind = current.get_bind(mapper=model)
     if not isinstance(bind, Engine):
         return None
-    dispatch = current.dispatch
-    if any(getattr(dispatch, name) for name in _TRANSACTION_EVENTS):
+    return None if _listens_to_transactions(current) else bind
+
+
+def _unopened_engine() -> Engine | None:
+    """The engine of the session this context would open, while it has none open.
+
+    ``None`` when the context has a session, or when a new one could bind elsewhere
+    (``binds``/``bind`` session options) or listens to its transactions.
+    """
+    scoped = get_database(get_app_context().app).session
+    if scoped.registry.has():
         return None
-    return bind
+    options = scoped.session_factory.kw
+    if options.get("bind") is not None or options.get("binds"):
+        return None
+    return None if _listens_to_transactions(scoped.blank()) else scoped.bound_engine()
+
+
+def _listens_to_transactions(current: Session) -> bool:
+    dispatch = current.dispatch
+    return any(getattr(dispatch, name) for name in _TRANSACTION_EVENTS)
 
 
 @contextmanager
 def reading(model: Any) -> Iterator[Connection]:
     """A connection to read rows of ``model`` with: the session's, or one of its own.
 
-    PERF: with the session idle (see :func:`idle_engine`), Core reads run on a connection
-    of the engine, closed afterwards, the session's transaction never begun.
+    PERF: with no session open in this context, or the session idle (see
+    :func:`idle_engine`), Core reads run on a connection of the engine, closed afterwards:
+    no session is opened for them, nor its transaction begun.
     """
-    current = session()
-    engine = idle_engine(current, model)
+    engine = _unopened_engine()
     if engine is None:
-        yield current.connection()
-        return
+        current = session()
+        engine = idle_engine(current, model)
+        if engine is None:
+            yield current.connection()
+            return
     with engine.connect() as connection:
         yield connection
 

@@ -46,6 +46,8 @@ _COUNT = func.count()
 #: A page's bounds as bound values, so that one statement serves every page.
 _LIMIT = bindparam("cupola_rest_limit", type_=Integer)
 _OFFSET = bindparam("cupola_rest_offset", type_=Integer)
+#: The label of the count a page of records carries (see :func:`fetch_counted_page`).
+_TOTAL = "cupola_rest_total"
 
 #: Backends whose SQL for bound LIMIT and OFFSET values is that for literal ones.
 _BOUND_LIMIT_DIALECTS = frozenset({"sqlite", "postgresql"})
@@ -120,17 +122,10 @@ def ordered(statement: Select[Any]) -> Select[Any]:
 
 def _count_statement(statement: Select[Any]) -> Select[Any]:
     plain = statement.order_by(None)
-    if (
-        plain._distinct
-        or plain._group_by_clauses
-        or plain._limit_clause is not None
-        or plain._offset_clause is not None
-    ):
-        counted = select(_COUNT).select_from(plain.subquery())
-    else:
-        # NOTE: as Django's count(): SELECT count(*) FROM book WHERE ..., no subquery.
-        counted = plain.with_only_columns(_COUNT, maintain_column_froms=True)
-    return counted
+    if not _plain(plain):
+        return select(_COUNT).select_from(plain.subquery())
+    # NOTE: as Django's count(): SELECT count(*) FROM book WHERE ..., no subquery.
+    return plain.with_only_columns(_COUNT, maintain_column_froms=True)
 
 
 #: The execution option marking a statement whose rows are read as :class:`Record` objects.
@@ -153,13 +148,17 @@ class Record:
 
 
 def _records(result: Any) -> list[Any]:
-    keys = tuple(result.keys())
+    # PERF: all() fetches the rows in one call, not one fetch per row.
+    return _as_records(tuple(result.keys()), result.all())
+
+
+def _as_records(keys: tuple[str, ...], rows: Sequence[Any]) -> list[Any]:
+    """``rows`` as records; a row's values past ``keys`` are left out."""
     new = object.__new__
     records = []
-    # PERF: all() fetches the rows in one call, not one fetch per row.
-    for row in result.all():
+    for row in rows:
         record = new(Record)
-        record.__dict__ = dict(zip(keys, row))  # noqa: B905 # rows have every key
+        record.__dict__ = dict(zip(keys, row, strict=False))
         records.append(record)
     return records
 
@@ -171,6 +170,9 @@ class _Statements(NamedTuple):
     entities: bool  # select(Model): ORM instances (else rows, or records)
     records: bool  # marked with RECORDS: records read on the connection
     model: Any  # the model records are read from (None for other statements)
+    # Records with the count as a last column (None where the count needs a query of its
+    # own): the ordered rows, and their page with bound bounds.
+    with_count: tuple[Select[Any], Select[Any]] | None
 
 
 @lru_cache(maxsize=256)
@@ -183,14 +185,53 @@ def _page_statements(statement: Select[Any]) -> _Statements:
     """
     ordered_statement = ordered(statement)
     records = bool(statement.get_execution_options().get(RECORDS))
+    counted = _count_statement(ordered_statement)
+    with_count = None
+    if records and _plain(ordered_statement):
+        # NOTE: an uncorrelated scalar subquery: every backend evaluates it once.
+        rows = ordered_statement.add_columns(counted.scalar_subquery().label(_TOTAL))
+        with_count = rows, rows.limit(_LIMIT).offset(_OFFSET)
     return _Statements(
         ordered_statement,
-        _count_statement(ordered_statement),
+        counted,
         ordered_statement.limit(_LIMIT).offset(_OFFSET),
         len(statement.column_descriptions) == 1,
         records,
         statement_model(statement) if records else None,
+        with_count,
     )
+
+
+def _plain(statement: Select[Any]) -> bool:
+    """Whether ``statement`` has no DISTINCT, GROUP BY, LIMIT or OFFSET of its own."""
+    return not (
+        statement._distinct
+        or statement._group_by_clauses
+        or statement._limit_clause is not None
+        or statement._offset_clause is not None
+    )
+
+
+def fetch_counted_page(
+    statement: Select[Any], limit: int, offset: int
+) -> tuple[list[Any], int] | None:
+    """``limit`` records of ``statement`` from ``offset``, and how many rows it gives.
+
+    One query: the count rides along as a last column. An empty page says no count: it is
+    0 from offset 0, and past the last row otherwise. ``None`` when the statement's rows
+    are not read as records, or the count needs a query of its own.
+    """
+    cached = _page_statements(statement)
+    if cached.with_count is None:
+        return None
+    rows_statement, page = cached.with_count
+    with _db.reading(cached.model) as connection:
+        if connection.dialect.name in _BOUND_LIMIT_DIALECTS:
+            result = connection.execute(page, {_LIMIT.key: limit, _OFFSET.key: offset})
+        else:
+            result = connection.execute(rows_statement.limit(limit).offset(offset))
+        keys, rows = tuple(result.keys())[:-1], result.all()
+    return _as_records(keys, rows), rows[0][-1] if rows else 0
 
 
 def count_rows(statement: Select[Any], connection: Connection | None = None) -> int:
@@ -226,27 +267,31 @@ def fetch_page(
     Records are read on ``connection`` when given (see :func:`reading_page`).
     """
     cached = _page_statements(statement)
+    bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
+    if cached.records and connection is not None:
+        # PERF: plain columns need no ORM, nor the session: rows become records.
+        if connection.dialect.name in _BOUND_LIMIT_DIALECTS:
+            return _records(connection.execute(cached.page, bounds))
+        return _records(connection.execute(cached.ordered.limit(limit).offset(offset)))
     session = _db.session()
     if session.get_bind().dialect.name not in _BOUND_LIMIT_DIALECTS:
-        return fetch(cached.ordered.limit(limit).offset(offset), connection)
-    bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
+        return fetch(cached.ordered.limit(limit).offset(offset))
     if cached.records:
-        # PERF: plain columns need no ORM: run on the connection, rows become records.
-        connection = connection or session.connection()
-        return _records(connection.execute(cached.page, bounds))
+        return _records(session.connection().execute(cached.page, bounds))
     if cached.entities:
         return list(session.scalars(cached.page, bounds))
     return list(session.execute(cached.page, bounds).all())
 
 
-def fetch(statement: Select[Any], connection: Connection | None = None) -> list[Any]:
+def fetch(statement: Select[Any]) -> list[Any]:
     """The objects of ``statement``: model instances for ``select(Model)``, else rows.
 
-    Records are read on ``connection`` when given.
+    Records are read on the connection :func:`cupola.rest._db.reading` gives.
     """
-    session = _db.session()
     if statement.get_execution_options().get(RECORDS):
-        return _records((connection or session.connection()).execute(statement))
+        with _db.reading(statement_model(statement)) as connection:
+            return _records(connection.execute(statement))
+    session = _db.session()
     if len(statement.column_descriptions) == 1:
         return list(session.scalars(statement))
     return list(session.execute(statement).all())
@@ -389,6 +434,14 @@ class PageNumberPagination(BasePagination):
 
     def _load_page(self, statement: Select[Any], request: Any, page_size: int) -> _Page:
         raw = request.query_params.get(self.page_query_param, 1)
+        if raw not in self.last_page_strings:
+            number = self._page_number(raw)
+            counted = fetch_counted_page(statement, page_size, (number - 1) * page_size)
+            if counted is not None:
+                objects, count = counted
+                if not objects and number > 1:
+                    raise self._invalid(raw, "That page contains no results")
+                return _Page(objects, number, number * page_size < count, count)
         with reading_page(statement) as connection:
             count = count_rows(statement, connection)
             pages = max(1, math.ceil(count / page_size))
@@ -534,14 +587,14 @@ class LimitOffsetPagination(BasePagination):
             return None
         self.request = request
         self.limit = limit
-        statement = queryset
-        self.count = count_rows(statement)
         self.offset = self.get_offset(request)
-        if self.count > self.limit:
-            self.display_page_controls = True
-        if self.count == 0 or self.offset > self.count:
-            return []
-        return fetch_page(statement, self.limit, self.offset)
+        with reading_page(queryset) as connection:
+            self.count = count_rows(queryset, connection)
+            if self.count > self.limit:
+                self.display_page_controls = True
+            if self.count == 0 or self.offset > self.count:
+                return []
+            return fetch_page(queryset, self.limit, self.offset, connection)
 
     def get_paginated_response(self, data: Any) -> Response:
         """``{"count", "next", "previous", "results"}``."""
