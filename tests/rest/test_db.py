@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import String, create_engine, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from cupola import Cupola
 from cupola.db import Database, get_database
 from cupola.exceptions import ImproperlyConfigured
-from cupola.rest import _db
+from cupola.rest import _db, generics, pagination, serializers
 
 
 def test_session_is_the_apps_db_session(tmp_path: object) -> None:
@@ -49,3 +52,66 @@ def test_model_facts() -> None:
         _db.mapper(int)
     with pytest.raises(ImproperlyConfigured, match="select\\(Model\\)"):
         _db.statement_model(select(1))  # type: ignore[arg-type]
+
+
+def record_list_app(tmp_path: Path, **session_options: Any) -> tuple[Cupola, Database, Any]:
+    """An app listing its notes as records (a column-only serializer), one page at a time."""
+    url = f"sqlite:///{tmp_path / 'notes.db'}"
+    if session_options.pop("bound", False):
+        session_options["bind"] = create_engine(url)
+    app = Cupola(__name__, config={"DATABASE_URL": url, "ALLOWED_HOSTS": ["*"]})
+    db = Database(app, session_options=session_options)
+
+    class Note(db.Model):
+        id: Mapped[int] = mapped_column(primary_key=True)
+        text: Mapped[str] = mapped_column(String(50))
+
+    class NoteSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Note
+            fields = ["id", "text"]
+
+    class Notes(generics.ListAPIView):
+        queryset = select(Note)
+        serializer_class = NoteSerializer
+        pagination_class = pagination.PageNumberPagination
+
+    app.config["REST"] = {"PAGE_SIZE": 2}
+    app.add_url_rule("/notes/", view_func=Notes.as_view("notes"))
+    with app.app_context():
+        db.create_all()
+        db.session.add_all([Note(text=f"note {i}") for i in range(3)])
+        db.session.commit()
+        db.session.remove()
+    return app, db, Note
+
+
+@pytest.mark.parametrize("options", [{"bound": True}, {"binds": "Note"}, {}])
+def test_record_pages_are_read_whatever_the_sessions_bind(
+    tmp_path: Path, options: dict[str, Any]
+) -> None:
+    app, db, note = record_list_app(tmp_path, **{k: v for k, v in options.items() if k == "bound"})
+    if "binds" in options:  # a session bound per model: pages run in the session
+        with app.app_context():
+            db.session.remove()
+        engine = create_engine(app.config["DATABASE_URL"])
+        db.session.session_factory.configure(binds={note: engine})
+    with app.test_client() as client:
+        body = client.get("/notes/?page=2").json()
+    assert body["count"] == 3
+    assert body["results"] == [{"id": 3, "text": "note 2"}]
+
+
+def test_record_pages_join_a_session_bound_to_a_connection(tmp_path: Path) -> None:
+    app, db, note = record_list_app(tmp_path)
+    with app.app_context():
+        engine = db.engine
+    with engine.connect() as connection, app.test_request_context("/notes/"):
+        transaction = connection.begin()  # as a test suite wraps each test in a transaction
+        connection.execute(note.__table__.insert(), {"text": "unsaved"})
+        db.session(bind=connection)
+        with _db.reading(note) as reading:
+            texts = reading.execute(select(note.text).order_by(note.id)).scalars().all()
+        assert texts == ["note 0", "note 1", "note 2", "unsaved"]
+        db.session.remove()
+        transaction.rollback()

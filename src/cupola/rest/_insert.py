@@ -11,10 +11,14 @@ flush's cost. Anything else goes through ``session.add()`` and ``flush()``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Column, Connection, Insert, Table
+from sqlalchemy import Column, Connection, Engine, Insert, Table
+from sqlalchemy.engine import Dialect
+from sqlalchemy.engine.default import DefaultDialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Mapper, Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import instance_state, set_committed_value
 
@@ -33,6 +37,19 @@ _SESSION_EVENTS = (
     "pending_to_persistent",
     "detached_to_persistent",
 )
+#: Engine and dialect events a Core INSERT and commit fire: with a listener (the SQL
+#: panel's, say), the row is never written on the DBAPI connection directly.
+_ENGINE_EVENTS = (
+    "engine_connect",
+    "begin",
+    "before_execute",
+    "before_cursor_execute",
+    "after_cursor_execute",
+    "after_execute",
+    "commit",
+    "rollback",
+)
+_DIALECT_EVENTS = ("do_execute", "handle_error")
 _STATE_KEY = "_sa_instance_state"
 
 
@@ -94,12 +111,128 @@ def _plan_for(session: Session, instance: Any) -> _Plan | None:
     return None if _listened(session, state.mapper) else plan
 
 
+class _Direct(NamedTuple):
+    """An ``INSERT`` of some columns as the DBAPI runs it, compiled once per dialect."""
+
+    sql: str
+    keys: tuple[str, ...]  # the columns, in the order of the statement's parameters
+    processors: tuple[Callable[[Any], Any] | None, ...]  # each column type's bind processor
+    named: bool  # parameters by name (else by position)
+    returning: bool  # the new key comes back as a row (else as the cursor's lastrowid)
+    key_column: str
+
+
+@lru_cache(maxsize=256)
+def _direct(table: Table, dialect: Dialect, given: frozenset[str]) -> _Direct | None:
+    """The ``INSERT`` of the columns ``given`` for ``dialect``'s DBAPI.
+
+    ``None`` unless every other column is the table's one autoincrement key, read back by
+    ``lastrowid`` or ``RETURNING``: defaults and other keys are left to Core.
+    """
+    key_column = table.autoincrement_column
+    others = {column.key for column in table.columns} - given
+    if key_column is None or others != {key_column.key} or not isinstance(dialect, DefaultDialect):
+        return None
+    statement = table.insert()
+    returning = not dialect.postfetch_lastrowid
+    if returning:
+        if not dialect.insert_returning:
+            return None
+        statement = statement.returning(key_column)
+    compiled = statement.compile(dialect=dialect, column_keys=sorted(given))
+    keys = tuple(compiled.positiontup or compiled.bind_names.values())
+    if compiled.escaped_bind_names or set(keys) != given:
+        return None
+    processors = tuple(
+        table.columns[key].type.dialect_impl(dialect).bind_processor(dialect) for key in keys
+    )
+    return _Direct(
+        str(compiled), keys, processors, not compiled.positional, returning, key_column.key
+    )
+
+
+def _parameters(plan: _Plan, instance: Any) -> dict[str, Any]:
+    """The row's values by column key: the instance's, and NULL for columns it lacks."""
+    columns = plan.columns
+    params = {**plan.nulls}
+    params.update(
+        (columns[key], value) for key, value in instance.__dict__.items() if key != _STATE_KEY
+    )
+    return params
+
+
+def _insert_directly(engine: Engine, plan: _Plan, instance: Any) -> bool:
+    """Insert and commit the row on a pooled DBAPI connection, without Core's execution.
+
+    PERF: a Core ``Connection`` and its execution context cost more than the INSERT and
+    the commit on SQLite. Only for engines nobody listens to or logs, and tables
+    :func:`_direct` can write.
+
+    Returns:
+        Whether the row was written; ``False`` leaves everything to Core.
+    """
+    if engine.echo or _listened_to(engine):
+        return False
+    params = _parameters(plan, instance)
+    direct = _direct(plan.statement.table, engine.dialect, frozenset(params))
+    if direct is None:
+        return False
+    values = [
+        value if process is None else process(value)
+        for value, process in zip(
+            map(params.__getitem__, direct.keys), direct.processors, strict=True
+        )
+    ]
+    arguments = dict(zip(direct.keys, values, strict=True)) if direct.named else tuple(values)
+    new_key = _run(engine, direct, arguments)
+    attributes = plan.attributes
+    set_committed_value(instance, attributes[direct.key_column], new_key)
+    given = instance.__dict__
+    for key in plan.nulls:
+        if attributes[key] not in given:
+            set_committed_value(instance, attributes[key], None)
+    return True
+
+
+def _listened_to(engine: Engine) -> bool:
+    events, dialect_events = engine.dispatch, engine.dialect.dispatch
+    return any(getattr(events, name) for name in _ENGINE_EVENTS) or any(
+        getattr(dialect_events, name) for name in _DIALECT_EVENTS
+    )
+
+
+def _run(engine: Engine, direct: _Direct, arguments: Any) -> Any:
+    """Execute and commit ``direct``; the new key. DBAPI errors are raised as Core's."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(direct.sql, arguments)
+            new_key = cursor.fetchall()[0][0] if direct.returning else cursor.lastrowid
+        finally:
+            cursor.close()
+        connection.commit()
+    except engine.dialect.loaded_dbapi.Error as error:
+        lost = engine.dialect.is_disconnect(error, connection.dbapi_connection, None)
+        if lost:
+            connection.invalidate(error)
+        raise DBAPIError.instance(
+            direct.sql,
+            arguments,
+            error,
+            engine.dialect.loaded_dbapi.Error,
+            connection_invalidated=lost,
+            dialect=engine.dialect,
+        ) from error
+    finally:
+        connection.close()
+    return new_key
+
+
 def _execute(connection: Connection, plan: _Plan, instance: Any) -> None:
     """Run the ``INSERT`` and set what the database chose, as committed values."""
     values = instance.__dict__
-    columns = plan.columns
-    params = {**plan.nulls}
-    params.update((columns[key], value) for key, value in values.items() if key != _STATE_KEY)
+    params = _parameters(plan, instance)
     result = connection.execute(plan.statement, params)
     attributes = plan.attributes
     new_key: Any = result.inserted_primary_key
@@ -149,8 +282,9 @@ def insert_committed(session: Session, instance: Any) -> bool:
     plan = _plan_for(session, instance)
     if plan is None:
         return False
-    with engine.begin() as connection:
-        _execute(connection, plan, instance)
+    if not _insert_directly(engine, plan, instance):
+        with engine.begin() as connection:
+            _execute(connection, plan, instance)
     make_transient_to_detached(instance)
     session.add(instance)
     return True
