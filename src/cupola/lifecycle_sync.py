@@ -15,6 +15,9 @@ from cupola.plans import call_view, render_late
 from cupola.returns import to_response
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cupola.http.headers import DefaultHeaders
     from cupola.http.request import Request
     from cupola.plans import Plan, Route
 
@@ -29,9 +32,20 @@ class SyncLifecycle(LifecycleBase):
         unhandled: BaseException | None = None
         try:
             response, entered, unhandled = self._respond_sync(request, route, plan)
-            if plan.stack.response_hooks:
-                outcome = plan.leave(self, request, plan, response, entered, unhandled)
-                response, unhandled = outcome
+            stack = plan.stack
+            if stack.response:
+                if entered == stack.count:
+                    final = stack.final_headers
+                    live = request.loaded_session is not None
+                    hooks = stack.response_hooks if live else stack.sessionless_hooks
+                else:
+                    hooks, final = stack.entered_response_hooks(entered), ()
+                if hooks:
+                    outcome = plan.leave(self, request, response, hooks, final, unhandled)
+                    response, unhandled = outcome
+                else:  # PERF: only fixed headers to add: no phase call
+                    for defaults in final:
+                        defaults.add_to(response.headers.pairs)
             # NOTE: a TemplateResponse from an error handler outside the view phase is
             # rendered here; it must never go out with an empty body.
             if response._renders_late:
@@ -56,7 +70,8 @@ class SyncLifecycle(LifecycleBase):
 
         ``entered`` counts the middleware whose ``process_response`` is to run.
         """
-        if plan.stack.request:
+        # PERF: a request for a host found allowed before skips a host check alone.
+        if plan.stack.request and request._host not in plan.stack.host_gate:
             outcome = plan.enter(self, request, plan)
             response, entered, unhandled = outcome
             if response is not None:
@@ -125,23 +140,22 @@ class SyncLifecycle(LifecycleBase):
     def _response_phase_sync(
         self,
         request: Request,
-        plan: Plan,
         response: Response,
-        entered: int,
+        hooks: list[Callable[..., Any]],
+        final: tuple[DefaultHeaders, ...],
         unhandled: BaseException | None,
     ) -> Outcome:
-        """Middleware ``process_response`` (reverse), for the middleware entered only."""
-        stack = plan.stack
-        hooks = (
-            stack.response_hooks
-            if entered == stack.count
-            else stack.entered_response_hooks(entered)
-        )
+        """Middleware ``process_response`` (reverse), for the middleware entered only.
+
+        ``final`` holds the fixed headers of the outermost ones, added last.
+        """
         try:
             for hook in hooks:
                 response = hook(request, response)
         except Exception as exc:
             return self._handle_exception_sync(self.unmatched, exc)
+        for defaults in final:
+            defaults.add_to(response.headers.pairs)
         return response, unhandled
 
     def _teardown_phase_sync(self, plan: Plan, unhandled: BaseException | None) -> None:

@@ -9,7 +9,7 @@ reuses them to recognise the app's own hosts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import BadRequest, ImproperlyConfigured
@@ -146,6 +146,15 @@ class TrustedHostMiddleware(Middleware):
         self._any = self.patterns.any
         # Hosts (port included) found allowed; bounded so random hosts cannot grow it.
         self._seen: BoundedSet[str] = BoundedSet()
+
+    def served_hosts(self) -> Container[str] | None:
+        """The hosts found allowed so far, port included.
+
+        ``None`` when a subclass overrides :meth:`process_request`.
+        """
+        if type(self).process_request is not TrustedHostMiddleware.process_request:
+            return None
+        return self._seen
 
     def process_request(self, request: Request) -> Response | None:
         """Let the request through when its host is allowed.

@@ -140,6 +140,10 @@ class SessionMiddleware(Middleware):
         else:
             request.loaded_session = self.load_session(request)
 
+    def response_needs_session(self) -> bool:
+        """True, unless a subclass overrides :meth:`process_response`."""
+        return type(self).process_response is SessionMiddleware.process_response
+
     def process_response(self, request: Request, response: Response) -> Response:
         """Save the session, if the request used it, into the response's cookie.
 
