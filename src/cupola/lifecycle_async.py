@@ -112,10 +112,10 @@ class AsyncLifecycle(LifecycleBase):
                 if route is self.unmatched:
                     raise request.rejection  # type: ignore[misc]  # set when unmatched
                 # PERF: a view without arguments is called directly (a call fewer).
-                # unasync: bare = not (request.view_args or route.pass_request)
+                bare = not (request.view_args or route.pass_request)
                 # unasync: result = route.view() if bare else call_view(route, request)
                 result = await (  # unasync: drop
-                    call_view(route, request)  # unasync: drop
+                    (route.view() if bare else call_view(route, request))  # unasync: drop
                     if route.view_is_async  # unasync: drop
                     else self._call_view_in_thread(request, route)  # unasync: drop
                 )  # unasync: drop
