@@ -36,8 +36,6 @@ from cupola.plans import call_view, render_late
 from cupola.returns import to_response
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
-
     from cupola.http.headers import DefaultHeaders
     from cupola.http.request import Request
     from cupola.plans import Plan, Route
@@ -55,23 +53,16 @@ class AsyncLifecycle(LifecycleBase):
         try:
             response, entered, unhandled = await self._respond_async(request, route, plan)
             stack = plan.stack
-            if stack.response:
-                if entered == stack.count:
-                    final = stack.final_headers
-                    live = request.loaded_session is not None
-                    hooks = stack.response_hooks if live else stack.sessionless_hooks
-                else:
-                    hooks, final = stack.entered_response_hooks(entered), ()
-                if hooks:
-                    outcome = plan.leave(self, request, response, hooks, final, unhandled)
-                    if type(outcome) is CoroutineType:  # unasync: drop
-                        outcome = await outcome  # unasync: drop
-                    response, unhandled = outcome
-                else:  # PERF: only fixed headers to add: no phase call
-                    for defaults in final:
-                        defaults.add_to(response.headers.pairs)
-            # NOTE: a TemplateResponse from an error handler outside the view phase is
-            # rendered here; it must never go out with an empty body.
+            fixed = stack.fixed_only
+            if fixed is not None and entered == stack.count and request.loaded_session is None:
+                fixed.add_to(response.headers.pairs)  # PERF: all the phase does: no call
+            elif stack.response:
+                outcome = plan.leave(self, request, plan, response, entered, unhandled)
+                if type(outcome) is CoroutineType:  # unasync: drop
+                    outcome = await outcome  # unasync: drop
+                response, unhandled = outcome
+            # NOTE: a TemplateResponse from an error handler outside the view phase (or from
+            # an after_request hook) is rendered here; it must never go out with an empty body.
             if response._renders_late:
                 render_late(response)
             return response
@@ -183,15 +174,25 @@ class AsyncLifecycle(LifecycleBase):
     async def _response_phase_async(
         self,
         request: Request,
+        plan: Plan,
         response: Response,
-        hooks: list[Callable[..., Any]],
-        final: tuple[DefaultHeaders, ...],
+        entered: int,
         unhandled: BaseException | None,
     ) -> Outcome:
         """Middleware ``process_response`` (reverse), for the middleware entered only.
 
-        ``final`` holds the fixed headers of the outermost ones, added last.
+        When every middleware was entered, the outermost hooks that only add fixed headers
+        add them last, and the innermost that only save a session are skipped while none
+        was loaded (see :class:`~cupola.middleware.MiddlewareStack`).
         """
+        stack = plan.stack
+        final: tuple[DefaultHeaders, ...] = ()
+        if entered != stack.count:
+            hooks = stack.entered_response_hooks(entered)
+        else:
+            final = stack.final_headers
+            live = request.loaded_session is not None
+            hooks = stack.response_hooks if live else stack.sessionless_hooks
         try:
             for hook in hooks:
                 response = hook(request, response)

@@ -139,14 +139,16 @@ class MiddlewareStack:
     When every middleware was entered (nearly every request), the response phase calls
     :attr:`response_hooks` (:attr:`sessionless_hooks` for a request that loaded no session),
     then adds the :attr:`final_headers`: the :meth:`Middleware.default_headers` of the
-    outermost ``process_response`` hooks. :attr:`host_gate` holds the hosts for which the
-    request phase has nothing to do (see :meth:`Middleware.served_hosts`).
+    outermost ``process_response`` hooks. :attr:`fixed_only` is the one group of them when
+    that is all a request that loaded no session needs. :attr:`host_gate` holds the hosts
+    for which the request phase has nothing to do (see :meth:`Middleware.served_hosts`).
     """
 
     __slots__ = (
         "count",
         "exception",
         "final_headers",
+        "fixed_only",
         "handshake",
         "host_gate",
         "request",
@@ -197,6 +199,8 @@ class MiddlewareStack:
         while idle < len(calls) and calls[idle][2].response_needs_session():
             idle += 1
         self.sessionless_hooks = self.response_hooks[idle:]
+        # PERF: the common response phase, fixed headers and nothing to call, needs no call.
+        self.fixed_only = final[0] if len(final) == 1 and not self.sessionless_hooks else None
 
     def entered_response_hooks(self, entered: int) -> list[Callable[..., Any]]:
         """The ``process_response`` hooks of the middleware below index ``entered``."""

@@ -262,3 +262,11 @@ def test_a_subclass_overriding_process_response_is_called(app: Cupola, client: T
     app.get("/")(lambda: "ok")
     response = client.get("/")
     assert (response.headers["x-stamp"], response.headers["x-frame-options"]) == ("stamped", "DENY")
+
+
+def test_two_security_header_middleware_send_each_header_once(
+    app: Cupola, client: TestClient
+) -> None:
+    app.config["MIDDLEWARE"] = [SecurityHeadersMiddleware, SecurityHeadersMiddleware]
+    app.get("/")(lambda: "ok")
+    assert client.get("/").headers.get_list("x-frame-options") == ["DENY"]
