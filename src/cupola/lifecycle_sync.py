@@ -62,12 +62,13 @@ class SyncLifecycle(LifecycleBase):
         ``entered`` counts the middleware whose ``process_response`` is to run.
         """
         # PERF: a request for a host found allowed before skips a host check alone.
-        if plan.stack.request and request._host not in plan.stack.host_gate:
+        stack = plan.stack
+        if stack.request and request._host not in stack.host_gate:
             outcome = plan.enter(self, request, plan)
             response, entered, unhandled = outcome
             if response is not None:
                 return response, entered, unhandled
-        entered, unhandled, result = plan.stack.count, None, None
+        entered, unhandled, result = stack.count, None, None
         try:
             if plan.gated:
                 result = plan.before_view(self, request, route, plan)

@@ -109,7 +109,7 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
                 return self.unmatched
         route: Route = rule.target
         request._route = route
-        if rule.automatic_options and request.method == "OPTIONS":
+        if request.method == "OPTIONS" and rule.automatic_options:
             return self._options_route(request, route)
         return route
 
