@@ -79,7 +79,7 @@ class Middleware:
         """
         return None
 
-    def default_headers(self) -> DefaultHeaders | None:
+    def fixed_response_headers(self) -> DefaultHeaders | None:
         """The headers :meth:`process_response` adds, when that is all it does.
 
         The stack then adds them itself, at the same point of the response phase. Defaults
@@ -138,7 +138,7 @@ class MiddlewareStack:
 
     When every middleware was entered (nearly every request), the response phase calls
     :attr:`response_hooks` (:attr:`sessionless_hooks` for a request that loaded no session),
-    then adds the :attr:`final_headers`: the :meth:`Middleware.default_headers` of the
+    then adds the :attr:`final_headers`: the :meth:`Middleware.fixed_response_headers` of the
     outermost ``process_response`` hooks. :attr:`fixed_only` is the one group of them when
     that is all a request that loaded no session needs. :attr:`host_gate` holds the hosts
     for which the request phase has nothing to do (see :meth:`Middleware.served_hosts`).
@@ -190,7 +190,7 @@ class MiddlewareStack:
         # each, and the innermost that only save a loaded session are skipped without one.
         calls = [(index, hook, instances[index]) for index, hook in self.response]
         final: list[DefaultHeaders] = []
-        while calls and (defaults := calls[-1][2].default_headers()) is not None:
+        while calls and (defaults := calls[-1][2].fixed_response_headers()) is not None:
             final.insert(0, defaults)
             calls.pop()
         self.final_headers = tuple(final)

@@ -198,7 +198,7 @@ class SecurityHeadersMiddleware(Middleware):
         hooks = super().active_hooks()
         return hooks if self._https_only else hooks - {"process_request"}
 
-    def default_headers(self) -> DefaultHeaders | None:
+    def fixed_response_headers(self) -> DefaultHeaders | None:
         """The headers :meth:`process_response` adds, when they do not depend on the request.
 
         ``None`` with HSTS on (sent over HTTPS only), or when a subclass overrides
