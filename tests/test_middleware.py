@@ -11,7 +11,7 @@ import pytest
 from cupola import Cupola, Middleware, Response
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.request import Request
-from cupola.middleware import MiddlewareStack
+from cupola.middleware import MiddlewareStack, is_own_hook
 from cupola.sessions import SessionMiddleware
 from cupola.testing import TestClient
 
@@ -305,3 +305,12 @@ def test_a_session_middleware_subclass_sees_requests_without_a_session(
     app.config.update(SECRET_KEY="test-secret-key", MIDDLEWARE=[StampedSessions])
     app.get("/")(lambda: "ok")
     assert client.get("/").headers["x-stamp"] == "stamped"
+
+
+def test_a_hook_replaced_on_the_instance_is_no_longer_the_classs_own(app: Cupola) -> None:
+    plain, stamped = SessionMiddleware(app), StampedSessions(app)
+    assert is_own_hook(plain, "process_response", SessionMiddleware)
+    assert not is_own_hook(stamped, "process_response", SessionMiddleware)
+    plain.process_response = lambda request, response: response  # type: ignore[method-assign]
+    assert not is_own_hook(plain, "process_response", SessionMiddleware)
+    assert not plain.response_needs_session()

@@ -217,6 +217,17 @@ class MiddlewareStack:
         ]
 
 
+def is_own_hook(middleware: Middleware, name: str, owner: type[Middleware]) -> bool:
+    """Whether hook ``name`` of ``middleware`` is ``owner``'s own method.
+
+    ``False`` when a subclass overrides it, or when it was replaced on the instance (the
+    debug toolbar times each hook so): a declaration of what the hook does then no longer
+    holds.
+    """
+    hook = getattr(middleware, name)
+    return getattr(hook, "__func__", None) is getattr(owner, name)
+
+
 def _host_gate(
     instances: Sequence[Middleware], request: list[tuple[int, Callable[..., Any]]]
 ) -> Container[str]:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.exceptions import ImproperlyConfigured, InvalidHeader
 from cupola.http.headers import DefaultHeaders, check_header
 from cupola.http.response import RedirectResponse, Response
-from cupola.middleware import Middleware
+from cupola.middleware import Middleware, is_own_hook
 
 if TYPE_CHECKING:
     from cupola.http.request import Request
@@ -201,13 +201,10 @@ class SecurityHeadersMiddleware(Middleware):
     def fixed_response_headers(self) -> DefaultHeaders | None:
         """The headers :meth:`process_response` adds, when they do not depend on the request.
 
-        ``None`` with HSTS on (sent over HTTPS only), or when a subclass overrides
-        :meth:`process_response`.
+        ``None`` with HSTS on (sent over HTTPS only), or when :meth:`process_response` is
+        overridden or replaced.
         """
-        if (
-            self._hsts
-            or type(self).process_response is not SecurityHeadersMiddleware.process_response
-        ):
+        if self._hsts or not is_own_hook(self, "process_response", SecurityHeadersMiddleware):
             return None
         return self._plain
 

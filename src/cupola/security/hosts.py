@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from cupola.exceptions import BadRequest, ImproperlyConfigured
 from cupola.http.bounded import BoundedSet
 from cupola.http.hosts import is_valid_host
-from cupola.middleware import Middleware
+from cupola.middleware import Middleware, is_own_hook
 
 if TYPE_CHECKING:
     from cupola.http.request import Request
@@ -150,9 +150,9 @@ class TrustedHostMiddleware(Middleware):
     def served_hosts(self) -> Container[str] | None:
         """The hosts found allowed so far, port included.
 
-        ``None`` when a subclass overrides :meth:`process_request`.
+        ``None`` when :meth:`process_request` is overridden or replaced.
         """
-        if type(self).process_request is not TrustedHostMiddleware.process_request:
+        if not is_own_hook(self, "process_request", TrustedHostMiddleware):
             return None
         return self._seen
 
