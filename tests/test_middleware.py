@@ -11,7 +11,8 @@ import pytest
 from cupola import Cupola, Middleware, Response
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.request import Request
-from cupola.middleware import MiddlewareStack
+from cupola.middleware import MiddlewareStack, is_own_hook
+from cupola.sessions import SessionMiddleware
 from cupola.testing import TestClient
 
 
@@ -234,3 +235,82 @@ def test_the_base_hooks_change_nothing(app: Cupola) -> None:
         assert base.process_template_response(request, response) is response
         assert base.process_response(request, response) is response
         assert base.process_handshake(request) is None
+
+
+# -- the work the stack does without calls: fixed headers, unused sessions, known hosts ----
+
+
+class SeesFrameOptions(Middleware):
+    """Records the ``X-Frame-Options`` of each response it sees."""
+
+    seen: list[str | None] = []
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        SeesFrameOptions.seen.append(response.headers.get("X-Frame-Options"))
+        return response
+
+
+def test_middleware_outside_the_security_headers_sees_them(app: Cupola, client: TestClient) -> None:
+    SeesFrameOptions.seen = []
+    app.config["MIDDLEWARE"] = [SeesFrameOptions, "cupola.security.SecurityHeadersMiddleware"]
+    app.get("/")(lambda: "ok")
+    assert client.get("/").headers["x-frame-options"] == "DENY"
+    assert SeesFrameOptions.seen == ["DENY"]
+
+
+class FailsOnResponse(Middleware):
+    def process_response(self, request: Request, response: Response) -> Response:
+        raise RuntimeError("broken")
+
+
+def test_a_failing_response_hook_skips_the_fixed_headers_of_outer_middleware(
+    app: Cupola, client: TestClient
+) -> None:
+    app.config["MIDDLEWARE"] = ["cupola.security.SecurityHeadersMiddleware", FailsOnResponse]
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    app.get("/")(lambda: "ok")
+    response = client.get("/")
+    assert response.status_code == 500
+    assert "x-frame-options" not in response.headers
+
+
+class WritesSession(Middleware):
+    def process_response(self, request: Request, response: Response) -> Response:
+        request.session["seen"] = True
+        return response
+
+
+@pytest.mark.parametrize(("order", "saved"), [("inner", True), ("outer", False)])
+def test_a_session_written_by_another_response_hook(
+    app: Cupola, client: TestClient, order: str, saved: bool
+) -> None:
+    # The session is saved when the session middleware's process_response comes after the
+    # write, in the response phase's reverse list order, as for any other middleware.
+    sessions = "cupola.sessions.SessionMiddleware"
+    stack = [sessions, WritesSession] if order == "inner" else [WritesSession, sessions]
+    app.config.update(SECRET_KEY="test-secret-key", MIDDLEWARE=stack)
+    app.get("/")(lambda: "ok")
+    assert ("set-cookie" in client.get("/").headers) is saved
+
+
+class StampedSessions(SessionMiddleware):
+    def process_response(self, request: Request, response: Response) -> Response:
+        response.headers["X-Stamp"] = "stamped"
+        return super().process_response(request, response)
+
+
+def test_a_session_middleware_subclass_sees_requests_without_a_session(
+    app: Cupola, client: TestClient
+) -> None:
+    app.config.update(SECRET_KEY="test-secret-key", MIDDLEWARE=[StampedSessions])
+    app.get("/")(lambda: "ok")
+    assert client.get("/").headers["x-stamp"] == "stamped"
+
+
+def test_a_hook_replaced_on_the_instance_is_no_longer_the_classs_own(app: Cupola) -> None:
+    plain, stamped = SessionMiddleware(app), StampedSessions(app)
+    assert is_own_hook(plain, "process_response", SessionMiddleware)
+    assert not is_own_hook(stamped, "process_response", SessionMiddleware)
+    plain.process_response = lambda request, response: response  # type: ignore[method-assign]
+    assert not is_own_hook(plain, "process_response", SessionMiddleware)
+    assert not plain.response_needs_session()

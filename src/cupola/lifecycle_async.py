@@ -36,6 +36,7 @@ from cupola.plans import call_view, render_late
 from cupola.returns import to_response
 
 if TYPE_CHECKING:
+    from cupola.http.headers import DefaultHeaders
     from cupola.http.request import Request
     from cupola.plans import Plan, Route
 
@@ -51,13 +52,17 @@ class AsyncLifecycle(LifecycleBase):
         unhandled: BaseException | None = None
         try:
             response, entered, unhandled = await self._respond_async(request, route, plan)
-            if plan.stack.response_hooks:
+            stack = plan.stack
+            fixed = stack.fixed_only
+            if fixed is not None and entered == stack.count and request.loaded_session is None:
+                fixed.add_to(response.headers.pairs)  # PERF: all the phase does: no call
+            elif stack.response:
                 outcome = plan.leave(self, request, plan, response, entered, unhandled)
                 if type(outcome) is CoroutineType:  # unasync: drop
                     outcome = await outcome  # unasync: drop
                 response, unhandled = outcome
-            # NOTE: a TemplateResponse from an error handler outside the view phase is
-            # rendered here; it must never go out with an empty body.
+            # NOTE: a TemplateResponse from an error handler outside the view phase (or from
+            # an after_request hook) is rendered here; it must never go out with an empty body.
             if response._renders_late:
                 render_late(response)
             return response
@@ -80,14 +85,16 @@ class AsyncLifecycle(LifecycleBase):
 
         ``entered`` counts the middleware whose ``process_response`` is to run.
         """
-        if plan.stack.request:
+        # PERF: a request for a host found allowed before skips a host check alone.
+        stack = plan.stack
+        if stack.request and request._host not in stack.host_gate:
             outcome = plan.enter(self, request, plan)
             if type(outcome) is CoroutineType:  # unasync: drop
                 outcome = await outcome  # unasync: drop
             response, entered, unhandled = outcome
             if response is not None:
                 return response, entered, unhandled
-        entered, unhandled, result = plan.stack.count, None, None
+        entered, unhandled, result = stack.count, None, None
         try:
             if plan.gated:
                 result = plan.before_view(self, request, route, plan)
@@ -97,10 +104,10 @@ class AsyncLifecycle(LifecycleBase):
                 if route is self.unmatched:
                     raise request.rejection  # type: ignore[misc]  # set when unmatched
                 # PERF: a view without arguments is called directly (a call fewer).
-                # unasync: bare = not (request.view_args or route.pass_request)
+                bare = not (request.view_args or route.pass_request)
                 # unasync: result = route.view() if bare else call_view(route, request)
                 result = await (  # unasync: drop
-                    call_view(route, request)  # unasync: drop
+                    (route.view() if bare else call_view(route, request))  # unasync: drop
                     if route.view_is_async  # unasync: drop
                     else self._call_view_in_thread(request, route)  # unasync: drop
                 )  # unasync: drop
@@ -173,13 +180,20 @@ class AsyncLifecycle(LifecycleBase):
         entered: int,
         unhandled: BaseException | None,
     ) -> Outcome:
-        """Middleware ``process_response`` (reverse), for the middleware entered only."""
+        """Middleware ``process_response`` (reverse), for the middleware entered only.
+
+        When every middleware was entered, the outermost hooks that only add fixed headers
+        add them last, and the innermost that only save a session are skipped while none
+        was loaded (see :class:`~cupola.middleware.MiddlewareStack`).
+        """
         stack = plan.stack
-        hooks = (
-            stack.response_hooks
-            if entered == stack.count
-            else stack.entered_response_hooks(entered)
-        )
+        final: tuple[DefaultHeaders, ...] = ()
+        if entered != stack.count:
+            hooks = stack.entered_response_hooks(entered)
+        else:
+            final = stack.final_headers
+            live = request.loaded_session is not None
+            hooks = stack.response_hooks if live else stack.sessionless_hooks
         try:
             for hook in hooks:
                 response = hook(request, response)
@@ -187,6 +201,8 @@ class AsyncLifecycle(LifecycleBase):
                     response = await response  # unasync: drop
         except Exception as exc:
             return await self._handle_exception_async(self.unmatched, exc)
+        for defaults in final:
+            defaults.add_to(response.headers.pairs)
         return response, unhandled
 
     async def _teardown_phase_async(self, plan: Plan, unhandled: BaseException | None) -> None:

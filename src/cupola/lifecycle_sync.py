@@ -15,6 +15,7 @@ from cupola.plans import call_view, render_late
 from cupola.returns import to_response
 
 if TYPE_CHECKING:
+    from cupola.http.headers import DefaultHeaders
     from cupola.http.request import Request
     from cupola.plans import Plan, Route
 
@@ -29,11 +30,15 @@ class SyncLifecycle(LifecycleBase):
         unhandled: BaseException | None = None
         try:
             response, entered, unhandled = self._respond_sync(request, route, plan)
-            if plan.stack.response_hooks:
+            stack = plan.stack
+            fixed = stack.fixed_only
+            if fixed is not None and entered == stack.count and request.loaded_session is None:
+                fixed.add_to(response.headers.pairs)  # PERF: all the phase does: no call
+            elif stack.response:
                 outcome = plan.leave(self, request, plan, response, entered, unhandled)
                 response, unhandled = outcome
-            # NOTE: a TemplateResponse from an error handler outside the view phase is
-            # rendered here; it must never go out with an empty body.
+            # NOTE: a TemplateResponse from an error handler outside the view phase (or from
+            # an after_request hook) is rendered here; it must never go out with an empty body.
             if response._renders_late:
                 render_late(response)
             return response
@@ -56,12 +61,14 @@ class SyncLifecycle(LifecycleBase):
 
         ``entered`` counts the middleware whose ``process_response`` is to run.
         """
-        if plan.stack.request:
+        # PERF: a request for a host found allowed before skips a host check alone.
+        stack = plan.stack
+        if stack.request and request._host not in stack.host_gate:
             outcome = plan.enter(self, request, plan)
             response, entered, unhandled = outcome
             if response is not None:
                 return response, entered, unhandled
-        entered, unhandled, result = plan.stack.count, None, None
+        entered, unhandled, result = stack.count, None, None
         try:
             if plan.gated:
                 result = plan.before_view(self, request, route, plan)
@@ -130,18 +137,27 @@ class SyncLifecycle(LifecycleBase):
         entered: int,
         unhandled: BaseException | None,
     ) -> Outcome:
-        """Middleware ``process_response`` (reverse), for the middleware entered only."""
+        """Middleware ``process_response`` (reverse), for the middleware entered only.
+
+        When every middleware was entered, the outermost hooks that only add fixed headers
+        add them last, and the innermost that only save a session are skipped while none
+        was loaded (see :class:`~cupola.middleware.MiddlewareStack`).
+        """
         stack = plan.stack
-        hooks = (
-            stack.response_hooks
-            if entered == stack.count
-            else stack.entered_response_hooks(entered)
-        )
+        final: tuple[DefaultHeaders, ...] = ()
+        if entered != stack.count:
+            hooks = stack.entered_response_hooks(entered)
+        else:
+            final = stack.final_headers
+            live = request.loaded_session is not None
+            hooks = stack.response_hooks if live else stack.sessionless_hooks
         try:
             for hook in hooks:
                 response = hook(request, response)
         except Exception as exc:
             return self._handle_exception_sync(self.unmatched, exc)
+        for defaults in final:
+            defaults.add_to(response.headers.pairs)
         return response, unhandled
 
     def _teardown_phase_sync(self, plan: Plan, unhandled: BaseException | None) -> None:

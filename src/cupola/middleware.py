@@ -11,12 +11,13 @@ once, when the app is built.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Container, Sequence
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured
 
 if TYPE_CHECKING:
+    from cupola.http.headers import DefaultHeaders
     from cupola.http.request import Request
     from cupola.http.response import Response
     from cupola.types import Application, MatchedRoute
@@ -67,6 +68,33 @@ class Middleware:
         """
         return self.active_hooks()
 
+    # -- what the stack may do without a call (asked once, when the app is built) --------
+
+    def served_hosts(self) -> Container[str] | None:
+        """``Host`` values (as sent) for which :meth:`process_request` has nothing to do.
+
+        For a request whose ``Host`` is in the container and that no proxy reported on, the
+        stack skips the call when this is the only ``process_request`` hook. The container
+        may grow as the middleware meets hosts. Defaults to ``None``: always call it.
+        """
+        return None
+
+    def fixed_response_headers(self) -> DefaultHeaders | None:
+        """The headers :meth:`process_response` adds, when that is all it does.
+
+        The stack then adds them itself, at the same point of the response phase. Defaults
+        to ``None``: always call it.
+        """
+        return None
+
+    def response_needs_session(self) -> bool:
+        """Whether :meth:`process_response` has nothing to do when no session was loaded.
+
+        The stack then skips it for requests whose ``loaded_session`` is ``None`` when it
+        reaches that hook. Defaults to ``False``: always call it.
+        """
+        return False
+
     def process_request(self, request: Request) -> Response | None:
         """Run before the view; return a response to skip the view and later middleware."""
         return None
@@ -107,15 +135,26 @@ class MiddlewareStack:
     in the other phases. Reverse-order
     phases are stored reversed, with each hook's position so that a short-circuit can skip
     the middleware it never entered.
+
+    When every middleware was entered (nearly every request), the response phase calls
+    :attr:`response_hooks` (:attr:`sessionless_hooks` for a request that loaded no session),
+    then adds the :attr:`final_headers`: the :meth:`Middleware.fixed_response_headers` of the
+    outermost ``process_response`` hooks. :attr:`fixed_only` is the one group of them when
+    that is all a request that loaded no session needs. :attr:`host_gate` holds the hosts
+    for which the request phase has nothing to do (see :meth:`Middleware.served_hosts`).
     """
 
     __slots__ = (
         "count",
         "exception",
+        "final_headers",
+        "fixed_only",
         "handshake",
+        "host_gate",
         "request",
         "response",
         "response_hooks",
+        "sessionless_hooks",
         "template_response",
         "view",
     )
@@ -141,9 +180,27 @@ class MiddlewareStack:
             hook for _, hook in reversed(overriding("process_template_response"))
         ]
         self.response = list(reversed(overriding("process_response")))
-        # PERF: every middleware was entered on nearly every request: no index to compare.
-        self.response_hooks = [hook for _, hook in self.response]
         self.handshake = [hook for _, hook in overriding("process_handshake")]
+        self.host_gate = _host_gate(instances, self.request)
+        self._plan_response_phase(instances)
+
+    def _plan_response_phase(self, instances: Sequence[Middleware]) -> None:
+        """Split the response phase for requests every middleware was entered for."""
+        # PERF: the outermost hooks that only add fixed headers become one list extension
+        # each, and the innermost that only save a loaded session are skipped without one.
+        calls = [(index, hook, instances[index]) for index, hook in self.response]
+        final: list[DefaultHeaders] = []
+        while calls and (defaults := calls[-1][2].fixed_response_headers()) is not None:
+            final.insert(0, defaults)
+            calls.pop()
+        self.final_headers = tuple(final)
+        self.response_hooks = [hook for _, hook, _ in calls]
+        idle = 0
+        while idle < len(calls) and calls[idle][2].response_needs_session():
+            idle += 1
+        self.sessionless_hooks = self.response_hooks[idle:]
+        # PERF: the common response phase, fixed headers and nothing to call, needs no call.
+        self.fixed_only = final[0] if len(final) == 1 and not self.sessionless_hooks else None
 
     def entered_response_hooks(self, entered: int) -> list[Callable[..., Any]]:
         """The ``process_response`` hooks of the middleware below index ``entered``."""
@@ -158,6 +215,28 @@ class MiddlewareStack:
             *self.template_response,
             *(hook for _, hook in self.response),
         ]
+
+
+def is_own_hook(middleware: Middleware, name: str, owner: type[Middleware]) -> bool:
+    """Whether hook ``name`` of ``middleware`` is ``owner``'s own method.
+
+    ``False`` when a subclass overrides it, or when it was replaced on the instance (the
+    debug toolbar times each hook so): a declaration of what the hook does then no longer
+    holds.
+    """
+    hook = getattr(middleware, name)
+    return getattr(hook, "__func__", None) is getattr(owner, name)
+
+
+def _host_gate(
+    instances: Sequence[Middleware], request: list[tuple[int, Callable[..., Any]]]
+) -> Container[str]:
+    """The hosts whose requests skip the request phase: those of its only hook, if any."""
+    if len(request) == 1:
+        served = instances[request[0][0]].served_hosts()
+        if served is not None:
+            return served
+    return frozenset()
 
 
 def instantiate(app: Application, entries: Sequence[type[Middleware] | str]) -> list[Middleware]:

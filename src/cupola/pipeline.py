@@ -31,6 +31,7 @@ from cupola.routing import Router
 from cupola.types import Application
 
 if TYPE_CHECKING:
+    from cupola.routing import Rule
     from cupola.scaffold import Scaffold
 
 #: Wraps a WebSocket connection's ASGI ``receive`` and ``send``: ``(request, receive, send)``
@@ -70,6 +71,7 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         websocket_tap: WebSocketTap | None = None,
     ) -> None:
         self.router = router
+        self.static_rules = router.static_rules
         self.middleware = middleware
         self.unmatched = unmatched
         self.debug = debug
@@ -96,6 +98,23 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         """
         if request.rejection is not None:  # the adapter already refused the request
             return self.unmatched
+        # PERF: a path without variables is found by two lookups, as Router.match would.
+        methods = self.static_rules.get(request.path)
+        rule = methods.get(request.method) if methods is not None else None
+        if rule is not None:
+            request.view_args = {**rule.defaults}
+        else:
+            rule = self._match(request)
+            if rule is None:
+                return self.unmatched
+        route: Route = rule.target
+        request._route = route
+        if request.method == "OPTIONS" and rule.automatic_options:
+            return self._options_route(request, route)
+        return route
+
+    def _match(self, request: Request) -> Rule | None:
+        """Match through the router; on failure keep the error on the request."""
         try:
             rule, request.view_args = self.router.match(request.path, request.method)
         except RequestRedirect as redirect:
@@ -104,18 +123,14 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
             if query:
                 location += "?" + query.decode("latin-1")
             request.rejection = RequestRedirect(location)
-            return self.unmatched
+            return None
         except NotFound as exc:
             request.rejection = self._upgrade_required(request.path) or exc
-            return self.unmatched
+            return None
         except HTTPException as exc:
             request.rejection = exc
-            return self.unmatched
-        route: Route = rule.target
-        request._route = route
-        if rule.automatic_options and request.method == "OPTIONS":
-            return self._options_route(request, route)
-        return route
+            return None
+        return rule
 
     def _upgrade_required(self, path: str) -> UpgradeRequired | None:
         """426 for a plain HTTP request to a WebSocket route, ``None`` when there is none."""

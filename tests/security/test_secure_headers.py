@@ -248,3 +248,25 @@ def test_invalid_settings_are_reported_when_the_app_is_built(
     serve(app, **config)
     with pytest.raises(ImproperlyConfigured, match=message):
         app.build()
+
+
+class StampedHeaders(SecurityHeadersMiddleware):
+    def process_response(self, request: Any, response: Response) -> Response:
+        response = super().process_response(request, response)
+        response.headers["X-Stamp"] = "stamped"
+        return response
+
+
+def test_a_subclass_overriding_process_response_is_called(app: Cupola, client: TestClient) -> None:
+    app.add_middleware(StampedHeaders)
+    app.get("/")(lambda: "ok")
+    response = client.get("/")
+    assert (response.headers["x-stamp"], response.headers["x-frame-options"]) == ("stamped", "DENY")
+
+
+def test_two_security_header_middleware_send_each_header_once(
+    app: Cupola, client: TestClient
+) -> None:
+    app.config["MIDDLEWARE"] = [SecurityHeadersMiddleware, SecurityHeadersMiddleware]
+    app.get("/")(lambda: "ok")
+    assert client.get("/").headers.get_list("x-frame-options") == ["DENY"]

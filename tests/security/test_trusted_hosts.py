@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from cupola import Cupola
+from cupola import Cupola, Middleware
 from cupola.exceptions import BadRequest, ImproperlyConfigured
 from cupola.security import DEFAULT_MIDDLEWARE, TrustedHostMiddleware
 from cupola.testing import TestClient
@@ -162,3 +162,38 @@ def test_invalid_allowed_hosts_are_reported(app: Cupola, setting: Any) -> None:
     serve(app, ALLOWED_HOSTS=setting)
     with pytest.raises(ImproperlyConfigured, match="ALLOWED_HOSTS"):
         app.build()
+
+
+class CountingHosts(TrustedHostMiddleware):
+    calls = 0
+
+    def process_request(self, request: Any) -> None:
+        CountingHosts.calls += 1
+        return super().process_request(request)
+
+
+def test_a_subclass_overriding_process_request_sees_every_request(
+    app: Cupola, client: TestClient
+) -> None:
+    CountingHosts.calls = 0
+    app.config["ALLOWED_HOSTS"] = ["localhost"]
+    app.add_middleware(CountingHosts)
+    app.get("/")(lambda: "ok")
+    assert [client.get("/").status_code for _ in range(3)] == [200, 200, 200]
+    assert CountingHosts.calls == 3
+
+
+class Counting(Middleware):
+    calls = 0
+
+    def process_request(self, request: Any) -> None:
+        Counting.calls += 1
+
+
+def test_other_request_hooks_run_for_hosts_seen_before(app: Cupola, client: TestClient) -> None:
+    Counting.calls = 0
+    serve(app, ALLOWED_HOSTS=["localhost"])
+    app.add_middleware(Counting)
+    assert [client.get("/").status_code for _ in range(2)] == [200, 200]
+    assert client.get("/", headers={"Host": "evil.test"}).status_code == 400
+    assert Counting.calls == 2

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar, overload
 
 from cupola.exceptions import InvalidHeader
+from cupola.http.bounded import BoundedSet
 
 T = TypeVar("T")
 
@@ -206,3 +207,45 @@ class Headers:
 
     def __repr__(self) -> str:
         return f"Headers({self.pairs!r})"
+
+
+class DefaultHeaders:
+    """Headers every response receives unless it already carries one of them.
+
+    A response that sets none of them receives them all, in one list extension; one that
+    sets some receives the others, and keeps its own values.
+
+    Args:
+        pairs: The headers, checked by :func:`check_header` beforehand.
+
+    Example:
+        >>> defaults = DefaultHeaders([("X-Frame-Options", "DENY")])
+        >>> pairs = [("Content-Type", "text/plain")]
+        >>> defaults.add_to(pairs)
+        >>> pairs[-1]
+        ('X-Frame-Options', 'DENY')
+    """
+
+    __slots__ = ("_clear", "names", "pairs")
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.pairs = tuple(pairs)
+        self.names = frozenset(name.lower() for name, _ in self.pairs)
+        # PERF: header names (as spelt) found not to be ours: one set lookup next time.
+        self._clear: BoundedSet[str] = BoundedSet()
+
+    def add_to(self, pairs: list[tuple[str, str]]) -> None:
+        """Append to ``pairs`` (a response's :attr:`Headers.pairs`) the headers it lacks."""
+        clear = self._clear
+        for name, _ in pairs:
+            if name not in clear and self._is_ours(name):  # a view set one: keep its value
+                present = {key.lower() for key, _ in pairs}
+                pairs.extend(pair for pair in self.pairs if pair[0].lower() not in present)
+                return
+        pairs.extend(self.pairs)
+
+    def _is_ours(self, name: str) -> bool:
+        if name.lower() in self.names:
+            return True
+        self._clear.remember(name)
+        return False

@@ -89,11 +89,13 @@ def _priority(branch: tuple[Slot, _Node]) -> tuple[int, int]:
 class _Table:
     """The rules of one protocol: static paths by dict, the rest in the tree."""
 
-    __slots__ = ("parents", "root", "static")
+    __slots__ = ("parents", "root", "static", "static_rules")
 
     def __init__(self) -> None:
         self.root = _Node()
         self.static: dict[str, _Node] = {}
+        # The same paths, each to its node's rules by method (see Router.static_rules).
+        self.static_rules: dict[str, dict[str, Rule]] = {}
         # Nodes reached by a path of static segments only, keyed by that path ("/a/b"),
         # whose variable children may end a rule: see Router.match.
         self.parents: dict[str, _Node] = {}
@@ -112,7 +114,9 @@ class _Table:
             node.add(rule)
             texts = [segment for segment in segments if isinstance(segment, str)]
             if len(texts) == len(segments):
-                self.static["/" + "/".join(texts)] = node
+                path = "/" + "/".join(texts)
+                self.static[path] = node
+                self.static_rules[path] = node.handlers
 
     def walk(self, path: str, method: str, seen: set[str] | None) -> _Found | None:
         """Find the first rule for ``path`` that allows ``method``.
@@ -264,6 +268,9 @@ class Router:
         }
         self._http = _Table()
         self._websocket = _Table()
+        #: The HTTP rules of paths without variables: path, then method, to the rule
+        #: :meth:`match` finds first (kept up to date as rules are added; read it only).
+        self.static_rules: Mapping[str, Mapping[str, Rule]] = self._http.static_rules
         self._rules: list[Rule] = []
         self._endpoints: dict[str, list[Rule]] = {}
 
@@ -311,7 +318,8 @@ class Router:
         if node is not None:
             rule = node.handlers.get(method)
             if rule is not None:
-                return rule, dict(rule.defaults)
+                # PERF: a display copies with no call (dict() is one).
+                return rule, {**rule.defaults}
         # PERF: the checks of _Table.walk, inlined for the common case.
         if path[:1] == "/" and path.isprintable():
             matched = _match_last(table, path, method)

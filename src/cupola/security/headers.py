@@ -13,10 +13,9 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import ImproperlyConfigured, InvalidHeader
-from cupola.http.bounded import BoundedSet
-from cupola.http.headers import check_header
+from cupola.http.headers import DefaultHeaders, check_header
 from cupola.http.response import RedirectResponse, Response
-from cupola.middleware import Middleware
+from cupola.middleware import Middleware, is_own_hook
 
 if TYPE_CHECKING:
     from cupola.http.request import Request
@@ -190,9 +189,8 @@ class SecurityHeadersMiddleware(Middleware):
         self.secure_headers = self.headers
         if hsts is not None:
             self.secure_headers = [*self.headers, ("Strict-Transport-Security", hsts)]
-        self._names = frozenset(name.lower() for name, _ in self.secure_headers)
-        # PERF: header names (as spelt) found not to be ours: one set lookup next time.
-        self._clear: BoundedSet[str] = BoundedSet()
+        self._plain = DefaultHeaders(self.headers)
+        self._secure = DefaultHeaders(self.secure_headers)
         self._https_only = bool(config.get("SECURE_SSL_REDIRECT"))
 
     def active_hooks(self) -> frozenset[str]:
@@ -200,31 +198,25 @@ class SecurityHeadersMiddleware(Middleware):
         hooks = super().active_hooks()
         return hooks if self._https_only else hooks - {"process_request"}
 
+    def fixed_response_headers(self) -> DefaultHeaders | None:
+        """The headers :meth:`process_response` adds, when they do not depend on the request.
+
+        ``None`` with HSTS on (sent over HTTPS only), or when :meth:`process_response` is
+        overridden or replaced.
+        """
+        if self._hsts or not is_own_hook(self, "process_response", SecurityHeadersMiddleware):
+            return None
+        return self._plain
+
     def process_request(self, request: Request) -> Response | None:
         """Redirect a plain HTTP request to HTTPS when ``SECURE_SSL_REDIRECT`` is on."""
         if self._https_only and not request.is_secure:
             return RedirectResponse(f"https://{request.host}{request.full_path}", 301)
         return None
 
-    def _is_ours(self, name: str) -> bool:
-        """Whether ``name`` is one of the headers this middleware sets."""
-        if name.lower() in self._names:
-            return True
-        self._clear.remember(name)
-        return False
-
     def process_response(self, request: Request, response: Response) -> Response:
         """Append the headers the response does not carry yet."""
-        extra = self.headers
-        if self._hsts and request.is_secure:
-            extra = self.secure_headers
         # PERF: the headers were checked when the app was built; append them directly.
-        pairs = response.headers.pairs
-        clear = self._clear
-        for name, _ in pairs:
-            if name not in clear and self._is_ours(name):  # the view set one: keep its value
-                present = {key.lower() for key, _ in pairs}
-                pairs.extend(pair for pair in extra if pair[0].lower() not in present)
-                return response
-        pairs.extend(extra)
+        defaults = self._secure if self._hsts and request.is_secure else self._plain
+        defaults.add_to(response.headers.pairs)
         return response

@@ -9,13 +9,13 @@ reuses them to recognise the app's own hosts.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from cupola.exceptions import BadRequest, ImproperlyConfigured
 from cupola.http.bounded import BoundedSet
 from cupola.http.hosts import is_valid_host
-from cupola.middleware import Middleware
+from cupola.middleware import Middleware, is_own_hook
 
 if TYPE_CHECKING:
     from cupola.http.request import Request
@@ -146,6 +146,15 @@ class TrustedHostMiddleware(Middleware):
         self._any = self.patterns.any
         # Hosts (port included) found allowed; bounded so random hosts cannot grow it.
         self._seen: BoundedSet[str] = BoundedSet()
+
+    def served_hosts(self) -> Container[str] | None:
+        """The hosts found allowed so far, port included.
+
+        ``None`` when :meth:`process_request` is overridden or replaced.
+        """
+        if not is_own_hook(self, "process_request", TrustedHostMiddleware):
+            return None
+        return self._seen
 
     def process_request(self, request: Request) -> Response | None:
         """Let the request through when its host is allowed.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from cupola.exceptions import ImproperlyConfigured
 from cupola.http.cookies import dump_cookie
-from cupola.middleware import Middleware
+from cupola.middleware import Middleware, is_own_hook
 from cupola.outages import Unavailable, fails_open
 from cupola.sessions.base import MAX_COOKIE_SIZE, Session, SessionBackend, SessionTooLarge
 from cupola.sessions.cookie import CookieBackend
@@ -139,6 +139,10 @@ class SessionMiddleware(Middleware):
             request.loaded_session = await asyncio.to_thread(self.load_session, request)
         else:
             request.loaded_session = self.load_session(request)
+
+    def response_needs_session(self) -> bool:
+        """True, unless :meth:`process_response` is overridden or replaced."""
+        return is_own_hook(self, "process_response", SessionMiddleware)
 
     def process_response(self, request: Request, response: Response) -> Response:
         """Save the session, if the request used it, into the response's cookie.
