@@ -70,7 +70,7 @@ class AsyncLifecycle(LifecycleBase):
                 # awaited here (the database's teardown closes an async session so).
                 await self._teardown_phase_async(plan, unhandled)
             deactivate(token)
-            if request._body is not None:  # PERF: nothing to release unless it was read
+            if request.loaded_body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
     async def _respond_async(

@@ -46,7 +46,7 @@ class SyncLifecycle(LifecycleBase):
                 # awaited here (the database's teardown closes an async session so).
                 self._teardown_phase_sync(plan, unhandled)
             deactivate(token)
-            if request._body is not None:  # PERF: nothing to release unless it was read
+            if request.loaded_body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
     def _respond_sync(

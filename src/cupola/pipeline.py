@@ -112,7 +112,7 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
             request.rejection = exc
             return self.unmatched
         route: Route = rule.target
-        request._route = route
+        request.matched_route = route
         if rule.automatic_options and request.method == "OPTIONS":
             return self._options_route(request, route)
         return route
