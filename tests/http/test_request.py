@@ -615,3 +615,23 @@ def test_users_may_add_attributes(app: Cupola, client: TestClient) -> None:
         return request.started  # type: ignore[attr-defined,no-any-return]
 
     assert client.get("/").text == "early"
+
+
+def test_user_is_loaded_once_and_may_be_replaced(app: Cupola, client: TestClient) -> None:
+    loads: list[str] = []
+
+    class Loader:
+        def load_user(self, request: Request) -> Any:
+            loads.append(request.path)
+            return None  # an app may answer "nobody" with None
+
+    app.user_loader = Loader()
+
+    @app.get("/")
+    def view(request: Request) -> dict[str, Any]:
+        first, again = request.user, request.user
+        request.user = "replaced"
+        return {"first": first, "again": again, "now": request.user, "g": request.g is request.g}
+
+    assert client.get("/").json() == {"first": None, "again": None, "now": "replaced", "g": True}
+    assert len(loads) == 1

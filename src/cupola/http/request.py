@@ -435,21 +435,25 @@ class Request:
         return parsed
 
     def _load_form(self) -> tuple[ImmutableMultiDict[str], ImmutableMultiDict[UploadFile]]:
-        form = self._form
-        if form is None:
-            body = self._load_body()
-            form = self._form = parse_form(self.content_type, body, self.app.form_limits)
+        body = self._load_body()
+        form = self._form = parse_form(self.content_type, body, self.app.form_limits)
         return form
 
     @property
     def form(self) -> ImmutableMultiDict[str]:
         """Fields of an urlencoded or multipart body (empty for other bodies)."""
-        return self._load_form()[0]
+        form = self._form
+        if form is None:
+            form = self._load_form()
+        return form[0]
 
     @property
     def files(self) -> ImmutableMultiDict[UploadFile]:
         """Uploaded files of a multipart body."""
-        return self._load_form()[1]
+        form = self._form
+        if form is None:
+            form = self._load_form()
+        return form[1]
 
     @property
     def values(self) -> ImmutableMultiDict[str]:
