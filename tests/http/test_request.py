@@ -631,7 +631,13 @@ def test_user_is_loaded_once_and_may_be_replaced(app: Cupola, client: TestClient
     def view(request: Request) -> dict[str, Any]:
         first, again = request.user, request.user
         request.user = "replaced"
-        return {"first": first, "again": again, "now": request.user, "g": request.g is request.g}
+        kept = request.g is request.g and request.args is request.args
+        return {"first": first, "again": again, "now": request.user, "kept": kept}
 
-    assert client.get("/").json() == {"first": None, "again": None, "now": "replaced", "g": True}
+    assert client.get("/").json() == {
+        "first": None,
+        "again": None,
+        "now": "replaced",
+        "kept": True,
+    }
     assert len(loads) == 1
