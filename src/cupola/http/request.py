@@ -116,6 +116,7 @@ class Request:
         "__dict__",
         "_args",
         "_cookies",
+        "_files",
         "_form",
         "_g",
         "_headers",
@@ -134,6 +135,8 @@ class Request:
         "rejection",
         "view_args",
     )
+
+    _files: ImmutableMultiDict[UploadFile]  # set with _form, read only once it is set
 
     def __init__(
         self, app: Application, method: str, path: str, raw: Any, source: RequestSource
@@ -155,7 +158,7 @@ class Request:
         self._headers: Headers | None = None
         self._args: ImmutableMultiDict[str] | None = None
         self._cookies: dict[str, str] | None = None
-        self._form: tuple[ImmutableMultiDict[str], ImmutableMultiDict[UploadFile]] | None = None
+        self._form: ImmutableMultiDict[str] | None = None  # and _files, filled with it
         self._g: AppGlobals | None = None
         self._json: Any = _UNSET
         self._user: Any = _UNSET
@@ -434,9 +437,10 @@ class Request:
             raise
         return parsed
 
-    def _load_form(self) -> tuple[ImmutableMultiDict[str], ImmutableMultiDict[UploadFile]]:
+    def _load_form(self) -> ImmutableMultiDict[str]:
         body = self._load_body()
-        form = self._form = parse_form(self.content_type, body, self.app.form_limits)
+        form, self._files = parse_form(self.content_type, body, self.app.form_limits)
+        self._form = form  # last: it marks both as parsed
         return form
 
     @property
@@ -445,15 +449,14 @@ class Request:
         form = self._form
         if form is None:
             form = self._load_form()
-        return form[0]
+        return form
 
     @property
     def files(self) -> ImmutableMultiDict[UploadFile]:
         """Uploaded files of a multipart body."""
-        form = self._form
-        if form is None:
-            form = self._load_form()
-        return form[1]
+        if self._form is None:
+            self._load_form()
+        return self._files
 
     @property
     def values(self) -> ImmutableMultiDict[str]:
@@ -467,10 +470,9 @@ class Request:
         if body is None or body is RequestBody.EMPTY:
             return  # PERF: nothing was read, nothing to release
         body.close()
-        form = self._form
-        if form is None or form[1] is NO_FILES:  # PERF: no uploads to close
+        if self._form is None or self._files is NO_FILES:  # PERF: no uploads to close
             return
-        for _, upload in form[1].items(multi=True):
+        for _, upload in self._files.items(multi=True):
             upload.close()
 
 
