@@ -204,7 +204,7 @@ class ASGIAdapter:
                 request.rejection.__cause__ = exc
             if body is None:  # the client went away
                 return
-            request._body = body
+            request.loaded_body = body
         # PERF: the route is matched here and its lifecycle awaited, with no call between.
         route = pipeline.route(request)
         response = await (
@@ -268,7 +268,7 @@ def make_request(app: ServedApp, scope: Scope) -> tuple[Request, int | None, boo
         request = Request(app, scope["method"], "/", scope, ASGI_SOURCE)
         request.rejection = exc
     try:
-        length, has_body, request._host = check_head(scope)
+        length, has_body, request.host_header = check_head(scope)
     except HTTPException as exc:
         request.rejection = request.rejection or exc
         return request, None, False

@@ -127,6 +127,8 @@ def _walk_blueprint(
 
 def assemble(app: Cupola) -> Pipeline:
     """Build the pipeline of ``app`` from its current registrations."""
+    # NOTE: the whole app, not a protocol: it is walked as the root Scaffold (its routes,
+    # hooks, error handlers and static folder), which a protocol would have to restate.
     config = app.config
     # Middleware of the previous build that registered itself as an extension (sessions)
     # must not outlive a rebuild that no longer installs it.

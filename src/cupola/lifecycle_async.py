@@ -75,7 +75,7 @@ class AsyncLifecycle(LifecycleBase):
                 # awaited here (the database's teardown closes an async session so).
                 await self._teardown_phase_async(plan, unhandled)
             deactivate(token)
-            if request._body is not None:  # PERF: nothing to release unless it was read
+            if request.loaded_body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
     async def _respond_async(
@@ -87,7 +87,7 @@ class AsyncLifecycle(LifecycleBase):
         """
         # PERF: a request for a host found allowed before skips a host check alone.
         stack = plan.stack
-        if stack.request and request._host not in stack.host_gate:
+        if stack.request and request.host_header not in stack.host_gate:
             outcome = plan.enter(self, request, plan)
             if type(outcome) is CoroutineType:  # unasync: drop
                 outcome = await outcome  # unasync: drop

@@ -51,7 +51,7 @@ class SyncLifecycle(LifecycleBase):
                 # awaited here (the database's teardown closes an async session so).
                 self._teardown_phase_sync(plan, unhandled)
             deactivate(token)
-            if request._body is not None:  # PERF: nothing to release unless it was read
+            if request.loaded_body is not None:  # PERF: nothing to release unless it was read
                 request.close()
 
     def _respond_sync(
@@ -63,7 +63,7 @@ class SyncLifecycle(LifecycleBase):
         """
         # PERF: a request for a host found allowed before skips a host check alone.
         stack = plan.stack
-        if stack.request and request._host not in stack.host_gate:
+        if stack.request and request.host_header not in stack.host_gate:
             outcome = plan.enter(self, request, plan)
             response, entered, unhandled = outcome
             if response is not None:

@@ -108,7 +108,7 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
             if rule is None:
                 return self.unmatched
         route: Route = rule.target
-        request._route = route
+        request.matched_route = route
         if request.method == "OPTIONS" and rule.automatic_options:
             return self._options_route(request, route)
         return route

@@ -121,7 +121,7 @@ class WebSocket:
     ) -> None:
         self.app: Application = request.app
         self.request = request
-        self.scope: Scope = request._raw
+        self.scope: Scope = request.raw
         self.path_values: dict[str, Any] = dict(request.view_args)
         self.max_message_size = max_message_size
         self.client_state = WebSocketState.CONNECTED  # the server sent websocket.connect
@@ -427,13 +427,13 @@ async def serve_websocket(app: ServedApp, scope: Scope, receive: Receive, send: 
 
 def _handshake(app: ServedApp, pipeline: Pipeline, scope: Scope) -> tuple[Request, Route]:
     request = Request(app, "GET", request_path(scope), scope, _SOURCE)
-    request._host = check_head(scope)[2]
+    request.host_header = check_head(scope)[2]
     try:
         rule, request.view_args = pipeline.router.match(request.path, "GET", websocket=True)
     except HTTPException:  # a redirect or a 405 is of no use to a WebSocket client
         raise NotFound("There is no WebSocket endpoint at this path.") from None
     route: Route = rule.target
-    request._route = route
+    request.matched_route = route
     return request, route
 
 

@@ -138,7 +138,7 @@ def wsgi_app(
         request = Request(app, method, decoded or path, environ, WSGI_SOURCE)
         if decoded is None:
             request.rejection = BadRequest("The request path is not valid UTF-8.")
-    host = request._host = environ.get("HTTP_HOST")
+    host = request.host_header = environ.get("HTTP_HOST")
     if host not in VALID_HOSTS:  # PERF: one set lookup for a host seen before
         protocol = environ.get("SERVER_PROTOCOL", "HTTP/1.1")
         error = host_error([] if host is None else [host], protocol.partition("/")[2])

@@ -558,3 +558,86 @@ def test_header_reads_one_header_without_parsing_all(app: Cupola, client: TestCl
 def test_repr_names_method_and_path(app: Cupola) -> None:
     with app.test_request_context("/books?x=1", method="POST") as req:
         assert repr(req) == "<Request POST '/books'>"
+
+
+def test_adapter_and_router_attributes(app: Cupola, client: TestClient, protocol: str) -> None:
+    @app.post("/items/<int:item_id>")
+    def view(request: Request, item_id: int) -> dict[str, Any]:
+        route = request.matched_route
+        before = request.loaded_body
+        request.get_data()
+        return {
+            "endpoint": route.endpoint if route is not None else None,
+            "raw_is_dict": isinstance(request.raw, dict),
+            "host_header": request.host_header,
+            "forwarded": request.forwarded,
+            "read_before": before is not None,
+            "read_after": request.loaded_body is not None,
+        }
+
+    assert client.post("/items/3", content=b"x", headers={"Host": "localhost:8000"}).json() == {
+        "endpoint": "view",
+        "raw_is_dict": True,
+        "host_header": "localhost:8000",
+        "forwarded": None,
+        # The ASGI adapter buffers the body before the view runs; WSGI reads it on demand.
+        "read_before": protocol == "asgi",
+        "read_after": True,
+    }
+
+
+def test_unmatched_request_has_no_matched_route(app: Cupola, client: TestClient) -> None:
+    @app.errorhandler(404)
+    def missing(exc: Exception) -> dict[str, Any]:
+        return {"route": request.matched_route}
+
+    assert client.get("/nothing").json() == {"route": None}
+
+
+def test_json_null_body_is_parsed_once(app: Cupola, client: TestClient) -> None:
+    @app.post("/")
+    def view(request: Request) -> dict[str, Any]:
+        first = request.json
+        request.loaded_body = None  # a second parse would read the body again
+        return {"first": first, "second": request.get_json(force=True)}
+
+    response = client.post("/", content=b"null", headers={"Content-Type": "application/json"})
+    assert response.json() == {"first": None, "second": None}
+
+
+def test_users_may_add_attributes(app: Cupola, client: TestClient) -> None:
+    @app.before_request
+    def mark() -> None:
+        request.started = "early"  # type: ignore[attr-defined]
+
+    @app.get("/")
+    def view(request: Request) -> str:
+        return request.started  # type: ignore[attr-defined,no-any-return]
+
+    assert client.get("/").text == "early"
+
+
+def test_user_is_loaded_once_and_may_be_replaced(app: Cupola, client: TestClient) -> None:
+    loads: list[str] = []
+
+    class Loader:
+        def load_user(self, request: Request) -> Any:
+            loads.append(request.path)
+            return None  # an app may answer "nobody" with None
+
+    app.user_loader = Loader()
+
+    @app.get("/")
+    def view(request: Request) -> dict[str, Any]:
+        first, again = request.user, request.user
+        request.user = "replaced"
+        kept = request.g is request.g and request.args is request.args
+        return {"first": first, "again": again, "now": request.user, "kept": kept}
+
+    assert client.get("/").json() == {
+        "first": None,
+        "again": None,
+        "now": "replaced",
+        "kept": True,
+    }
+    assert len(loads) == 1

@@ -23,9 +23,10 @@ from cupola import (
 )
 from cupola.channels import JsonWebSocketConsumer
 from cupola.context import AppGlobals
+from cupola.http.body import RequestBody
 from cupola.http.headers import Headers
 from cupola.http.multidict import ImmutableMultiDict
-from cupola.http.request import Request
+from cupola.http.request import Forwarded, Request
 from cupola.testing import TestClient, WebSocketTestSession
 from cupola.websockets import WebSocket
 
@@ -130,13 +131,24 @@ def events() -> EventStream:
 
 from cupola.auth import Auth  # noqa: E402
 from cupola.sessions import SessionMiddleware  # noqa: E402
-from cupola.types import Application, ExtensibleApplication, SessionLoader, UserLoader  # noqa: E402
+from cupola.types import (  # noqa: E402
+    Application,
+    ExtensibleApplication,
+    MatchedRoute,
+    SessionLoader,
+    UserLoader,
+)
 
 as_application: Application = app
 as_extensible: ExtensibleApplication = app
 session_loader: SessionLoader = SessionMiddleware(app)
 user_loader: UserLoader = Auth(app)
 assert_type(request.app, Application)
+assert_type(request.matched_route, MatchedRoute | None)
+assert_type(request.forwarded, Forwarded | None)
+assert_type(request.host_header, str | None)
+assert_type(request.loaded_body, RequestBody | None)
+assert_type(request.user, Any)
 
 
 @app.before_request(websocket=True)

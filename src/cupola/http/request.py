@@ -8,7 +8,6 @@ that reads nothing pays for nothing.
 
 from __future__ import annotations
 
-from functools import cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 from urllib.parse import quote
 
@@ -36,6 +35,8 @@ if TYPE_CHECKING:
 
 
 _NO_ARGS: dict[str, Any] = {}  # never mutated: the router gives matched requests their own
+#: "Not computed yet" for the lazy attributes whose computed value may be ``None``.
+_UNSET: Any = object()
 
 
 class RequestSource(Protocol):
@@ -69,7 +70,7 @@ class RequestSource(Protocol):
 class Forwarded(NamedTuple):
     """What trusted proxies reported about the client; ``None`` keeps the server's value.
 
-    The proxy headers middleware sets it as ``request._forwarded``; :attr:`Request.scheme`,
+    The proxy headers middleware sets it as :attr:`Request.forwarded`; :attr:`Request.scheme`,
     :attr:`Request.host` and :attr:`Request.remote_addr` then answer with the client's values.
     """
 
@@ -81,11 +82,26 @@ class Forwarded(NamedTuple):
 class Request:
     """An HTTP request.
 
+    Each lazily computed value lives in a private slot that ``__init__`` sets to ``None``
+    (``_UNSET`` where ``None`` is a value) and its property or method fills on first use.
+
     Attributes:
         method: The method in upper case.
         path: The percent-decoded path, without the root path.
         app: The application handling the request.
+        raw: The request as the server gave it to the adapter: the WSGI environ or the
+            ASGI scope. The attributes of this class read it for you.
         view_args: Values the router matched from the path.
+        matched_route: The route the router matched (``None`` until then, or when no
+            route matched); :attr:`endpoint`, :attr:`url_rule` and :attr:`blueprint`
+            read it.
+        host_header: The ``Host`` header as the adapter read it to check it (``None`` when
+            absent or not read yet); :attr:`host` is the request's host.
+        forwarded: What trusted proxies reported about the client (:class:`Forwarded`),
+            set by :class:`~cupola.security.ProxyHeadersMiddleware`; ``None`` otherwise.
+        loaded_body: The body once something read it (``None`` until then): the ASGI
+            adapter buffers it before a sync view runs, and the request releases it when
+            it ends.
         loaded_session: The session once something loaded it (``None`` until then), so
             that the session middleware saves only the sessions a request used.
         rejection: An error found before the view could run (a malformed path or head, a
@@ -94,33 +110,33 @@ class Request:
             middleware, hooks and error handlers see it like any other error.
     """
 
+    # NOTE: "__dict__" is for the attributes users add (a middleware's ``request.started =
+    # …``, as in Django and Flask); nothing of this class is kept there.
     __slots__ = (
         "__dict__",
         "_args",
-        "_body",
         "_cookies",
         "_files",
         "_form",
-        "_forwarded",
         "_g",
         "_headers",
-        "_host",
         "_json",
-        "_raw",
-        "_route",
         "_source",
+        "_user",
         "app",
+        "forwarded",
+        "host_header",
+        "loaded_body",
         "loaded_session",
+        "matched_route",
         "method",
         "path",
+        "raw",
         "rejection",
         "view_args",
     )
 
-    _args: ImmutableMultiDict[str]
-    _files: ImmutableMultiDict[UploadFile]
-    _g: AppGlobals
-    _json: Any
+    _files: ImmutableMultiDict[UploadFile]  # set with _form, read only once it is set
 
     def __init__(
         self, app: Application, method: str, path: str, raw: Any, source: RequestSource
@@ -128,20 +144,24 @@ class Request:
         self.app = app
         self.method = method
         self.path = path
-        self._raw = raw
+        self.raw = raw
         self._source = source
         self.rejection: HTTPException | None = None
-        self._route: MatchedRoute | None = None
-        self._body: RequestBody | None = None
-        # PERF: None rather than unset: a miss on an unset slot raises AttributeError.
-        self._headers: Headers | None = None
-        self._cookies: dict[str, str] | None = None
-        self._form: ImmutableMultiDict[str] | None = None
+        self.matched_route: MatchedRoute | None = None
+        self.loaded_body: RequestBody | None = None
         self.loaded_session: Session | None = None
-        self._forwarded: Forwarded | None = None
-        # The Host header when the adapter has read it already (it checks every request's).
-        self._host: str | None = None
+        self.forwarded: Forwarded | None = None
+        self.host_header: str | None = None
         self.view_args: dict[str, Any] = _NO_ARGS
+        # PERF: "not computed" is a value, not an unset slot: a first read that catches the
+        # AttributeError of an unset slot costs ~5,000 instructions, a store here ~75.
+        self._headers: Headers | None = None
+        self._args: ImmutableMultiDict[str] | None = None
+        self._cookies: dict[str, str] | None = None
+        self._form: ImmutableMultiDict[str] | None = None  # and _files, filled with it
+        self._g: AppGlobals | None = None
+        self._json: Any = _UNSET
+        self._user: Any = _UNSET
 
     def __repr__(self) -> str:
         return f"<Request {self.method} {self.path!r}>"
@@ -149,26 +169,25 @@ class Request:
     @property
     def url_rule(self) -> Rule | None:
         """The matched routing rule, or ``None``."""
-        return self._route.rule if self._route is not None else None
+        return self.matched_route.rule if self.matched_route is not None else None
 
     @property
     def endpoint(self) -> str | None:
         """The matched endpoint, e.g. ``"books.show"``, or ``None``."""
-        return self._route.endpoint if self._route is not None else None
+        return self.matched_route.endpoint if self.matched_route is not None else None
 
     @property
     def blueprint(self) -> str | None:
         """The dotted name of the matched view's blueprint, or ``None``."""
-        return self._route.blueprint if self._route is not None else None
+        return self.matched_route.blueprint if self.matched_route is not None else None
 
     @property
     def g(self) -> AppGlobals:
         """This request's ``g`` namespace."""
-        try:
-            return self._g
-        except AttributeError:
-            self._g = AppGlobals()
-            return self._g
+        g = self._g
+        if g is None:
+            g = self._g = AppGlobals()
+        return g
 
     @property
     def session(self) -> Session:
@@ -192,7 +211,7 @@ class Request:
             session = self.loaded_session = loader.load_session(self)
         return session
 
-    @cached_property
+    @property
     def user(self) -> Any:
         """The logged-in user, or an anonymous user; loaded on first access.
 
@@ -202,12 +221,19 @@ class Request:
         Raises:
             RuntimeError: When the app has no ``cupola.auth.Auth``.
         """
-        loader = self.app.user_loader
-        if loader is None:
-            raise RuntimeError(
-                "Authentication is not set up: create cupola.auth.Auth(app, user_loader=...)."
-            )
-        return loader.load_user(self)
+        user = self._user
+        if user is _UNSET:
+            loader = self.app.user_loader
+            if loader is None:
+                raise RuntimeError(
+                    "Authentication is not set up: create cupola.auth.Auth(app, user_loader=...)."
+                )
+            user = self._user = loader.load_user(self)
+        return user
+
+    @user.setter
+    def user(self, value: Any) -> None:
+        self._user = value
 
     # -- head -----------------------------------------------------------------------------
 
@@ -215,7 +241,7 @@ class Request:
     def headers(self) -> Headers:
         """The request headers (case-insensitive, read-only by convention)."""
         if self._headers is None:
-            self._headers = Headers.from_trusted(self._source.headers(self._raw))
+            self._headers = Headers.from_trusted(self._source.headers(self.raw))
         return self._headers
 
     def header(self, name: str) -> str | None:
@@ -225,23 +251,22 @@ class Request:
         two: the other headers are not parsed.
         """
         if self._headers is None:
-            return self._source.header(self._raw, name.lower())
+            return self._source.header(self.raw, name.lower())
         return self._headers.get(name)
 
     @property
     def query_string(self) -> bytes:
         """The raw query string, without ``?``."""
-        qs = self._source.query_string(self._raw)
+        qs = self._source.query_string(self.raw)
         return qs.encode("latin-1") if isinstance(qs, str) else qs
 
     @property
     def args(self) -> ImmutableMultiDict[str]:
         """The parsed query string; ``get``/``getlist`` as in Werkzeug."""
-        try:
-            return self._args
-        except AttributeError:
-            self._args = parse_query_string(self._source.query_string(self._raw))
-            return self._args
+        args = self._args
+        if args is None:
+            args = self._args = parse_query_string(self._source.query_string(self.raw))
+        return args
 
     @property
     def cookies(self) -> dict[str, str]:
@@ -253,10 +278,10 @@ class Request:
     @property
     def scheme(self) -> str:
         """``"http"`` or ``"https"`` (as reported by a trusted proxy, if any)."""
-        forwarded = self._forwarded
+        forwarded = self.forwarded
         if forwarded is not None and forwarded.scheme is not None:
             return forwarded.scheme
-        return self._source.scheme(self._raw)
+        return self._source.scheme(self.raw)
 
     @property
     def is_secure(self) -> bool:
@@ -266,15 +291,15 @@ class Request:
     @property
     def remote_addr(self) -> str | None:
         """The client's address as the server saw it, or as a trusted proxy reported it."""
-        forwarded = self._forwarded
+        forwarded = self.forwarded
         if forwarded is not None and forwarded.remote_addr is not None:
             return forwarded.remote_addr
-        return self._source.remote_addr(self._raw)
+        return self._source.remote_addr(self.raw)
 
     @property
     def root_path(self) -> str:
         """The prefix the application is mounted under, ``""`` at the root."""
-        return self._source.root_path(self._raw)
+        return self._source.root_path(self.raw)
 
     @property
     def host(self) -> str:
@@ -285,13 +310,13 @@ class Request:
         Raises:
             BadRequest: When the ``Host`` header is malformed.
         """
-        forwarded = self._forwarded
+        forwarded = self.forwarded
         if forwarded is not None and forwarded.host is not None:
             return forwarded.host
         # PERF: trusted hosts read this on every request; don't build every header for it.
-        host = self._host or self.header("host")
+        host = self.host_header or self.header("host")
         if host is None:
-            server = self._source.server(self._raw)
+            server = self._source.server(self.raw)
             if server is None:
                 raise BadRequest("The request has no Host header.")
             name, port = server
@@ -342,10 +367,11 @@ class Request:
     # -- body -----------------------------------------------------------------------------
 
     def _load_body(self) -> RequestBody:
-        if self._body is None:
+        body = self.loaded_body
+        if body is None:
             limit = self.app.config.get("MAX_CONTENT_LENGTH")
-            self._body = self._source.body(self._raw, limit)
-        return self._body
+            body = self.loaded_body = self._source.body(self.raw, limit)
+        return body
 
     def get_data(self, as_text: bool = False) -> Any:
         """Return the raw body as ``bytes`` (or ``str`` when ``as_text``).
@@ -394,10 +420,9 @@ class Request:
             UnsupportedMediaType: When not ``force`` and the body is not declared as JSON.
             BadRequest: When the body is not valid JSON.
         """
-        try:
-            return self._json
-        except AttributeError:
-            pass
+        parsed = self._json
+        if parsed is not _UNSET:
+            return parsed
         if not (force or self.is_json):
             if silent:
                 return None
@@ -405,24 +430,26 @@ class Request:
                 "The request body must be JSON (Content-Type: application/json)."
             )
         try:
-            self._json = jsonlib.loads(self.get_data())
+            parsed = self._json = jsonlib.loads(self.get_data())
         except BadRequest:
             if silent:
                 return None
             raise
-        return self._json
+        return parsed
 
-    def _load_form(self) -> None:
-        self._form, self._files = parse_form(
-            self.content_type, self._load_body(), self.app.form_limits
-        )
+    def _load_form(self) -> ImmutableMultiDict[str]:
+        body = self._load_body()
+        form, self._files = parse_form(self.content_type, body, self.app.form_limits)
+        self._form = form  # last: it marks both as parsed
+        return form
 
     @property
     def form(self) -> ImmutableMultiDict[str]:
         """Fields of an urlencoded or multipart body (empty for other bodies)."""
-        if self._form is None:
-            self._load_form()
-        return self._form  # type: ignore[return-value]  # set by _load_form
+        form = self._form
+        if form is None:
+            form = self._load_form()
+        return form
 
     @property
     def files(self) -> ImmutableMultiDict[UploadFile]:
@@ -439,7 +466,7 @@ class Request:
 
     def close(self) -> None:
         """Release uploaded files and a spooled body."""
-        body = self._body
+        body = self.loaded_body
         if body is None or body is RequestBody.EMPTY:
             return  # PERF: nothing was read, nothing to release
         body.close()

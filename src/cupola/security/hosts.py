@@ -165,7 +165,7 @@ class TrustedHostMiddleware(Middleware):
         if self._any:
             return None
         # PERF: the Host the adapter already read and checked, unless a proxy reported one.
-        host = request._host if request._forwarded is None else None
+        host = request.host_header if request.forwarded is None else None
         if host and host in self._seen:
             return None
         host = request.host

@@ -123,7 +123,7 @@ class ProxyHeadersMiddleware(Middleware):
             host if host and is_valid_host(host) else None,
         )
         if forwarded != (None, None, None):
-            request._forwarded = forwarded
+            request.forwarded = forwarded
         return None
 
     #: WebSocket handshakes come through the same proxies.
