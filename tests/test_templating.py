@@ -285,3 +285,51 @@ def test_a_bad_suffix_setting_is_refused(app: Cupola, setting: Any) -> None:
     app.config["TEMPLATES_UNESCAPED_SUFFIXES"] = setting
     with pytest.raises(ImproperlyConfigured, match="TEMPLATES_UNESCAPED_SUFFIXES"):
         app.jinja_env  # noqa: B018  # the environment is built on first use
+
+
+class Row:
+    """An object with an attribute and an item of the same name, as Jinja sees them."""
+
+    name = "attribute"
+
+    def __getitem__(self, key: str) -> str:
+        return "item"
+
+
+class RowDict(dict[str, Any]):
+    """A dict subclass may have attributes of its own; they win over its keys."""
+
+    name = "attribute"
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ row.name }}", "widget"),
+        ("{{ row.missing }}|{{ row.missing is defined }}", "|False"),
+        ("{{ row['items'] }}|{{ row.items is callable }}", "shadowed|True"),
+        ("{{ row.copy is callable }}|{{ row.__class__.__name__ }}", "True|dict"),
+        ("{{ obj.name }}|{{ obj.other }}", "attribute|item"),
+        ("{{ sub.name }}|{{ sub.size }}", "attribute|2"),
+    ],
+)
+def test_dotted_names_read_attributes_first_then_items(
+    app: Cupola, source: str, expected: str
+) -> None:
+    row = {"name": "widget", "items": "shadowed", "copy": "shadowed"}
+    with app.app_context():
+        rendered = render_string(source, row=row, obj=Row(), sub=RowDict(name="item", size=2))
+    assert rendered == expected
+
+
+def test_globals_are_read_at_render_time(app: Cupola, templates: Path) -> None:
+    write(templates, "live.html", "{{ motto }}|{{ own }}")
+    with app.app_context():
+        app.jinja_env.globals["motto"] = "first"
+        assert render("live.html") == "first|"
+        app.jinja_env.globals["motto"] = "second"  # the template is cached by now
+        assert render("live.html") == "second|"
+        template = app.jinja_env.get_template("live.html", globals={"own": "mine"})
+        assert template.render() == "second|mine"
+        template.globals = {"motto": "plain"}  # a plain mapping is used as it is
+        assert template.render() == "plain|"

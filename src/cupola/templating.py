@@ -12,10 +12,12 @@ pipeline has run ``process_template_response``.
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Protocol
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, Template
+from jinja2.runtime import Context, new_context
 
 from cupola.bootstrap import bootstrap_folder
 from cupola.context import current_app, g, get_request, has_request_context, request, session
@@ -29,8 +31,6 @@ from cupola.types import Application
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-    from jinja2 import Template
 
     from cupola.scaffold import Scaffold
 
@@ -52,11 +52,52 @@ class TemplatingApp(Application, Protocol):
         """Build the URL of ``endpoint``."""
 
 
+# Every name a plain dict answers as an attribute: its class's (a dict has no ``__dict__``).
+_DICT_ATTRIBUTES = frozenset(dir({}))
+
+
+class CupolaTemplate(Template):
+    """A Jinja template whose context starts from a flat copy of its globals."""
+
+    def new_context(
+        self,
+        vars: dict[str, Any] | None = None,  # Jinja's parameter name
+        shared: bool = False,
+        locals: Mapping[str, Any] | None = None,  # Jinja's parameter name
+    ) -> Context:
+        """Make the render context as Jinja does, from the same globals."""
+        # PERF: a template's globals are a ChainMap over the environment's, which Jinja
+        # copies into each context key by key in Python; a flat dict copies at C speed.
+        # The ChainMap is flattened per render, so later changes to the globals still show.
+        globals: Any = self.globals
+        if type(globals) is ChainMap:
+            flat: dict[str, Any] = {}
+            for mapping in reversed(globals.maps):
+                flat.update(mapping)
+            globals = flat
+        return new_context(self.environment, self.name, self.blocks, vars, shared, globals, locals)
+
+
+class CupolaEnvironment(Environment):
+    """The app's Jinja environment: Jinja's, with a fast ``row.name`` on plain dicts."""
+
+    template_class = CupolaTemplate
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        """Get an attribute of ``obj``, else its item, as Jinja does."""
+        # PERF: ``row.name`` on a dict (a query row, decoded JSON) is the common case, and
+        # Jinja tries the attribute first, paying for a raised AttributeError each time. A
+        # plain dict's only attributes are its class's: any other key reads the same.
+        if type(obj) is dict and attribute not in _DICT_ATTRIBUTES and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 def create_environment(app: TemplatingApp) -> Environment:
     """Build the Jinja environment of ``app`` from its current registrations."""
     folders = [s.template_path for s in app.iter_scaffolds() if s.template_path is not None]
     auto_reload = app.config.get("TEMPLATES_AUTO_RELOAD")
-    env = Environment(
+    env = CupolaEnvironment(
         # Cupola's own templates (cupola/forms.html) come last: an app may override them.
         loader=ChoiceLoader(
             [*(FileSystemLoader(folder) for folder in folders), PackageLoader("cupola")]

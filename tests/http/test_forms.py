@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cupola import Cupola
 from cupola.exceptions import BadRequest, HTTPException, RequestEntityTooLarge
 from cupola.http import forms
+from cupola.http.body import RequestBody
 from cupola.http.forms import (
     FormLimits,
     UploadFile,
@@ -580,6 +581,20 @@ def test_parse_form_urlencoded() -> None:
         "application/x-www-form-urlencoded; charset=UTF-8", io.BytesIO(b"a=1&b=2"), LIMITS
     )
     assert fields.to_dict() == {"a": "1", "b": "2"}
+    assert not files
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded",
+        "Application/X-WWW-Form-URLEncoded",
+        "application/x-www-form-urlencoded; charset=UTF-8",
+    ],
+)
+def test_parse_form_urlencoded_body(content_type: str) -> None:
+    fields, files = parse_form(content_type, RequestBody(b"a=1&b=2&a=3"), LIMITS)
+    assert list(fields.items(multi=True)) == [("a", "1"), ("a", "3"), ("b", "2")]
     assert not files
 
 

@@ -81,6 +81,14 @@ def test_max_parts() -> None:
     assert "MAX_FORM_PARTS" in info.value.description
 
 
+@pytest.mark.parametrize("max_parts", [1, 2, 3, 50])
+def test_max_parts_at_the_shortest_strings(max_parts: int) -> None:
+    at_limit = "&".join("a" * max_parts)  # 2n - 1 characters
+    assert len(parse_query_string(at_limit + "&", max_parts=max_parts).getlist("a")) == max_parts
+    with pytest.raises(RequestEntityTooLarge):
+        parse_query_string(at_limit + "&b", max_parts=max_parts)  # 2n + 1 characters
+
+
 @given(st.binary(max_size=300))
 def test_parse_query_string_raises_only_bad_request(data: bytes) -> None:
     try:

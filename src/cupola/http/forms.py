@@ -380,6 +380,9 @@ def _read_at_most(stream: IO[bytes], limit: int | None) -> bytes:
     return bytes(data)
 
 
+_URLENCODED = "application/x-www-form-urlencoded"
+
+
 def parse_form(
     content_type: str | None, body: RequestBody | IO[bytes], limits: FormLimits
 ) -> tuple[ImmutableMultiDict[str], ImmutableMultiDict[UploadFile]]:
@@ -398,8 +401,12 @@ def parse_form(
         BadRequest: The body is malformed (see :func:`parse_multipart`).
         RequestEntityTooLarge: The body exceeds one of ``limits``.
     """
-    media_type, params = parse_options_header(content_type)
-    if media_type == "application/x-www-form-urlencoded":
+    # PERF: the header browsers send for a plain form needs no parsing.
+    if content_type == _URLENCODED:
+        media_type, params = _URLENCODED, {}
+    else:
+        media_type, params = parse_options_header(content_type)
+    if media_type == _URLENCODED:
         if isinstance(body, RequestBody):
             limit = limits.max_form_memory_size
             if limit is not None and body.size > limit:

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Template
 from jinja2.runtime import Context
 
 from cupola.debug.toolbar.history import current_record
 from cupola.debug.toolbar.panels.base import Panel, dropped_note, keep, table
+from cupola.templating import CupolaTemplate
 
 if TYPE_CHECKING:
     from cupola.debug.toolbar.history import RequestRecord
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 __all__ = ["RecordedTemplate", "TemplatesPanel"]
 
 
-class RecordedTemplate(Template):
+class RecordedTemplate(CupolaTemplate):
     """A Jinja template that tells the current record each time it is rendered."""
 
     def new_context(
