@@ -402,6 +402,7 @@ def parse_form(
         RequestEntityTooLarge: The body exceeds one of ``limits``.
     """
     # PERF: the header browsers send for a plain form needs no parsing.
+    params: dict[str, str]
     if content_type == _URLENCODED:
         media_type, params = _URLENCODED, {}
     else:
