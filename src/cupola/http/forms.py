@@ -401,7 +401,6 @@ def parse_form(
         BadRequest: The body is malformed (see :func:`parse_multipart`).
         RequestEntityTooLarge: The body exceeds one of ``limits``.
     """
-    params: dict[str, str]
     # PERF: the header browsers send for a plain form needs no parsing.
     params: dict[str, str]
     if content_type == _URLENCODED:
