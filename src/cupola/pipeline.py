@@ -31,7 +31,6 @@ from cupola.routing import Router
 from cupola.types import Application
 
 if TYPE_CHECKING:
-    from cupola.routing import Rule
     from cupola.scaffold import Scaffold
 
 #: Wraps a WebSocket connection's ASGI ``receive`` and ``send``: ``(request, receive, send)``
@@ -104,8 +103,11 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         if rule is not None:
             request.view_args = {**rule.defaults}
         else:
-            rule = self._match(request)
-            if rule is None:
+            # PERF: the router is called here, not through a helper: a call fewer.
+            try:
+                rule, request.view_args = self.router.match(request.path, request.method)
+            except HTTPException as exc:
+                request.rejection = self._refusal(request, exc)
                 return self.unmatched
         route: Route = rule.target
         request.matched_route = route
@@ -113,24 +115,17 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
             return self._options_route(request, route)
         return route
 
-    def _match(self, request: Request) -> Rule | None:
-        """Match through the router; on failure keep the error on the request."""
-        try:
-            rule, request.view_args = self.router.match(request.path, request.method)
-        except RequestRedirect as redirect:
+    def _refusal(self, request: Request, exc: HTTPException) -> HTTPException:
+        """The error to answer a request the router refused with ``exc``."""
+        if isinstance(exc, RequestRedirect):
             query = request.query_string
-            location = request.root_path + quote(redirect.new_url, safe="/:@!$&'()*+,;=-._~")
+            location = request.root_path + quote(exc.new_url, safe="/:@!$&'()*+,;=-._~")
             if query:
                 location += "?" + query.decode("latin-1")
-            request.rejection = RequestRedirect(location)
-            return None
-        except NotFound as exc:
-            request.rejection = self._upgrade_required(request.path) or exc
-            return None
-        except HTTPException as exc:
-            request.rejection = exc
-            return None
-        return rule
+            return RequestRedirect(location)
+        if isinstance(exc, NotFound):
+            return self._upgrade_required(request.path) or exc
+        return exc
 
     def _upgrade_required(self, path: str) -> UpgradeRequired | None:
         """426 for a plain HTTP request to a WebSocket route, ``None`` when there is none."""
