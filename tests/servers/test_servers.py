@@ -44,35 +44,49 @@ def test_serves_and_stops_gracefully(server: str, launcher: Any, tmp_path: Path)
 def test_max_requests_recycles_workers_without_losing_requests(server: str, launcher: Any) -> None:
     # Every request is sent once (no retry), on kept-alive connections and on fresh ones
     # at the same time, while two workers are each replaced after about 50 requests.
-    total, limit = 1000, 50
-    args = ["--server", server, "--workers", "2", "--max-requests", str(limit)]
+    args = ["--server", server, "--workers", "2", "--max-requests", "50"]
     with launcher.serving(*args) as served:
-        load = Load(served.port, total)
+        # NOTE: at least 1,000 requests, and on until 4 workers have answered: on a fast
+        # machine 1,000 requests can end before a second replacement is up.
+        load = Load(served.port, minimum=1000, cap=10_000, workers=4)
         load.run(keepalive=4, fresh=4)
     assert load.failures == [], served.output()
-    assert load.statuses == {200: total}
-    # workers were replaced during the load (about 1000 / 50 replacements were due)
-    assert len(load.pids) >= 4, (load.pids, served.output())
+    assert load.statuses == {200: load.sent} and load.sent >= 1000
+    # workers were replaced during the load (one replacement was due every 50 requests)
+    assert len(load.pids) >= 4, (load.pids, load.sent, served.output())
     # a kept-alive connection ends when a retiring worker says so in a response
     assert load.told_to_close > 0
 
 
 class Load:
-    """Clients sending ``total`` GET /pid requests between them, each sent exactly once.
+    """Clients sending GET /pid requests between them, each sent exactly once.
+
+    They send at least ``minimum`` requests, then go on until ``workers`` processes have
+    answered, up to ``cap`` requests.
 
     http.client, not httpx: it writes a request on a kept-alive connection without first
     checking whether the server closed it, so a connection closed while a request is on
     its way shows up as a failure instead of being replaced in silence.
     """
 
-    def __init__(self, port: int, total: int) -> None:
+    def __init__(self, port: int, *, minimum: int, cap: int, workers: int) -> None:
         self.port = port
-        self._next = iter(range(total))
+        self.minimum, self.cap, self.workers = minimum, cap, workers
         self._lock = threading.Lock()
+        self.sent = 0
         self.statuses: dict[int, int] = {}
         self.pids: set[str] = set()
         self.failures: list[str] = []
         self.told_to_close = 0
+
+    def _another(self) -> bool:
+        """Whether to send one more request (counted as sent)."""
+        with self._lock:
+            wanted = self.sent < self.minimum or len(self.pids) < self.workers
+            if not wanted or self.sent >= self.cap:
+                return False
+            self.sent += 1
+            return True
 
     def run(self, keepalive: int, fresh: int) -> None:
         clients = [threading.Thread(target=self._client, args=(True,)) for _ in range(keepalive)]
@@ -85,7 +99,7 @@ class Load:
     def _client(self, keepalive: bool) -> None:
         conn: http.client.HTTPConnection | None = None
         headers = {} if keepalive else {"Connection": "close"}
-        for _ in self._next:
+        while self._another():
             conn = conn or http.client.HTTPConnection(HOST, self.port, timeout=15)
             try:
                 conn.request("GET", "/pid", headers=headers)
