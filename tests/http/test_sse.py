@@ -181,6 +181,32 @@ def test_an_endless_sync_stream_is_closed_at_its_next_yield() -> None:
     assert closed.wait(5)
 
 
+def test_a_sync_stream_blocked_when_the_client_leaves_is_closed_once_it_returns() -> None:
+    app = Cupola(__name__, config={"ALLOWED_HOSTS": ["testserver"]})
+    release, closed = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    @app.get("/slow")
+    def slow_stream() -> StreamingResponse:
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield b"first"
+                release.wait(5)  # the worker thread is inside next() when the client leaves
+                order.append("returned")
+                yield b"second"
+            finally:
+                order.append("closed")
+                closed.set()
+
+        return StreamingResponse(chunks())
+
+    asyncio.run(call_until_disconnect(app, "/slow", 1))
+    assert not closed.is_set()  # a worker thread cannot be interrupted: closing waits
+    release.set()
+    assert closed.wait(5)
+    assert order == ["returned", "closed"]
+
+
 def test_a_plain_streaming_response_stops_too() -> None:
     app = Cupola(__name__, config={"ALLOWED_HOSTS": ["testserver"]})
     closed = threading.Event()
