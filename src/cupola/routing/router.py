@@ -89,12 +89,11 @@ def _priority(branch: tuple[Slot, _Node]) -> tuple[int, int]:
 class _Table:
     """The rules of one protocol: static paths by dict, the rest in the tree."""
 
-    __slots__ = ("parents", "root", "static", "static_rules")
+    __slots__ = ("parents", "root", "static_rules")
 
     def __init__(self) -> None:
         self.root = _Node()
-        self.static: dict[str, _Node] = {}
-        # The same paths, each to its node's rules by method (see Router.static_rules).
+        # Paths without variables, each to its node's rules by method (Router.static_rules).
         self.static_rules: dict[str, dict[str, Rule]] = {}
         # Nodes reached by a path of static segments only, keyed by that path ("/a/b"),
         # whose variable children may end a rule: see Router.match.
@@ -115,7 +114,6 @@ class _Table:
             texts = [segment for segment in segments if isinstance(segment, str)]
             if len(texts) == len(segments):
                 path = "/" + "/".join(texts)
-                self.static[path] = node
                 self.static_rules[path] = node.handlers
 
     def walk(self, path: str, method: str, seen: set[str] | None) -> _Found | None:
@@ -314,9 +312,9 @@ class Router:
         """
         table = self._websocket if websocket else self._http
         # PERF: a path without variables costs two dict lookups.
-        node = table.static.get(path)
-        if node is not None:
-            rule = node.handlers.get(method)
+        handlers = table.static_rules.get(path)
+        if handlers is not None:
+            rule = handlers.get(method)
             if rule is not None:
                 # PERF: a display copies with no call (dict() is one).
                 return rule, {**rule.defaults}
