@@ -224,14 +224,22 @@ def fetch_counted_page(
     cached = _page_statements(statement)
     if cached.with_count is None:
         return None
-    rows_statement, page = cached.with_count
     with _db.reading(cached.model) as connection:
-        if connection.dialect.name in _BOUND_LIMIT_DIALECTS:
-            result = connection.execute(page, {_LIMIT.key: limit, _OFFSET.key: offset})
-        else:
-            result = connection.execute(rows_statement.limit(limit).offset(offset))
+        result = _execute_page(connection, *cached.with_count, limit, offset)
         keys, rows = tuple(result.keys())[:-1], result.all()
     return _as_records(keys, rows), rows[0][-1] if rows else 0
+
+
+def _execute_page(
+    connection: Connection, rows: Select[Any], page: Select[Any], limit: int, offset: int
+) -> Any:
+    """Run ``page`` (``rows`` with bound bounds) where the backend's SQL allows it.
+
+    Elsewhere the bounds are written into ``rows`` as literals.
+    """
+    if connection.dialect.name in _BOUND_LIMIT_DIALECTS:
+        return connection.execute(page, {_LIMIT.key: limit, _OFFSET.key: offset})
+    return connection.execute(rows.limit(limit).offset(offset))
 
 
 def count_rows(statement: Select[Any], connection: Connection | None = None) -> int:
@@ -267,12 +275,10 @@ def fetch_page(
     Records are read on ``connection`` when given (see :func:`reading_page`).
     """
     cached = _page_statements(statement)
-    bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
     if cached.records and connection is not None:
         # PERF: plain columns need no ORM, nor the session: rows become records.
-        if connection.dialect.name in _BOUND_LIMIT_DIALECTS:
-            return _records(connection.execute(cached.page, bounds))
-        return _records(connection.execute(cached.ordered.limit(limit).offset(offset)))
+        return _records(_execute_page(connection, cached.ordered, cached.page, limit, offset))
+    bounds = {_LIMIT.key: limit, _OFFSET.key: offset}
     session = _db.session()
     if session.get_bind().dialect.name not in _BOUND_LIMIT_DIALECTS:
         return fetch(cached.ordered.limit(limit).offset(offset))
