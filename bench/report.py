@@ -268,7 +268,9 @@ def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, ...]]
 
     ``cupola serve`` runs granian (WSGI) by default, so its raw callable is
     ``bare-wsgi@granian``. The best anchor is the fastest row (median req/s) of any
-    framework but Cupola and the raw callables, on any server.
+    framework but Cupola and the raw callables, on any server. Where ``bare-wsgi-safe`` ran,
+    a third line compares with the raw callable sending Cupola's default head (its four
+    security headers included): what the framework costs, apart from what it sends.
     """
     if SERVE not in results:
         return []
@@ -282,6 +284,9 @@ def e2e_targets(results: Results, scenarios: list[str]) -> list[tuple[str, ...]]
         if scenario != "template" and "bare-wsgi@granian" in results:
             name = f"{scenario} >= 0.9x raw WSGI on granian"
             found.append(_target(name, results, "bare-wsgi@granian", scenario, 0.9))
+        if scenario != "template" and "bare-wsgi-safe@granian" in results:
+            name = f"{scenario} >= 0.9x raw WSGI, same head, on granian"
+            found.append(_target(name, results, "bare-wsgi-safe@granian", scenario, 0.9))
     return found
 
 

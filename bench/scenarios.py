@@ -129,6 +129,13 @@ FRAMEWORKS = [
     Framework("falcon", "falcon_app", "wsgi", "wsgi", "Falcon"),
     Framework("bottle", "bottle_app", "wsgi", "wsgi", "Bottle"),
     Framework("bare-wsgi", "bare_wsgi", "wsgi", "wsgi", "hand-written WSGI callable (floor)"),
+    Framework(
+        "bare-wsgi-safe",
+        "bare_wsgi",
+        "safe_wsgi",
+        "wsgi",
+        "hand-written WSGI callable sending Cupola's default head (floor)",
+    ),
     Framework("cupola-asgi", "cupola_async", "asgi", "asgi", "Cupola, ASGI, async views", ALL),
     Framework(
         "cupola-asgi-sync",
