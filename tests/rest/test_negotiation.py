@@ -96,3 +96,9 @@ def test_base_class_must_be_subclassed() -> None:
         base.select_parser(None, [])  # type: ignore[arg-type]
     with pytest.raises(NotImplementedError):
         base.select_renderer(None, [])  # type: ignore[arg-type]
+
+
+def test_an_empty_accept_is_not_a_missing_one() -> None:
+    # The empty header matches no renderer (as REST framework's ''), unlike an absent one.
+    with pytest.raises(NotAcceptable):
+        select("")

@@ -141,7 +141,11 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         fmt = format_suffix or (request.query_params.get(override) if override else None)
         if fmt:
             renderers = self.filter_renderers(renderers, fmt)
-        accept = request.headers.get("accept")
+        # PERF: one header read parses no other header; only an absent or empty Accept,
+        # which that read does not tell apart, looks at them all.
+        accept = request.header("accept")
+        if accept is None:
+            accept = request.headers.get("accept")
         # PERF: no Accept header (or */*) takes the first renderer without parsing, and a
         # lone media type without parameters matches the first renderer naming it exactly.
         if accept is None or accept == "*/*":

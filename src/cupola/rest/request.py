@@ -111,6 +111,10 @@ class Request:
         """The ``Content-Type`` header as sent (``""`` when absent)."""
         return self._request.content_type or ""
 
+    def header(self, name: str) -> str | None:
+        """The first value of header ``name``, or ``None`` (the Cupola request's ``header``)."""
+        return self._request.header(name)
+
     @property
     def query_params(self) -> ImmutableMultiDict[str]:
         """The query string's parameters (the Cupola request's ``args``)."""
