@@ -139,3 +139,27 @@ def test_the_shared_fields_follow_the_app_settings(plain_app: Cupola) -> None:
     plain_app.config["REST"] = {"PAGE_SIZE": 3}  # other settings: other copies
     second = NoteSerializer(data={"name": "a", "price": 1})._shared_input_fields()
     assert first is not None and second is not None and first is not second
+
+
+def test_read_only_defaults_reach_the_validators(plain_app: Cupola) -> None:
+    seen: list[Any] = []
+
+    class Stamped(serializers.Serializer):
+        name = serializers.CharField()
+        kind = serializers.CharField(read_only=True, default="note")
+
+        class Meta:
+            validators = [seen.append]
+
+    class Added(NoteSerializer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["id"].default = 7  # an instance's own read-only default
+
+        class Meta:
+            validators = [seen.append]
+
+    for _ in range(2):  # the class's answer is kept, the instance's fields are read
+        assert Stamped(data={"name": "a"}).is_valid()
+        assert Added(data={"name": "b", "price": 1}).is_valid()
+    assert seen[:2] == [{"kind": "note", "name": "a"}, {"id": 7, "name": "B", "price": 1.0}]

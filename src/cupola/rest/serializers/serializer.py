@@ -485,8 +485,19 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
                 return prototypes.values()
         return self.fields.values()
 
+    def _has_read_only_defaults(self) -> bool:
+        """Whether a read-only field has a default (known once per class for its own fields)."""
+        if "fields" in self.__dict__ or self._prototype_fields() is None:
+            return any(f.read_only and f.default is not empty for f in self.fields.values())
+        cls = type(self)
+        known: bool | None = cls.__dict__.get("_read_only_defaults_of_class")
+        if known is None:
+            known = any(f.read_only and f.default is not empty for f in self._fields_in_view())
+            type.__setattr__(cls, "_read_only_defaults_of_class", known)
+        return known
+
     def _read_only_defaults(self) -> dict[str, Any]:
-        if not any(f.read_only and f.default is not empty for f in self._fields_in_view()):
+        if not self._has_read_only_defaults():
             return {}
         defaults: dict[str, Any] = {}
         for field in self.fields.values():
