@@ -11,6 +11,7 @@ flush's cost. Anything else goes through ``session.add()`` and ``flush()``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -90,9 +91,12 @@ def _plan(mapper: Mapper[Any]) -> _Plan | None:
     return _Plan(statement, columns, {value: key for key, value in columns.items()}, nulls)
 
 
+#: The listeners of those events on a session's dispatcher, read in one call.
+_session_listeners = operator.attrgetter(*_SESSION_EVENTS)
+
+
 def _listened(session: Session, mapper: Mapper[Any]) -> bool:
-    dispatch = session.dispatch
-    if any(getattr(dispatch, name) for name in _SESSION_EVENTS):
+    if any(_session_listeners(session.dispatch)):
         return True
     return bool(mapper.dispatch.before_insert or mapper.dispatch.after_insert)
 
