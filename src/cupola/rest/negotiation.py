@@ -122,6 +122,9 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         content_type = request.content_type
         if len(content_type) > self.max_media_type_length:
             return None
+        # PERF: a body of exactly the first parser's media type is that parser's.
+        if parsers and parsers[0].media_type == content_type:
+            return parsers[0]
         body_type = MediaType(content_type)
         for parser in parsers:
             if parsed_media_type(parser.media_type).match(body_type):

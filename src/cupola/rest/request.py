@@ -109,7 +109,11 @@ class Request:
     @property
     def content_type(self) -> str:
         """The ``Content-Type`` header as sent (``""`` when absent)."""
-        return self._request.content_type or ""
+        # PERF: read on each request by the view's checks, the body and the parser choice.
+        value: str | None = self.__dict__.get("_content_type")
+        if value is None:
+            value = self._content_type = self._request.content_type or ""
+        return value
 
     def header(self, name: str) -> str | None:
         """The first value of header ``name``, or ``None`` (the Cupola request's ``header``)."""
