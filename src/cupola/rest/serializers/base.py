@@ -352,11 +352,12 @@ class Field:
     @property
     def validators(self) -> list[Callable[..., Any]]:
         """The validators run on the native value (by default ``get_validators()``)."""
-        try:
-            return self._validators
-        except AttributeError:
-            self._validators = self.get_validators()
-            return self._validators
+        # PERF: a lookup with a default: serializers build theirs on first use, and the
+        # AttributeError of that first read would cost more than building them.
+        validators: list[Callable[..., Any]] | None = self.__dict__.get("_validators")
+        if validators is None:
+            validators = self._validators = self.get_validators()
+        return validators
 
     @validators.setter
     def validators(self, validators: list[Callable[..., Any]]) -> None:
