@@ -96,3 +96,30 @@ def test_base_class_must_be_subclassed() -> None:
         base.select_parser(None, [])  # type: ignore[arg-type]
     with pytest.raises(NotImplementedError):
         base.select_renderer(None, [])  # type: ignore[arg-type]
+
+
+def test_an_empty_accept_is_not_a_missing_one() -> None:
+    # The empty header matches no renderer (as REST framework's ''), unlike an absent one.
+    with pytest.raises(NotAcceptable):
+        select("")
+
+
+def test_select_parser_takes_the_first_parser_that_matches() -> None:
+    from types import SimpleNamespace
+
+    from cupola.rest import parsers
+
+    json, form, anything = parsers.JSONParser(), parsers.FormParser(), parsers.JSONParser()
+    anything.media_type = "*/*"
+    negotiation = DefaultContentNegotiation()
+
+    def chosen(content_type: str, offered: list[Any]) -> Any:
+        request: Any = SimpleNamespace(content_type=content_type)
+        return negotiation.select_parser(request, offered)
+
+    assert chosen("application/json", [json, form]) is json  # exactly the first's type
+    assert chosen("application/json", [form, json]) is json
+    assert chosen("application/json; charset=utf-8", [json]) is json
+    assert chosen("application/json", [anything, json]) is anything
+    assert chosen("text/plain", [json, form]) is None
+    assert chosen("application/json", []) is None

@@ -62,3 +62,23 @@ def test_copy_of_a_request_and_overrides_outside_form_posts(protocol: str) -> No
     with make_app(Copy).test_client(protocol) as client:  # type: ignore[arg-type]
         answer = client.post("/r", json={"_method": "DELETE"})
     assert answer.json() == {"method": "POST", "data": {"_method": "DELETE"}, "path": "/r"}
+
+
+def test_none_values_are_worked_out_once(protocol: str) -> None:
+    runs: list[str] = []
+
+    class Nothing(APIView):
+        def post(self, request: Any) -> Response:
+            original = request._authenticate
+            request._authenticate = lambda: runs.append("auth") or original()
+            request._load_data_and_files = lambda: runs.append("parse") or loader()
+            loader = type(request)._load_data_and_files.__get__(request)
+            values = [request.data, request.data, request.user, request.auth, request.user]
+            return Response({"values": values})
+
+    app = make_app(Nothing)
+    app.config["REST"] = {**app.config["REST"], "UNAUTHENTICATED_USER": None}
+    with app.test_client(protocol) as client:  # type: ignore[arg-type]
+        answer = client.post("/r", content=b"null", headers={"Content-Type": "application/json"})
+    assert answer.json() == {"values": [None, None, None, None, None]}  # a JSON null body
+    assert runs == ["parse"]  # the view authenticated before the handler, once

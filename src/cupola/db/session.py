@@ -126,6 +126,7 @@ class ContextScopedSession(scoped_session[Session]):
         self._idle: weakref.WeakKeyDictionary[Any, list[Session]] = weakref.WeakKeyDictionary()
         self._new_options: tuple[Any, ...] | None = None
         self._blank: Session | None = None
+        self._empty: _EmptyListeners | None = None
 
     def __call__(self, **kw: Any) -> Session:
         """The context's session; ``kw`` configures it when it does not exist yet."""
@@ -169,7 +170,7 @@ class ContextScopedSession(scoped_session[Session]):
             return
         if self._new_options is None:
             self._new_options = _options(self.blank())
-        if _options(session) != self._new_options or _has_own_listeners(session):
+        if _options(session) != self._new_options or self._has_own_listeners(session):
             return
         app = get_app_context().app
         idle = self._idle.get(app)
@@ -178,11 +179,30 @@ class ContextScopedSession(scoped_session[Session]):
         if len(idle) < IDLE_SESSIONS:
             idle.append(session)
 
+    def _has_own_listeners(self, session: Session) -> bool:
+        """Whether ``event.listen(session, ...)`` added listeners to this session itself."""
+        dispatch: Any = session.dispatch
+        by_event = dispatch._empty_listeners
+        empty = self._empty
+        if empty is None or empty.by_event is not by_event:
+            empty = self._empty = _EmptyListeners(by_event)
+        return empty.differ_in(dispatch)
 
-def _has_own_listeners(session: Session) -> bool:
-    """Whether ``event.listen(session, ...)`` added listeners to this session itself."""
-    # NOTE: each event's slot holds the class's shared empty listener until a listener is
-    # added to this session (object.__getstate__ reads the slots as a dict).
-    state: tuple[None, dict[str, Any]] = session.dispatch.__getstate__()  # type: ignore[assignment]
-    slots = state[1]
-    return not slots.get("_empty_listeners", {}).items() <= slots.items()
+
+class _EmptyListeners:
+    """The shared empty listeners of a session class's events, and a reader of those slots.
+
+    NOTE: each event's slot of a session's dispatcher holds its class's shared empty
+    listener until a listener is added to that session itself.
+    """
+
+    __slots__ = ("by_event", "listeners", "read")
+
+    def __init__(self, by_event: dict[str, Any]) -> None:
+        self.by_event = by_event
+        self.read = operator.attrgetter(*by_event)
+        self.listeners = tuple(by_event.values())
+
+    def differ_in(self, dispatch: Any) -> bool:
+        """Whether a slot of ``dispatch`` holds something else (one tuple compared)."""
+        return bool(self.read(dispatch) != self.listeners)

@@ -11,6 +11,7 @@ flush's cost. Anything else goes through ``session.add()`` and ``flush()``.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -90,9 +91,12 @@ def _plan(mapper: Mapper[Any]) -> _Plan | None:
     return _Plan(statement, columns, {value: key for key, value in columns.items()}, nulls)
 
 
+#: The listeners of those events on a session's dispatcher, read in one call.
+_session_listeners = operator.attrgetter(*_SESSION_EVENTS)
+
+
 def _listened(session: Session, mapper: Mapper[Any]) -> bool:
-    dispatch = session.dispatch
-    if any(getattr(dispatch, name) for name in _SESSION_EVENTS):
+    if any(_session_listeners(session.dispatch)):
         return True
     return bool(mapper.dispatch.before_insert or mapper.dispatch.after_insert)
 
@@ -195,6 +199,10 @@ def _insert_directly(engine: Engine, plan: _Plan, instance: Any) -> bool:
 
 
 def _listened_to(engine: Engine) -> bool:
+    # PERF: SQLAlchemy marks an engine (or its class) and a dialect once anything has
+    # listened to them, for its own execution to check; only then are their events read.
+    if not (engine._has_events or engine.dialect._has_events):
+        return False
     events, dialect_events = engine.dispatch, engine.dialect.dispatch
     return any(getattr(events, name) for name in _ENGINE_EVENTS) or any(
         getattr(dialect_events, name) for name in _DIALECT_EVENTS
@@ -261,8 +269,7 @@ def insert(session: Session, instance: Any) -> bool:
         return False
     mapper = instance_state(instance).mapper
     _execute(session.connection(bind_arguments={"mapper": mapper}), plan, instance)
-    make_transient_to_detached(instance)
-    session.add(instance)
+    _attach(session, instance)
     return True
 
 
@@ -285,6 +292,18 @@ def insert_committed(session: Session, instance: Any) -> bool:
     if not _insert_directly(engine, plan, instance):
         with engine.begin() as connection:
             _execute(connection, plan, instance)
-    make_transient_to_detached(instance)
-    session.add(instance)
+    _attach(session, instance)
     return True
+
+
+def _attach(session: Session, instance: Any) -> None:
+    """Make the row just written persistent in ``session``, as ``add()`` after a flush.
+
+    PERF: what ``add()`` does to the detached instance, without beginning the session's
+    transaction when it has none (as after a commit): the instance has no relationship to
+    cascade to, and no listener of the attach events is set (see :func:`_listened`).
+    """
+    make_transient_to_detached(instance)
+    state = instance_state(instance)
+    session.identity_map.add(state)
+    state.session_id = session.hash_key

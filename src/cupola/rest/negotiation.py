@@ -122,6 +122,9 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         content_type = request.content_type
         if len(content_type) > self.max_media_type_length:
             return None
+        # PERF: a body of exactly the first parser's media type is that parser's.
+        if parsers and parsers[0].media_type == content_type:
+            return parsers[0]
         body_type = MediaType(content_type)
         for parser in parsers:
             if parsed_media_type(parser.media_type).match(body_type):
@@ -141,7 +144,11 @@ class DefaultContentNegotiation(BaseContentNegotiation):
         fmt = format_suffix or (request.query_params.get(override) if override else None)
         if fmt:
             renderers = self.filter_renderers(renderers, fmt)
-        accept = request.headers.get("accept")
+        # PERF: one header read parses no other header; only an absent or empty Accept,
+        # which that read does not tell apart, looks at them all.
+        accept = request.header("accept")
+        if accept is None:
+            accept = request.headers.get("accept")
         # PERF: no Accept header (or */*) takes the first renderer without parsing, and a
         # lone media type without parameters matches the first renderer naming it exactly.
         if accept is None or accept == "*/*":

@@ -117,7 +117,7 @@ class JSONRenderer(BaseRenderer):
         self, accepted_media_type: str | None, renderer_context: dict[str, Any]
     ) -> int | None:
         """The indent asked for by ``; indent=N`` or by the context, or ``None``."""
-        if accepted_media_type:
+        if accepted_media_type and ";" in accepted_media_type:  # parameters to read
             params = parse_options_header(accepted_media_type)[1]
             try:
                 return max(min(int(params["indent"]), 8), 0) or None

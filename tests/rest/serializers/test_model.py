@@ -431,3 +431,26 @@ def test_composite_keys_are_plain_fields(shelf: Shelf) -> None:
         "copy": 2,
         "days": 7,
     }
+
+
+def test_unique_together_follows_an_instance_that_changed_its_fields(shelf: Shelf) -> None:
+    shelf.add(shelf.Book(title="Dune", price=Decimal(1)))
+    book = shelf.db.session.scalars(select(shelf.Book)).one()
+
+    class EditionSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = shelf.Edition
+            fields = ["id", "book", "number"]
+
+    class ReadOnlyNumber(EditionSerializer):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.fields["number"].read_only = True  # no longer a writable pair
+
+    for _ in range(2):  # the class's validators are found again from its cache
+        assert len(EditionSerializer().validators) == 1
+        assert ReadOnlyNumber().validators == []
+    first = EditionSerializer(data={"book": book.id, "number": 1})
+    assert first.is_valid(), first.errors
+    first.save()
+    assert not EditionSerializer(data={"book": book.id, "number": 1}).is_valid()

@@ -110,3 +110,19 @@ def test_commit_listeners_see_the_session_commit(shelf: Shelf) -> None:
     assert serializer.is_valid(), serializer.errors
     serializer.save(title="Sanditon")
     assert commits == [session]
+
+
+def test_a_row_committed_on_its_own_leaves_the_session_as_a_commit_does(shelf: Shelf) -> None:
+    session = shelf.db.session()
+    saved = []
+    with statements(shelf) as seen:
+        for price in ("1", "2"):
+            serializer = price_serializer(shelf)(data={"price": price})
+            assert serializer.is_valid(), serializer.errors
+            saved.append(serializer.save(title=f"Emma {price}"))
+            assert not session.in_transaction()  # no transaction begun to attach the row
+    assert seen == ["INSERT", "INSERT"]  # the second row too is committed on its own
+    assert all(inspect(book).persistent and book in session for book in saved)
+    assert [session.get(shelf.Book, book.id) for book in saved] == saved
+    session.rollback()  # expires the rows, which read back as written
+    assert [book.price for book in saved] == [Decimal("1"), Decimal("2")]

@@ -139,15 +139,27 @@ def _merged_messages(cls: type) -> dict[str, str]:
 
 #: The output methods whose defining class must declare ``_unbound_output``.
 _OUTPUT_METHODS = ("fast_getter", "fast_representation", "to_representation")
+#: The input methods whose defining class must declare ``_unbound_input``.
+_INPUT_METHODS = (
+    "get_value",
+    "validate_empty_values",
+    "run_validation",
+    "to_internal_value",
+    "run_validators",
+    "get_default",
+)
 
 
-def _unbound_class(cls: type) -> bool:
-    """Whether every output method of ``cls`` comes from a class with ``_unbound_output``."""
-    cached: bool | None = cls.__dict__.get("_unbound_output_of_class")
+def _unbound_class(
+    cls: type, flag: str = "_unbound_output", methods: tuple[str, ...] = _OUTPUT_METHODS
+) -> bool:
+    """Whether every one of ``methods`` of ``cls`` comes from a class declaring ``flag``."""
+    cache = f"{flag}_of_class"
+    cached: bool | None = cls.__dict__.get(cache)
     if cached is None:
-        owners = (next(k for k in cls.__mro__ if name in k.__dict__) for name in _OUTPUT_METHODS)
-        cached = all(owner.__dict__.get("_unbound_output", False) for owner in owners)
-        type.__setattr__(cls, "_unbound_output_of_class", cached)
+        owners = (next(k for k in cls.__mro__ if name in k.__dict__) for name in methods)
+        cached = all(owner.__dict__.get(flag, False) for owner in owners)
+        type.__setattr__(cls, cache, cached)
     return cached
 
 
@@ -192,6 +204,11 @@ class Field:
     #: one unbound copy can make the output of every instance of a serializer. Read from
     #: the class that defines each method: a subclass overriding one must set it again.
     _unbound_output: ClassVar[bool] = True
+    #: Set on a class whose own input methods (``_INPUT_METHODS``) use nothing of the
+    #: binding for JSON-like input of a whole (not partial) top-level serializer, so that
+    #: one unbound copy can validate the input of every instance. Read from the class that
+    #: defines each method, as ``_unbound_output``.
+    _unbound_input: ClassVar[bool] = True
 
     field_name: str
     parent: Any
@@ -306,6 +323,22 @@ class Field:
         """Whether the fast output of this field needs no binding (see ``_unbound_output``)."""
         return _unbound_class(type(self))
 
+    def validates_unbound(self) -> bool:
+        """Whether this field validates plain input without its binding.
+
+        Its input methods come from classes declaring ``_unbound_input``, and neither its
+        default nor its validators ask for the field (``requires_context``); a read-only
+        field, which takes no input, must have no default (the serializer's validators see
+        those defaults).
+        """
+        if self.read_only:
+            return self.default is empty
+        if getattr(self.default, "requires_context", False):
+            return False
+        if not _unbound_class(type(self), "_unbound_input", _INPUT_METHODS):
+            return False
+        return not any(getattr(v, "requires_context", False) for v in self.validators)
+
     def fast_representation(self) -> Callable[[Any], Any]:
         """What turns a value read by :meth:`fast_getter` into a primitive.
 
@@ -319,11 +352,12 @@ class Field:
     @property
     def validators(self) -> list[Callable[..., Any]]:
         """The validators run on the native value (by default ``get_validators()``)."""
-        try:
-            return self._validators
-        except AttributeError:
-            self._validators = self.get_validators()
-            return self._validators
+        # PERF: a lookup with a default: serializers build theirs on first use, and the
+        # AttributeError of that first read would cost more than building them.
+        validators: list[Callable[..., Any]] | None = self.__dict__.get("_validators")
+        if validators is None:
+            validators = self._validators = self.get_validators()
+        return validators
 
     @validators.setter
     def validators(self, validators: list[Callable[..., Any]]) -> None:

@@ -50,6 +50,7 @@ class BooleanField(Field):
     """
 
     _unbound_output = True
+    _unbound_input = True
 
     default_error_messages: ClassVar[dict[str, str]] = {"invalid": "Must be a valid boolean."}
     default_empty_html: Any = False
@@ -108,6 +109,7 @@ class CharField(Field):
     """
 
     _unbound_output = True
+    _unbound_input = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "Not a valid string.",
@@ -272,6 +274,7 @@ class IntegerField(Field):
     """A whole number (``"1.0"`` counts; ``"1.2"`` does not)."""
 
     _unbound_output = True
+    _unbound_input = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "A valid integer is required.",
@@ -316,6 +319,7 @@ class FloatField(Field):
     """A floating-point number (finite)."""
 
     _unbound_output = True
+    _unbound_input = True
 
     default_error_messages: ClassVar[dict[str, str]] = {
         "invalid": "A valid number is required.",

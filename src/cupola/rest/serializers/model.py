@@ -373,12 +373,19 @@ class ModelSerializer(Serializer):
         validators = getattr(meta, "validators", None)
         if validators is not None:
             return list(validators)
-        by_source = {f.source: f.field_name for f in self.fields.values() if not f.read_only}
-        # PERF: one list per class and set of writable fields, not a mapper walk per instance.
+        # PERF: one list per class and set of writable fields, not a mapper walk per instance;
+        # the class's own fields (key None) are not even read again.
         cache: dict[Any, list[Callable[..., Any]]] = type(self).__dict__.get("_together", {})
+        own = "fields" not in self.__dict__ and self._prototype_fields() is not None
+        if own and None in cache:
+            return list(cache[None])
+        by_source = {f.source: f.field_name for f in self._fields_in_view() if not f.read_only}
         key = frozenset(by_source.items())
-        if key not in cache:
-            cache[key] = _unique_together(self._model(), by_source)
+        if key not in cache or own:
+            found = cache[key] if key in cache else _unique_together(self._model(), by_source)
+            cache = {**cache, key: found}
+            if own:
+                cache[None] = found
             type.__setattr__(type(self), "_together", cache)
         return list(cache[key])
 
@@ -471,7 +478,9 @@ def _collections(model: Any) -> frozenset[str]:
 
 def _refuse_nested_writes(serializer: Serializer, validated_data: dict[str, Any]) -> None:
     """DRF's rule: dotted sources and nested serializers are not written by default."""
-    for field in serializer._writable_fields:
+    for field in serializer._fields_in_view():
+        if field.read_only:
+            continue
         nested = isinstance(field, Serializer) and field.source in validated_data
         dotted = len(field.source_attrs) > 1 and field.source_attrs[0] in validated_data
         if nested or dotted:

@@ -474,7 +474,31 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             return parse_html_dict(dictionary, prefix=self.field_name, default=empty)
         return dictionary.get(self.field_name, empty)
 
+    def _fields_in_view(self) -> Iterable[Field]:
+        """The instance's fields; before it builds them, its class's (same names and options).
+
+        For reading their options only: the class's fields are bound to no serializer.
+        """
+        if "fields" not in self.__dict__:
+            prototypes = self._prototype_fields()
+            if prototypes is not None:
+                return prototypes.values()
+        return self.fields.values()
+
+    def _has_read_only_defaults(self) -> bool:
+        """Whether a read-only field has a default (known once per class for its own fields)."""
+        if "fields" in self.__dict__ or self._prototype_fields() is None:
+            return any(f.read_only and f.default is not empty for f in self.fields.values())
+        cls = type(self)
+        known: bool | None = cls.__dict__.get("_read_only_defaults_of_class")
+        if known is None:
+            known = any(f.read_only and f.default is not empty for f in self._fields_in_view())
+            type.__setattr__(cls, "_read_only_defaults_of_class", known)
+        return known
+
     def _read_only_defaults(self) -> dict[str, Any]:
+        if not self._has_read_only_defaults():
+            return {}
         defaults: dict[str, Any] = {}
         for field in self.fields.values():
             if not field.read_only or field.default is empty:
@@ -500,6 +524,44 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             for field in self._writable_fields
         ]
 
+    def _shared_input_fields(self) -> list[Field] | None:
+        """The writable fields every instance of the class may validate with, or ``None``.
+
+        PERF: built once per class (and app settings, which fields read) from unbound
+        copies of its fields, when every one validates without its binding (see
+        ``Field.validates_unbound``); an instance then builds no fields to validate.
+        """
+        cls = type(self)
+        settings = current_settings()
+        cached = cls.__dict__.get("_shared_input")
+        if cached is not None and cached[0] is settings:
+            return cached[1]  # type: ignore[no-any-return]
+        prototypes = self._prototype_fields()
+        shared: list[Field] | None = None
+        if prototypes is not None:
+            copies = [field._copy() for field in prototypes.values()]
+            if all(field.validates_unbound() for field in copies):
+                shared = [field for field in copies if not field.read_only]
+        type.__setattr__(cls, "_shared_input", (settings, shared))
+        return shared
+
+    def _input_plan(self, data: Any) -> WritePlan:
+        """The fields validating ``data`` with their hooks: the class's shared ones if they may.
+
+        They may for the input of a whole top-level serializer that has not built its own
+        fields, when it is not form input (whose rules read the binding).
+        """
+        if (
+            "fields" not in self.__dict__
+            and not self.partial
+            and self.parent is None
+            and not is_html_input(data)
+        ):
+            shared = self._shared_input_fields()
+            if shared is not None:
+                return [(f, getattr(self, "validate_" + f.field_name, None)) for f in shared]
+        return self._write_plan
+
     def to_internal_value(self, data: Any) -> Any:
         """Validate each writable field (and its ``validate_<name>`` hook).
 
@@ -511,7 +573,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
             raise ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [message]}, code="invalid")
         result: dict[str, Any] = {}
         errors: dict[str, Any] = {}
-        for field, validate_method in self._write_plan:
+        for field, validate_method in self._input_plan(data):
             try:
                 value = field.run_validation(field.get_value(data))
                 if validate_method is not None:
