@@ -24,7 +24,7 @@ from cupola.http.body import RequestBody
 from cupola.http.headers import Headers
 from cupola.http.mediatypes import parse_options_header
 from cupola.http.multidict import ImmutableMultiDict
-from cupola.http.urls import parse_query_string
+from cupola.http.urls import parse_fields
 
 _CHUNK_SIZE = 64 * 1024
 # Shared by bodies without a form: immutable, so sharing is safe.
@@ -208,8 +208,8 @@ def parse_urlencoded(data: bytes, limits: FormLimits) -> ImmutableMultiDict[str]
     if limits.max_form_memory_size is not None and len(data) > limits.max_form_memory_size:
         raise form_too_large()
     try:
-        return parse_query_string(data, max_parts=limits.max_form_parts)
-    except BadRequest:
+        return ImmutableMultiDict.from_lists(parse_fields(data, limits.max_form_parts))
+    except UnicodeError:
         raise BadRequest("The form data is not valid UTF-8.") from None
 
 
