@@ -45,6 +45,19 @@ class RequestBody:
         self._file.seek(0)
         return data
 
+    def read_at_most(self, limit: int | None) -> bytes:
+        """Return the whole body, or no more than ``limit + 1`` bytes of a spooled one.
+
+        A caller that refuses bodies over ``limit`` bytes checks the length it gets; a large
+        spooled body is never read whole for it.
+        """
+        if self._file is None:
+            return self._data
+        self._file.seek(0)
+        data = self._file.read(-1 if limit is None else limit + 1)
+        self._file.seek(0)
+        return data
+
     def stream(self) -> IO[bytes]:
         """Return a binary file object positioned at the start of the body."""
         if self._file is None:

@@ -113,10 +113,12 @@ def _parse_plain_fields(data: bytes, max_parts: int | None) -> dict[str, list[st
     if len(parts) != len(separators) + 1:  # a decoded NUL split a field
         return None
     # PERF: one iterator zipped with itself pairs names with values; a strict= argument
-    # would cost more than it checks (the count is even by construction).
+    # would cost more than it checks (the count is even by construction). A loop, as a
+    # comprehension is a function to build and call in Python 3.11.
     names_and_values = iter(parts)
-    pairs = zip(names_and_values, names_and_values)  # noqa: B905
-    fields = {name: [value] for name, value in pairs}
+    fields: dict[str, list[str]] = {}
+    for name, value in zip(names_and_values, names_and_values):  # noqa: B905
+        fields[name] = [value]
     return fields if 2 * len(fields) == len(parts) else None  # else a name repeats
 
 
