@@ -207,3 +207,4 @@ def test_parse_content_length() -> None:
     assert parse_content_length(None) is None
     assert parse_content_length("0") == 0
     assert parse_content_length("123") == 123
+    assert parse_content_length("123") == 123  # again, from the table of values seen

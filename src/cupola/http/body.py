@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import IO, Any
 
 from cupola.exceptions import BadRequest, RequestEntityTooLarge
+from cupola.http.bounded import BoundedDict
 
 #: Bodies up to this size stay in memory; larger ones go to a temporary file.
 SPOOL_MAX_SIZE = 1024 * 1024
@@ -91,13 +92,20 @@ def too_large(limit: int) -> RequestEntityTooLarge:
     )
 
 
+#: Declared lengths by ``Content-Length`` value, for the values seen (bounded).
+_LENGTHS: BoundedDict[str, int] = BoundedDict(1024)
+
+
 def parse_content_length(value: str | None) -> int | None:
     """Return the declared length, ``None`` when absent; 400 when it is not a number."""
     if value is None:
         return None
-    if not value.isdigit() or not value.isascii():
-        raise BadRequest("The Content-Length header is not a valid number.")
-    return int(value)
+    length = _LENGTHS.get(value)  # PERF: one lookup instead of two checks and int()
+    if length is None:
+        if not value.isdigit() or not value.isascii():
+            raise BadRequest("The Content-Length header is not a valid number.")
+        length = _LENGTHS.remember(value, int(value))
+    return length
 
 
 class _Accumulator:
