@@ -126,6 +126,18 @@ def test_read_stream_spools_large_bodies() -> None:
         body.close()
 
 
+def test_read_at_most() -> None:
+    assert RequestBody(b"abcdef").read_at_most(2) == b"abcdef"  # in memory: all of it
+    data = b"z" * (SPOOL_MAX_SIZE + 10)
+    body = read_stream(io.BytesIO(data), len(data), None, until_eof=False)
+    try:
+        assert body.read_at_most(4) == b"zzzzz"  # spooled: one byte over the limit at most
+        assert body.read_at_most(None) == data
+        assert body.stream().read(3) == b"zzz"  # rewound
+    finally:
+        body.close()
+
+
 def test_read_stream_limits() -> None:
     with pytest.raises(RequestEntityTooLarge):
         read_stream(io.BytesIO(b"x" * 20), 20, 10, until_eof=False)
@@ -195,3 +207,4 @@ def test_parse_content_length() -> None:
     assert parse_content_length(None) is None
     assert parse_content_length("0") == 0
     assert parse_content_length("123") == 123
+    assert parse_content_length("123") == 123  # again, from the table of values seen

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from cupola import Blueprint, Cupola, request
+from cupola.http.body import SPOOL_MAX_SIZE
 from cupola.http.request import Request
 from cupola.testing import TestClient
 
@@ -501,6 +502,16 @@ def test_form_memory_limit_is_413(app: Cupola, client: TestClient) -> None:
     # Files do not count against the memory limit.
     files = client.post("/form", files={"f": ("a.bin", b"x" * 500)})
     assert files.json() == {"form": {}, "files": {"f": 500}}
+
+
+def test_spooled_urlencoded_body_over_the_memory_limit_is_413(
+    app: Cupola, client: TestClient
+) -> None:
+    echo_app(app)
+    app.config["MAX_FORM_MEMORY_SIZE"] = 100
+    response = client.post("/form", data={"big": "x" * (SPOOL_MAX_SIZE + 1)})
+    assert response.status_code == 413
+    assert "MAX_FORM_MEMORY_SIZE" in response.text
 
 
 def test_multipart_part_without_name_is_400(app: Cupola, client: TestClient) -> None:

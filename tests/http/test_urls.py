@@ -42,6 +42,7 @@ def _pairs(qs: str | bytes) -> list[tuple[str, str]]:
         ("a=100%&b=%zz&c=%4", [("a", "100%"), ("b", "%zz"), ("c", "%4")]),
         ("a=%%41", [("a", "%A")]),
         ("a=%00", [("a", "\x00")]),
+        ("a=b c&d=%41", [("a", "b c"), ("d", "A")]),  # a raw space: the general path
     ],
 )
 def test_parse_query_string(qs: str | bytes, expected: list[tuple[str, str]]) -> None:
@@ -64,7 +65,10 @@ def test_parse_query_string_empty_is_immutable() -> None:
 
 @pytest.mark.parametrize(
     "qs",
-    [b"q=%C3", b"q=%ff", "q=%ED%A0%80", b"q=\xff", b"\xc3=1", "q=\ud800%41", b"\xc3%A9=1"],
+    [
+        *[b"q=%C3", b"q=%ff", "q=%ED%A0%80", b"q=\xff", b"\xc3=1", b"\xc3%A9=1"],
+        *["q=\ud800%41", "q=\ud800"],  # lone surrogates in text, escapes or not
+    ],
 )
 def test_parse_query_string_rejects_invalid_utf8(qs: str | bytes) -> None:
     with pytest.raises(BadRequest) as info:
@@ -105,14 +109,24 @@ def test_round_trip(pairs: list[tuple[str, str]]) -> None:
 
 
 # Pieces that make every shape of field: plain, repeated, empty, without or with a second
-# '=', escaped separators, malformed escapes.
-_QUERY_PIECES = st.sampled_from(["x", "y", "=", "&", "+", "%41", "%3D", "%26", "%2", "%"])
+# '=', escaped separators, malformed escapes, escaped and raw NUL, backslashes and
+# non-ASCII text (each of the last takes the general path rather than the plain one).
+_QUERY_PIECES = st.sampled_from(
+    ["x", "y", "=", "&", "+", "%41", "%3D", "%26", "%2", "%", "%00", "\0", "\\", "%5C", "é"]
+)
 
 
 @given(st.lists(_QUERY_PIECES, max_size=30).map("".join))
 def test_parse_agrees_with_urllib(qs: str) -> None:
     expected: MultiDict[str] = MultiDict(urllib.parse.parse_qsl(qs, keep_blank_values=True))
     assert parse_query_string(qs) == expected
+    assert parse_query_string(qs.encode()) == expected
+
+
+@pytest.mark.parametrize("count", [999, 1000, 1001])
+def test_many_plain_fields(count: int) -> None:
+    fields = [(f"f{i}", f"v {i}&") for i in range(count)]
+    assert list(parse_query_string(urlencode(fields)).items(multi=True)) == fields
 
 
 def test_parse_is_fast() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from typing import IO, Any
 
 from cupola.exceptions import BadRequest, RequestEntityTooLarge
+from cupola.http.bounded import BoundedDict
 
 #: Bodies up to this size stay in memory; larger ones go to a temporary file.
 SPOOL_MAX_SIZE = 1024 * 1024
@@ -42,6 +43,19 @@ class RequestBody:
             return self._data
         self._file.seek(0)
         data = self._file.read()
+        self._file.seek(0)
+        return data
+
+    def read_at_most(self, limit: int | None) -> bytes:
+        """Return the whole body, or no more than ``limit + 1`` bytes of a spooled one.
+
+        A caller that refuses bodies over ``limit`` bytes checks the length it gets; a large
+        spooled body is never read whole for it.
+        """
+        if self._file is None:
+            return self._data
+        self._file.seek(0)
+        data = self._file.read(-1 if limit is None else limit + 1)
         self._file.seek(0)
         return data
 
@@ -78,13 +92,20 @@ def too_large(limit: int) -> RequestEntityTooLarge:
     )
 
 
+#: Declared lengths by ``Content-Length`` value, for the values seen (bounded).
+_LENGTHS: BoundedDict[str, int] = BoundedDict(1024)
+
+
 def parse_content_length(value: str | None) -> int | None:
     """Return the declared length, ``None`` when absent; 400 when it is not a number."""
     if value is None:
         return None
-    if not value.isdigit() or not value.isascii():
-        raise BadRequest("The Content-Length header is not a valid number.")
-    return int(value)
+    length = _LENGTHS.get(value)  # PERF: one lookup instead of two checks and int()
+    if length is None:
+        if not value.isdigit() or not value.isascii():
+            raise BadRequest("The Content-Length header is not a valid number.")
+        length = _LENGTHS.remember(value, int(value))
+    return length
 
 
 class _Accumulator:

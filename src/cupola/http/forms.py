@@ -24,7 +24,7 @@ from cupola.http.body import RequestBody
 from cupola.http.headers import Headers
 from cupola.http.mediatypes import parse_options_header
 from cupola.http.multidict import ImmutableMultiDict
-from cupola.http.urls import parse_query_string
+from cupola.http.urls import parse_fields
 
 _CHUNK_SIZE = 64 * 1024
 # Shared by bodies without a form: immutable, so sharing is safe.
@@ -208,8 +208,8 @@ def parse_urlencoded(data: bytes, limits: FormLimits) -> ImmutableMultiDict[str]
     if limits.max_form_memory_size is not None and len(data) > limits.max_form_memory_size:
         raise form_too_large()
     try:
-        return parse_query_string(data, max_parts=limits.max_form_parts)
-    except BadRequest:
+        return ImmutableMultiDict.from_lists(parse_fields(data, limits.max_form_parts))
+    except UnicodeError:
         raise BadRequest("The form data is not valid UTF-8.") from None
 
 
@@ -402,21 +402,14 @@ def parse_form(
         RequestEntityTooLarge: The body exceeds one of ``limits``.
     """
     # PERF: the header browsers send for a plain form needs no parsing.
-    params: dict[str, str]
-    if content_type == _URLENCODED:
-        media_type, params = _URLENCODED, {}
-    else:
+    if content_type != _URLENCODED:
         media_type, params = parse_options_header(content_type)
-    if media_type == _URLENCODED:
-        if isinstance(body, RequestBody):
-            limit = limits.max_form_memory_size
-            if limit is not None and body.size > limit:
-                raise form_too_large()
-            data = body.read()  # PERF: the body's own bytes, with no stream or copy between
-        else:
-            data = _read_at_most(body, limits.max_form_memory_size)
-        return parse_urlencoded(data, limits), NO_FILES
-    if media_type == "multipart/form-data":
-        stream = body.stream() if isinstance(body, RequestBody) else body
-        return parse_multipart(stream, params.get("boundary"), limits)
-    return NO_FIELDS, NO_FILES
+        if media_type == "multipart/form-data":
+            stream = body.stream() if isinstance(body, RequestBody) else body
+            return parse_multipart(stream, params.get("boundary"), limits)
+        if media_type != _URLENCODED:
+            return NO_FIELDS, NO_FILES
+    limit = limits.max_form_memory_size
+    # PERF: a request's in-memory body is parsed from its own bytes, with no copy.
+    data = body.read_at_most(limit) if isinstance(body, RequestBody) else _read_at_most(body, limit)
+    return parse_urlencoded(data, limits), NO_FILES
