@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from cupola import Cupola
 from cupola.rest import exceptions
-from cupola.rest.request import Request, clone_request
+from cupola.rest.request import Request, WrappedAttributeError, clone_request, wrap_attribute_errors
 from cupola.rest.response import Response
 from cupola.rest.views import APIView
 
@@ -215,3 +217,15 @@ def test_repr_names_method_and_path(protocol: str) -> None:
     with make_app(Show).test_client(protocol) as client:  # type: ignore[arg-type]
         text = client.get("/r?x=1").json()["repr"]
     assert text == "<cupola.rest.request.Request: GET '/r?x=1'>"
+
+
+def test_wrap_attribute_errors_renames_only_attribute_errors() -> None:
+    with wrap_attribute_errors():
+        pass
+    with pytest.raises(WrappedAttributeError, match="no name") as caught, wrap_attribute_errors():
+        raise AttributeError("no name")
+    assert isinstance(caught.value.__cause__, AttributeError)
+    with pytest.raises(KeyError), wrap_attribute_errors():
+        raise KeyError("other")
+    with pytest.raises(WrappedAttributeError), wrap_attribute_errors(), wrap_attribute_errors():
+        raise AttributeError("nested")

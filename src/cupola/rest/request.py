@@ -9,8 +9,7 @@ Cupola request's.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from cupola.http.mediatypes import parse_options_header
@@ -37,13 +36,27 @@ class WrappedAttributeError(Exception):
     """
 
 
-@contextmanager
-def wrap_attribute_errors() -> Iterator[None]:
+class _AttributeErrorWrapper:
+    """The context of :func:`wrap_attribute_errors`; it keeps no state, so one is shared."""
+
+    # PERF: a plain context manager; a generator-based one costs a generator and two
+    # resumptions on each ``user`` and ``data`` read.
+    __slots__ = ()
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: object, exc: BaseException | None, traceback: object) -> None:
+        if isinstance(exc, AttributeError):
+            raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
+
+
+_WRAPPER = _AttributeErrorWrapper()
+
+
+def wrap_attribute_errors() -> _AttributeErrorWrapper:
     """Re-raise an ``AttributeError`` from the block as :class:`WrappedAttributeError`."""
-    try:
-        yield
-    except AttributeError as exc:
-        raise WrappedAttributeError(str(exc)).with_traceback(exc.__traceback__) from exc
+    return _WRAPPER
 
 
 def is_form_media_type(media_type: str) -> bool:

@@ -219,7 +219,12 @@ class SettingDefault:
 
     def __get__(self, instance: Any, owner: type | None = None) -> Any:
         settings = instance.__dict__.get("_settings") if instance is not None else None
-        return (settings or current_settings()).get(self.setting)
+        resolved = settings or current_settings()
+        # PERF: a value already resolved is read without the call to get().
+        try:
+            return resolved._resolved[self.setting]
+        except KeyError:
+            return resolved.get(self.setting)
 
 
 class APISettings:

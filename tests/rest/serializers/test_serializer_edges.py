@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from cupola.rest import serializers
+from cupola.rest.serializers.base import Field
 
 
 class Author(serializers.Serializer):
@@ -137,3 +138,63 @@ def test_object_validators_on_non_dict_data() -> None:
     assert pair.is_valid(), pair.errors
     assert seen == [(1, 2)]
     assert pair.validated_data == (1, 2)
+
+
+def _field_state(serializer: Any) -> dict[str, Any]:
+    skipped = {"_order", "_args", "_kwargs", "instance", "partial", "_context"}
+    return {k: v for k, v in vars(serializer).items() if k not in skipped}
+
+
+class _Plain(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class _Labelled(serializers.Serializer):
+    name = serializers.CharField()
+    labels_set = 0
+
+    @property
+    def label(self) -> Any:
+        return self.__dict__["_label"]
+
+    @label.setter
+    def label(self, value: Any) -> None:
+        type(self).labels_set += 1
+        self.__dict__["_label"] = value
+
+
+class _InitMixin(Field):  # between BaseSerializer and Field in the MRO
+    def __init__(self, **kwargs: Any) -> None:
+        self.mixed = True
+        super().__init__(**kwargs)
+
+
+class _Mixed(serializers.Serializer, _InitMixin):
+    name = serializers.CharField()
+
+
+class _Eager(serializers.Serializer):
+    _eager_validators = True
+    name = serializers.CharField()
+
+
+@pytest.mark.parametrize("cls", [_Plain, _Labelled, _Mixed, _Eager])
+def test_a_serializer_without_options_is_set_up_as_by_field_init(cls: Any) -> None:
+    first, second = cls(data={"name": "a"}), cls(data={"name": "b"})
+    explicit = cls(data={"name": "c"}, label=None)
+    assert _field_state(first) | {"initial_data": None} == _field_state(explicit) | {
+        "initial_data": None
+    }
+    assert first.style == {} and first.style is not second.style
+    assert first._order < second._order < explicit._order
+    assert (first.required, first.read_only, first.field_name, first.parent) == (
+        True,
+        False,
+        "",
+        None,
+    )
+    assert first.is_valid() and first.validated_data == {"name": "a"}
+    if cls is _Labelled:
+        assert first.label is None and cls.labels_set == 3  # the setter ran for each
+    if cls is _Mixed:
+        assert first.mixed is True

@@ -166,6 +166,38 @@ class SerializerMetaclass(type):
         return super().__new__(mcs, name, bases, attrs)
 
 
+_FIELD_INIT_NAMES = Field.__init__.__code__.co_names
+
+
+def _default_field_state(cls: type[BaseSerializer]) -> dict[str, Any] | None:
+    """What ``Field.__init__`` without options sets on an instance of ``cls`` (once per class).
+
+    ``None`` when that cannot be copied: another ``__init__`` runs between the serializer's
+    and the field's, validators are built eagerly, or a name it sets is a property.
+    """
+    if "_default_field_state" in cls.__dict__:
+        cached: dict[str, Any] | None = cls.__dict__["_default_field_state"]
+        return cached
+    state: dict[str, Any] | None = None
+    if _copyable_field_init(cls):
+        probe, counter = object.__new__(cls), Field._creation_counter
+        Field.__init__(probe)
+        Field._creation_counter = counter  # the probe takes no place in the field order
+        state = probe.__dict__
+    type.__setattr__(cls, "_default_field_state", state)
+    return state
+
+
+def _copyable_field_init(cls: type[BaseSerializer]) -> bool:
+    mro = cls.__mro__
+    after = mro[mro.index(BaseSerializer) + 1 :]
+    if next(k for k in after if "__init__" in k.__dict__) is not Field or cls._eager_validators:
+        return False
+    # NOTE: a property (any data descriptor) among the names Field.__init__ uses may do
+    # more than set a value: it must run for each instance.
+    return not any(hasattr(getattr(cls, name, None), "__set__") for name in _FIELD_INIT_NAMES)
+
+
 class BaseSerializer(Field):
     """What every serializer shares: ``is_valid``, ``errors``, ``data``, ``save``...
 
@@ -193,7 +225,15 @@ class BaseSerializer(Field):
         self.partial: bool = kwargs.pop("partial", False)
         self._context: dict[str, Any] = kwargs.pop("context", {})
         kwargs.pop("many", None)
-        super().__init__(**kwargs)
+        state = None if kwargs else _default_field_state(type(self))
+        if state is None:
+            super().__init__(**kwargs)
+            return
+        # PERF: without field options, what Field.__init__ would set, copied at once.
+        self.__dict__.update(state)
+        self.style = {}
+        self._order = Field._creation_counter
+        Field._creation_counter += 1
 
     @classmethod
     def many_init(cls, *args: Any, **kwargs: Any) -> Any:
