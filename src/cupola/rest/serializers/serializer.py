@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import cached_property
 from operator import attrgetter
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from cupola.rest.exceptions import ErrorDetail, ValidationError
 from cupola.rest.serializers.base import (
@@ -26,6 +26,8 @@ from cupola.rest.serializers.base import (
 )
 from cupola.rest.serializers.bound import BoundField, bound_field
 from cupola.rest.settings import api_settings, current_settings
+
+T = TypeVar("T")
 
 __all__ = [
     "LIST_SERIALIZER_KWARGS",
@@ -420,6 +422,20 @@ def check_returned(instance: Any, method: str) -> None:
         raise AssertionError(f"`{method}()` did not return an object instance.")
 
 
+def _per_class_and_settings(cls: type, name: str, build: Callable[[], T]) -> T:
+    """``build()``, kept on ``cls`` under ``name`` for the app settings in force.
+
+    Fields read the settings, so what is built from them is rebuilt when they change.
+    """
+    settings = current_settings()
+    cached = cls.__dict__.get(name)
+    if cached is not None and cached[0] is settings:
+        return cached[1]  # type: ignore[no-any-return]
+    value = build()
+    type.__setattr__(cls, name, (settings, value))
+    return value
+
+
 def _set_value(dictionary: dict[str, Any], keys: list[str], value: Any) -> None:
     """``dictionary[a][b] = value`` for ``keys == ["a", "b"]``; merge for no keys."""
     if not keys:
@@ -559,10 +575,11 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
 
     @cached_property
     def _write_plan(self) -> WritePlan:
-        return [
-            (field, getattr(self, "validate_" + field.field_name, None))
-            for field in self._writable_fields
-        ]
+        return self._with_hooks(self._writable_fields)
+
+    def _with_hooks(self, fields: Iterable[Field]) -> WritePlan:
+        """Each of ``fields`` with its ``validate_<name>`` hook (``None`` when absent)."""
+        return [(field, getattr(self, "validate_" + field.field_name, None)) for field in fields]
 
     def _shared_input_fields(self) -> list[Field] | None:
         """The writable fields every instance of the class may validate with, or ``None``.
@@ -571,19 +588,16 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         copies of its fields, when every one validates without its binding (see
         ``Field.validates_unbound``); an instance then builds no fields to validate.
         """
-        cls = type(self)
-        settings = current_settings()
-        cached = cls.__dict__.get("_shared_input")
-        if cached is not None and cached[0] is settings:
-            return cached[1]  # type: ignore[no-any-return]
+        return _per_class_and_settings(type(self), "_shared_input", self._build_shared_input)
+
+    def _build_shared_input(self) -> list[Field] | None:
         prototypes = self._prototype_fields()
-        shared: list[Field] | None = None
-        if prototypes is not None:
-            copies = [field._copy() for field in prototypes.values()]
-            if all(field.validates_unbound() for field in copies):
-                shared = [field for field in copies if not field.read_only]
-        type.__setattr__(cls, "_shared_input", (settings, shared))
-        return shared
+        if prototypes is None:
+            return None
+        copies = [field._copy() for field in prototypes.values()]
+        if not all(field.validates_unbound() for field in copies):
+            return None
+        return [field for field in copies if not field.read_only]
 
     def _input_plan(self, data: Any) -> WritePlan:
         """The fields validating ``data`` with their hooks: the class's shared ones if they may.
@@ -599,7 +613,7 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         ):
             shared = self._shared_input_fields()
             if shared is not None:
-                return [(f, getattr(self, "validate_" + f.field_name, None)) for f in shared]
+                return self._with_hooks(shared)
         return self._write_plan
 
     def to_internal_value(self, data: Any) -> Any:
@@ -644,19 +658,16 @@ class Serializer(BaseSerializer, metaclass=SerializerMetaclass):
         copies of its fields, when each one's fast output needs no binding; an instance
         then builds no fields to make its output, only to fall back on their methods.
         """
-        cls = type(self)
-        settings = current_settings()
-        cached = cls.__dict__.get("_shared_plan")
-        if cached is not None and cached[0] is settings:
-            return cached[1]  # type: ignore[no-any-return]
+        return _per_class_and_settings(type(self), "_shared_plan", self._build_shared_read_plan)
+
+    def _build_shared_read_plan(self) -> ReadPlan | None:
         prototypes = self._prototype_fields()
-        plan: ReadPlan | None = None
-        if prototypes is not None:
-            copies = {name: field._copy() for name, field in prototypes.items()}
-            if all(f.write_only or f.has_unbound_output() for f in copies.values()):
-                plan = _make_read_plan(copies, shared=True)
-        type.__setattr__(cls, "_shared_plan", (settings, plan))
-        return plan
+        if prototypes is None:
+            return None
+        copies = {name: field._copy() for name, field in prototypes.items()}
+        if not all(f.write_only or f.has_unbound_output() for f in copies.values()):
+            return None
+        return _make_read_plan(copies, shared=True)
 
     def _output_plan(self) -> ReadPlan:
         plan: ReadPlan | None = self.__dict__.get("_read_plan")
