@@ -162,7 +162,7 @@ def targets() -> list[Target | CostTarget]:
     for s in ("plaintext", "json", "routing"):
         found.append(Target(f"WSGI {s} >= 1.5x Falcon", "cupola", "falcon", s, 1.5))
     found.append(Target("WSGI form >= 1.25x Falcon", "cupola", "falcon", "form", 1.25))
-    for s in ("plaintext", "json", "routing", "form"):
+    for s in ("plaintext", "json", "routing", "form", "template"):
         found.append(Target(f"WSGI {s} >= 8x Flask", "cupola", "flask", s, 8.0))
     found.append(Target("WSGI template >= 1.0x Falcon", "cupola", "falcon", "template", 1.0))
     own = Target("WSGI routing >= 0.8x own json", "cupola", "cupola", "routing", 0.8, "json")
