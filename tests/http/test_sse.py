@@ -100,8 +100,13 @@ def test_keep_alive_comments_while_quiet(protocol: str) -> None:
     assert body.endswith("data: late\n\n")
 
 
-async def call_until_disconnect(app: Cupola, path: str, chunks_before_leaving: int) -> list[bytes]:
-    """Drive app.asgi over HTTP; the client leaves after receiving some body chunks."""
+async def call_until_disconnect(
+    app: Cupola, path: str, chunks_before_leaving: int, leave_after: threading.Event | None = None
+) -> list[bytes]:
+    """Drive app.asgi over HTTP; the client leaves after receiving some body chunks.
+
+    With ``leave_after``, the client also waits for that event (set by the app) to leave.
+    """
     left = asyncio.Event()
     received: list[bytes] = []
     requested = False
@@ -112,6 +117,8 @@ async def call_until_disconnect(app: Cupola, path: str, chunks_before_leaving: i
             requested = True
             return {"type": "http.request", "body": b"", "more_body": False}
         await left.wait()
+        if leave_after is not None:
+            assert await asyncio.to_thread(leave_after.wait, 5)
         return {"type": "http.disconnect"}
 
     async def send(message: dict[str, Any]) -> None:
@@ -183,7 +190,7 @@ def test_an_endless_sync_stream_is_closed_at_its_next_yield() -> None:
 
 def test_a_sync_stream_blocked_when_the_client_leaves_is_closed_once_it_returns() -> None:
     app = Cupola(__name__, config={"ALLOWED_HOSTS": ["testserver"]})
-    release, closed = threading.Event(), threading.Event()
+    inside, release, closed = threading.Event(), threading.Event(), threading.Event()
     order: list[str] = []
 
     @app.get("/slow")
@@ -191,7 +198,8 @@ def test_a_sync_stream_blocked_when_the_client_leaves_is_closed_once_it_returns(
         def chunks() -> Iterator[bytes]:
             try:
                 yield b"first"
-                release.wait(5)  # the worker thread is inside next() when the client leaves
+                inside.set()  # the client leaves only once the worker thread is inside next()
+                release.wait(5)
                 order.append("returned")
                 yield b"second"
             finally:
@@ -200,7 +208,7 @@ def test_a_sync_stream_blocked_when_the_client_leaves_is_closed_once_it_returns(
 
         return StreamingResponse(chunks())
 
-    asyncio.run(call_until_disconnect(app, "/slow", 1))
+    asyncio.run(call_until_disconnect(app, "/slow", 1, leave_after=inside))
     assert not closed.is_set()  # a worker thread cannot be interrupted: closing waits
     release.set()
     assert closed.wait(5)
