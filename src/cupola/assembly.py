@@ -187,6 +187,7 @@ def assemble(app: Cupola) -> Pipeline:
         router.add(route.rule)
     unmatched = make_route(None, _no_view, [app], None)
     plan(unmatched, planner.stack_for(None))
+    unmatched.plan.gated = True  # the gate raises the request's rejection when no hook answers
     propagate = config.get("PROPAGATE_EXCEPTIONS")
     return Pipeline(
         router,

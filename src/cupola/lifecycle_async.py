@@ -46,21 +46,51 @@ class AsyncLifecycle(LifecycleBase):
     """The lifecycle of a route with ``async def`` parts, on a loop."""  # unasync: drop
 
     async def run_async(self, request: Request, route: Route) -> Response:
-        """Run the whole lifecycle of ``route`` for ``request``."""
+        """Run the whole lifecycle of ``route`` for ``request``.
+
+        A phase of a route whose steps are all sync is a plain call (see
+        :class:`~cupola.plans.Plan`); ``out`` holds what a phase gave, awaited when it is a
+        coroutine. The view phase runs in this frame, without a call of its own.
+        """
         token = activate(request)
         plan = route.plan
-        unhandled: BaseException | None = None
+        stack = plan.stack
+        response: Response | None = None
+        entered, unhandled = stack.count, None
         try:
-            response, entered, unhandled = await self._respond_async(request, route, plan)
-            stack = plan.stack
+            # PERF: a request for a host found allowed before skips a host check alone.
+            if stack.request and request.host_header not in stack.host_gate:
+                out = plan.enter(self, request, plan)
+                out = await out if type(out) is CoroutineType else out  # unasync: drop
+                response, entered, unhandled = out
+            if response is None:
+                try:
+                    out = plan.before_view(self, request, route, plan) if plan.gated else None
+                    out = await out if type(out) is CoroutineType else out  # unasync: drop
+                    if out is None:
+                        # PERF: a view without arguments is called directly (a call fewer).
+                        bare = not (request.view_args or route.pass_request)
+                        # unasync: out = route.view() if bare else call_view(route, request)
+                        out = await (  # unasync: drop
+                            (route.view() if bare else call_view(route, request))  # unasync: drop
+                            if route.view_is_async  # unasync: drop
+                            else self._call_view_in_thread(request, route)  # unasync: drop
+                        )  # unasync: drop
+                    # PERF: a view that returns a plain Response needs no coercion call.
+                    response = out if type(out) is Response else to_response(out)
+                except Exception as exc:
+                    response, unhandled = await self._exception_phase_async(request, route, exc)
+                if plan.hooks.after or response._renders_late:
+                    out = plan.finish(self, request, route, response, unhandled)
+                    out = await out if type(out) is CoroutineType else out  # unasync: drop
+                    response, unhandled = out
             fixed = stack.fixed_only
             if fixed is not None and entered == stack.count and request.loaded_session is None:
                 fixed.add_to(response.headers.pairs)  # PERF: all the phase does: no call
             elif stack.response:
-                outcome = plan.leave(self, request, plan, response, entered, unhandled)
-                if type(outcome) is CoroutineType:  # unasync: drop
-                    outcome = await outcome  # unasync: drop
-                response, unhandled = outcome
+                out = plan.leave(self, request, plan, response, entered, unhandled)
+                out = await out if type(out) is CoroutineType else out  # unasync: drop
+                response, unhandled = out
             # NOTE: a TemplateResponse from an error handler outside the view phase (or from
             # an after_request hook) is rendered here; it must never go out with an empty body.
             if response._renders_late:
@@ -77,50 +107,6 @@ class AsyncLifecycle(LifecycleBase):
             deactivate(token)
             if request.loaded_body is not None:  # PERF: nothing to release unless it was read
                 request.close()
-
-    async def _respond_async(
-        self, request: Request, route: Route, plan: Plan
-    ) -> tuple[Response, int, BaseException | None]:
-        """The request, view and finish phases: ``(response, entered, unhandled)``.
-
-        ``entered`` counts the middleware whose ``process_response`` is to run.
-        """
-        # PERF: a request for a host found allowed before skips a host check alone.
-        stack = plan.stack
-        if stack.request and request.host_header not in stack.host_gate:
-            outcome = plan.enter(self, request, plan)
-            if type(outcome) is CoroutineType:  # unasync: drop
-                outcome = await outcome  # unasync: drop
-            response, entered, unhandled = outcome
-            if response is not None:
-                return response, entered, unhandled
-        entered, unhandled, result = stack.count, None, None
-        try:
-            if plan.gated:
-                result = plan.before_view(self, request, route, plan)
-                if type(result) is CoroutineType:  # unasync: drop
-                    result = await result  # unasync: drop
-            if result is None:
-                if route is self.unmatched:
-                    raise request.rejection  # type: ignore[misc]  # set when unmatched
-                # PERF: a view without arguments is called directly (a call fewer).
-                bare = not (request.view_args or route.pass_request)
-                # unasync: result = route.view() if bare else call_view(route, request)
-                result = await (  # unasync: drop
-                    (route.view() if bare else call_view(route, request))  # unasync: drop
-                    if route.view_is_async  # unasync: drop
-                    else self._call_view_in_thread(request, route)  # unasync: drop
-                )  # unasync: drop
-            # PERF: a view that returns a plain Response needs no coercion call.
-            response = result if type(result) is Response else to_response(result)
-        except Exception as exc:
-            response, unhandled = await self._exception_phase_async(request, route, exc)
-        if plan.hooks.after or response._renders_late:
-            outcome = plan.finish(self, request, route, response, unhandled)
-            if type(outcome) is CoroutineType:  # unasync: drop
-                outcome = await outcome  # unasync: drop
-            response, unhandled = outcome
-        return response, entered, unhandled
 
     async def _request_phase_async(
         self, request: Request, plan: Plan
@@ -141,7 +127,11 @@ class AsyncLifecycle(LifecycleBase):
         return None, plan.stack.count, None
 
     async def _before_view_async(self, request: Request, route: Route, plan: Plan) -> Any:
-        """``process_view`` then ``before_request`` hooks: the first answer, or ``None``."""
+        """``process_view`` then ``before_request`` hooks: the first answer, or ``None``.
+
+        For a request no rule matched, its :attr:`~cupola.http.request.Request.rejection`
+        is raised once no hook has answered.
+        """
         for view_hook in plan.stack.view:
             result = view_hook(request, route.view, request.view_args)
             if type(result) is CoroutineType:  # unasync: drop
@@ -154,6 +144,8 @@ class AsyncLifecycle(LifecycleBase):
                 result = await result  # unasync: drop
             if result is not None:
                 return result
+        if route is self.unmatched:  # no hook answered: the request's own error stands
+            raise request.rejection  # type: ignore[misc]  # set when unmatched
         return None
 
     async def _finish_phase_async(

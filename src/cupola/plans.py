@@ -32,7 +32,8 @@ class Plan:
         sync: Whether every hook, middleware method and error handler is sync (the view
             may still be ``async def``).
         enter: The request phase (middleware ``process_request``).
-        gated: Whether any ``process_view`` or ``before_request`` hook may answer first.
+        gated: Whether any ``process_view`` or ``before_request`` hook may answer first
+            (always, for requests no rule matched: the gate raises their rejection).
         before_view: Those hooks.
         finish: Rendering and ``after_request`` hooks.
         leave: The response phase (middleware ``process_response``).
