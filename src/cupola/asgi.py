@@ -205,14 +205,23 @@ class ASGIAdapter:
             if body is None:  # the client went away
                 return
             request.loaded_body = body
-        # PERF: the route is matched here and its lifecycle awaited, with no call between.
-        route = pipeline.route(request)
+        # PERF: a path without variables is matched here by one lookup; the lifecycle is
+        # awaited directly, with no call between.
+        method = scope["method"]
+        route = (
+            pipeline.static_routes.get((method, request.path))
+            if request.rejection is None
+            else None
+        )
+        if route is None:
+            route = pipeline.route(request)
+        else:
+            request.matched_route, request.view_args = route, {}
         response = await (
             pipeline.run_async(request, route)
             if route.needs_loop
             else pipeline.run_in_thread(request, route)
         )
-        method = scope["method"]
         if response.is_streaming:
             await send_stream(cast(StreamingResponse, response), method, send, app, receive)
             return

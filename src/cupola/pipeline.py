@@ -71,6 +71,15 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
     ) -> None:
         self.router = router
         self.static_rules = router.static_rules
+        #: ``(method, path)`` to route, for paths without variables whose rule has no
+        #: defaults (automatic ``OPTIONS`` answers left out): what :meth:`route` would find,
+        #: for the adapters to look up without a call.
+        self.static_routes: dict[tuple[str, str], Route] = {
+            (method, path): rule.target
+            for path, methods in router.static_rules.items()
+            for method, rule in methods.items()
+            if not rule.defaults and not (method == "OPTIONS" and rule.automatic_options)
+        }
         self.middleware = middleware
         self.unmatched = unmatched
         self.debug = debug

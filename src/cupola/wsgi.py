@@ -144,8 +144,15 @@ def wsgi_app(
         error = host_error([] if host is None else [host], protocol.partition("/")[2])
         if error is not None:
             request.rejection = request.rejection or error
-    # PERF: the route is matched here and its lifecycle run directly, with no call between.
-    route = pipeline.route(request)
+    # PERF: a path without variables is matched here by one lookup; the lifecycle is run
+    # directly, with no call between.
+    route = (
+        pipeline.static_routes.get((method, request.path)) if request.rejection is None else None
+    )
+    if route is None:
+        route = pipeline.route(request)
+    else:
+        request.matched_route, request.view_args = route, {}
     response = (
         run_coroutine(pipeline.run_async(request, route))
         if route.needs_loop
