@@ -17,7 +17,7 @@ from cupola.concurrency import run_coroutine
 from cupola.exceptions import BadRequest, HTTPException
 from cupola.http.body import RequestBody, parse_content_length, read_stream
 from cupola.http.bounded import BoundedDict
-from cupola.http.heads import HEADS, work_out
+from cupola.http.heads import has_content_length
 from cupola.http.hosts import VALID_HOSTS, host_error
 from cupola.http.request import Request
 from cupola.http.response import NO_BODY_STATUSES, Response, StreamingResponse
@@ -170,10 +170,8 @@ def wsgi_app(
     body = response.body
     if status in NO_BODY_STATUSES:
         body = b""
-    else:
-        key = tuple(headers)
-        if not (HEADS.get(key) or work_out(key))[1]:
-            headers.append(("Content-Length", str(len(body))))
+    elif not has_content_length(headers):
+        headers.append(("Content-Length", str(len(body))))
     start_response(STATUS_LINES.get(status) or status_line(status), headers)
     # PERF: a list, not a tuple: granian writes a list in one go and iterates anything else.
     return [] if method == "HEAD" else [body]

@@ -1,11 +1,13 @@
 """Response heads as the adapters send them, worked out once for heads that repeat.
 
 Most responses of an app repeat their head exactly (the content type, the security
-headers); only ``Content-Length`` differs, and the adapters add it. A head's latin-1
-encoding (for ASGI) and whether it already names a ``Content-Length`` are kept in
-:data:`HEADS`, keyed by the head's pairs as a tuple. A head is kept once each of its pairs
-has been seen before, so heads with one-off values (cookies, ETags) do not fill it; every
-table is bounded (:mod:`cupola.http.bounded`), so random values cannot grow them.
+headers); only ``Content-Length`` differs, and the adapters add it. For ASGI, a head's
+latin-1 encoding and whether it already names a ``Content-Length`` are kept in
+:data:`HEADS`, keyed by the head's pairs as a tuple (WSGI sends text and only asks
+:func:`has_content_length`, which is cheaper than the tuple and its hash). A head is kept
+once each of its pairs has been seen before, so heads with one-off values (cookies, ETags)
+do not fill it; every table is bounded (:mod:`cupola.http.bounded`), so random values
+cannot grow them.
 """
 
 from __future__ import annotations
