@@ -155,7 +155,7 @@ def request_path(scope: Scope) -> str:
     """
     path: str = scope["path"]
     raw: bytes | None = scope.get("raw_path")
-    if raw and b"%" in raw:
+    if raw and 37 in raw:  # b"%" (see make_request)
         # NOTE: servers decode invalid UTF-8 with replacement characters; decode again from
         # the raw path so that such a path is refused instead of silently altered.
         try:
@@ -270,7 +270,9 @@ def make_request(app: ServedApp, scope: Scope) -> tuple[Request, int | None, boo
     path = scope["path"]
     raw = scope.get("raw_path")
     try:
-        if (raw and b"%" in raw) or scope.get("root_path"):  # PERF: else the path is as given
+        # PERF: else the path is as given. The byte is looked for as an int: ``b"%" in raw``
+        # raises and clears a TypeError inside bytes.__contains__ first (~150 ns).
+        if (raw and 37 in raw) or scope.get("root_path"):
             path = request_path(scope)
         request = Request(app, scope["method"], path, scope, ASGI_SOURCE)
     except HTTPException as exc:

@@ -151,7 +151,8 @@ class JSONRenderer(BaseRenderer):
             except TypeError:
                 pass  # an integer beyond 64 bits, or a type only the fallback knows
             else:
-                if b"\xe2\x80" in out:
+                # PERF: find(), not `in`: bytes' `in` raises and clears a TypeError first.
+                if out.find(b"\xe2\x80") != -1:
                     out = out.replace(_LINE_SEPARATORS[0], b"\\u2028")
                     out = out.replace(_LINE_SEPARATORS[1], b"\\u2029")
                 return out
