@@ -49,8 +49,9 @@ class AsyncLifecycle(LifecycleBase):
         """Run the whole lifecycle of ``route`` for ``request``.
 
         A phase of a route whose steps are all sync is a plain call (see
-        :class:`~cupola.plans.Plan`); ``out`` holds what a phase gave, awaited when it is a
-        coroutine. The view phase runs in this frame, without a call of its own.
+        :class:`~cupola.plans.Plan`), and the async runner awaits a phase that returns a
+        coroutine; ``out`` holds what a phase gave. The view phase runs in this frame,
+        without a call of its own.
         """
         token = activate(request)
         plan = route.plan
