@@ -221,3 +221,35 @@ def test_the_reader_outlives_a_redis_error(layers: Any, caplog: pytest.LogCaptur
             await close_all(layer)
 
     assert asyncio.run(main()) == {"type": "after"}
+
+
+def test_flush_drops_entries_the_reader_has_taken_but_not_queued(layers: Any) -> None:
+    """An entry popped from Redis just before a flush must not be queued after it."""
+
+    async def main() -> bool:
+        (layer,) = layers(1)
+        try:
+            channel = await layer.new_channel()
+            state = layer._state()
+            taken, hold = asyncio.Event(), asyncio.Event()
+            lpop = state.reader_client.lpop
+
+            async def paused_lpop(*args: Any) -> Any:
+                taken.set()  # the reader holds the entry BLPOP returned
+                await hold.wait()
+                return await lpop(*args)
+
+            state.reader_client.lpop = paused_lpop  # type: ignore[method-assign]
+            await layer.send(channel, {"type": "before.flush"})
+            await asyncio.wait_for(taken.wait(), 2)
+            await layer.flush()
+            hold.set()
+            try:
+                await asyncio.wait_for(layer.receive(channel), 0.3)
+            except TimeoutError:
+                return True
+            return False
+        finally:
+            await close_all(layer)
+
+    assert asyncio.run(main())

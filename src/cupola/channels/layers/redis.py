@@ -319,14 +319,21 @@ class RedisChannelLayer(ChannelLayer):
             )
 
     async def flush(self) -> None:
-        """Delete every key under the prefix and drop local queues and memberships."""
+        """Delete every key under the prefix and drop local queues and memberships.
+
+        The reader is stopped first, so that entries it had taken from Redis but not yet
+        queued are dropped too; it starts again if it was running.
+        """
         state = self._state()
+        was_reading = await self._stop_reader(state)
         keys = [key async for key in state.client.scan_iter(match=f"{self.prefix}*", count=500)]
         if keys:
             await state.client.delete(*keys)
         for queue in state.queues.values():
             queue.clear()
         state.groups.clear()
+        if was_reading:
+            self._start_reader(state)
 
     async def close(self) -> None:
         """Stop the readers and close the connection pools of every loop."""
@@ -345,16 +352,22 @@ class RedisChannelLayer(ChannelLayer):
                 await asyncio.to_thread(loop.run_until_complete, self._close_state(state))
 
     async def _close_state(self, state: _LoopState) -> None:
+        await self._stop_reader(state)
+        await state.reader_client.aclose()
+        await state.client.aclose()
+
+    # -- the reader ----------------------------------------------------------------------
+
+    async def _stop_reader(self, state: _LoopState) -> bool:
+        """Stop the loop's reader; whether it was running."""
         reader = state.reader
+        running = reader is not None and not reader.done()
         # NOTE: redis-py may swallow a cancellation that lands inside a blocking read's own
         # timeout handling; cancel again until the reader has stopped.
         while reader is not None and not reader.done():
             reader.cancel()
             await asyncio.wait([reader], timeout=0.05)
-        await state.reader_client.aclose()
-        await state.client.aclose()
-
-    # -- the reader ----------------------------------------------------------------------
+        return running
 
     async def _read(self, state: _LoopState) -> None:
         """Move inbox entries to local queues until cancelled; reconnect on errors."""
