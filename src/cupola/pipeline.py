@@ -70,10 +70,9 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         websocket_tap: WebSocketTap | None = None,
     ) -> None:
         self.router = router
-        self.static_rules = router.static_rules
         #: ``(method, path)`` to route, for paths without variables whose rule has no
         #: defaults (automatic ``OPTIONS`` answers left out): what :meth:`route` would find,
-        #: for the adapters to look up without a call.
+        #: for the adapters to look up without a call; :meth:`route` answers the rest.
         self.static_routes: dict[tuple[str, str], Route] = {
             (method, path): rule.target
             for path, methods in router.static_rules.items()
@@ -106,18 +105,11 @@ class Pipeline(SyncLifecycle, AsyncLifecycle):
         """
         if request.rejection is not None:  # the adapter already refused the request
             return self.unmatched
-        # PERF: a path without variables is found by two lookups, as Router.match would.
-        methods = self.static_rules.get(request.path)
-        rule = methods.get(request.method) if methods is not None else None
-        if rule is not None:
-            request.view_args = {**rule.defaults}
-        else:
-            # PERF: the router is called here, not through a helper: a call fewer.
-            try:
-                rule, request.view_args = self.router.match(request.path, request.method)
-            except HTTPException as exc:
-                request.rejection = self._refusal(request, exc)
-                return self.unmatched
+        try:
+            rule, request.view_args = self.router.match(request.path, request.method)
+        except HTTPException as exc:
+            request.rejection = self._refusal(request, exc)
+            return self.unmatched
         route: Route = rule.target
         request.matched_route = route
         if request.method == "OPTIONS" and rule.automatic_options:
