@@ -3,6 +3,10 @@
 A few raw-socket clients send their request head, or their body, a byte at a time; other
 clients must keep getting answers meanwhile (DESIGN §7: slow clients are the server's
 business). The test is bounded: about 4 seconds of trickling.
+
+Starvation is judged on the median answer time. A single answer may be late when the
+machine is busy (the servers' workers run under coverage in CI): each request may take up
+to ``ANSWER_TIMEOUT`` seconds, and one that takes that long fails the test.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ pytestmark = pytest.mark.e2e
 
 SLOW_CLIENTS = 8  # of each kind
 TRICKLE_SECONDS = 4.0
+ANSWER_TIMEOUT = 10.0
 
 
 def slow_headers(port: int, stop: threading.Event) -> None:
@@ -60,10 +65,12 @@ def test_slow_headers_and_bodies_do_not_starve_other_clients(launcher: Any) -> N
             end = time.monotonic() + TRICKLE_SECONDS
             while time.monotonic() < end:
                 started = time.monotonic()
-                response = httpx.get(f"{served.url}/plain", timeout=2)
+                response = httpx.get(f"{served.url}/plain", timeout=ANSWER_TIMEOUT)
                 timings.append(time.monotonic() - started)
                 assert response.text == "Hello, world!"
-                upload = httpx.post(f"{served.url}/upload", content=b"y" * 1000, timeout=2)
+                upload = httpx.post(
+                    f"{served.url}/upload", content=b"y" * 1000, timeout=ANSWER_TIMEOUT
+                )
                 assert upload.text == "1000"
                 time.sleep(0.05)
         finally:
