@@ -168,8 +168,9 @@ def test_context_is_per_task_with_50_concurrent_requests(
 
     started = time.monotonic()
     responses = asyncio.run(main())
-    # All ran concurrently on one loop: far less than the sum of the sleeps (~1 s).
-    assert time.monotonic() - started < 0.5
+    # All ran concurrently on one loop: less than the sum of the sleeps (1 s), with room
+    # for a busy machine (one after another would take 1 s or more).
+    assert time.monotonic() - started < 0.8
     for n, response in enumerate(responses):
         assert response.status == 200
         assert json.loads(response.body) == {"path": f"/{n}", "same": True, "g": n}
