@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import bindparam, select
 
 from cupola.db import Pagination
+from cupola.exceptions import NotFound
 
 from .conftest import Setup
 
@@ -87,6 +88,26 @@ def test_per_page_from_query_capped_by_max(paged: Setup) -> None:
 )
 def test_impossible_pages_are_404(paged: Setup, query: str) -> None:
     assert paged.app.test_client().get(f"/books?{query}").status_code == 404
+
+
+BEYOND_SQL = 2**63  # more rows than a SQL LIMIT or OFFSET can name (signed 64 bits)
+
+
+@pytest.mark.parametrize("page", [2**31, 2**62, BEYOND_SQL])
+def test_a_page_past_any_table_is_404_not_a_database_error(paged: Setup, page: int) -> None:
+    assert paged.app.test_client().get(f"/books?page={page}").status_code == 404
+
+
+def test_sizes_and_pages_beyond_sql_read_what_there_is(paged: Setup) -> None:
+    Book = paged.Book
+    with paged.app.test_request_context("/"):
+        whole = paged.db.paginate(select(Book).order_by(Book.id), per_page=BEYOND_SQL)
+        assert (len(whole.items), whole.total, whole.has_next) == (45, 45, False)
+        past = paged.db.paginate(select(Book), page=BEYOND_SQL, error_out=False)
+        assert (past.items, past.total, past.page) == ([], 45, BEYOND_SQL)
+        with pytest.raises(NotFound):
+            paged.db.paginate(select(Book), page=2, per_page=BEYOND_SQL)
+        paged.db.session.remove()  # a test request context runs no teardown
 
 
 @pytest.mark.parametrize(

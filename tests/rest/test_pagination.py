@@ -85,6 +85,50 @@ def test_page_number_invalid_page_is_404(shelf: Any, protocol: str, page: str) -
         assert response.json() == {"detail": "Invalid page."}
 
 
+BEYOND_SQL = str(2**63)  # more rows than a SQL LIMIT or OFFSET can name (signed 64 bits)
+
+
+def beyond_sql_client(shelf: Any, protocol: str, paginator: Any, records: bool) -> TestClient:
+    """Three books behind ``paginator``, read as records (columns only) or as ORM objects."""
+    shelf.seed(3)
+
+    class Columns(serializers.ModelSerializer):  # columns only: pages are read as records
+        class Meta:
+            model = shelf.Book
+            fields = ["id", "title"]
+
+    serializer = Columns if records else book_serializer(shelf)
+    serve(shelf, ("/books/", list_view(shelf, paginator, serializer_class=serializer)))
+    return shelf.app.test_client(protocol)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["records", "objects"])
+def test_a_page_past_any_table_is_404_not_a_database_error(
+    shelf: Any, protocol: str, records: bool
+) -> None:
+    class Pages(pagination.PageNumberPagination):
+        page_size = 2
+        page_size_query_param = "size"  # no max_page_size
+
+    with beyond_sql_client(shelf, protocol, Pages, records) as client:
+        for query in (f"page={2**62}", f"page={BEYOND_SQL}", f"size={BEYOND_SQL}&page=2"):
+            response = client.get(f"/books/?{query}")
+            assert (response.status_code, response.json()) == (404, {"detail": "Invalid page."})
+        body = client.get(f"/books/?size={BEYOND_SQL}").json()
+        assert (body["count"], len(body["results"]), body["next"]) == (3, 3, None)
+
+
+@pytest.mark.parametrize("records", [True, False], ids=["records", "objects"])
+def test_a_window_beyond_sql_reads_what_there_is(shelf: Any, protocol: str, records: bool) -> None:
+    class Window(pagination.LimitOffsetPagination):
+        default_limit = 2  # no max_limit
+
+    with beyond_sql_client(shelf, protocol, Window, records) as client:
+        body = client.get(f"/books/?limit={BEYOND_SQL}&offset=1").json()
+        assert (body["count"], titles(body)) == (3, ["Book 2", "Book 3"])
+        assert client.get(f"/books/?offset={BEYOND_SQL}").json()["results"] == []
+
+
 def test_page_number_empty_table_has_one_empty_page(shelf: Any, protocol: str) -> None:
     with client_for(shelf, protocol, pagination.PageNumberPagination, PAGE_SIZE=10) as client:
         assert client.get("/books/").json() == {

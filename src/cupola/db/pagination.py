@@ -12,7 +12,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import Integer, Select, bindparam, func, select
+from sqlalchemy import BigInteger, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from cupola.context import get_request, has_request_context
@@ -26,9 +26,14 @@ DEFAULT_PER_PAGE = 20
 # PERF: SQL elements are immutable, so one count() serves every count query (7 us less each).
 _COUNT = func.count()
 
+#: The largest LIMIT or OFFSET every supported database accepts (a signed 64-bit integer):
+#: no table holds more rows, so a larger page size reads them all and a page starting
+#: further on is empty, without asking the database.
+MAX_ROWS = 2**63 - 1
+
 #: The page's bounds, bound values, so that one page statement serves every page.
-_LIMIT = bindparam("cupola_page_limit", type_=Integer)
-_OFFSET = bindparam("cupola_page_offset", type_=Integer)
+_LIMIT = bindparam("cupola_page_limit", type_=BigInteger)
+_OFFSET = bindparam("cupola_page_offset", type_=BigInteger)
 
 #: Backends whose SQL for bound LIMIT and OFFSET values is that for literal ones.
 _BOUND_LIMIT_DIALECTS = frozenset({"sqlite", "postgresql"})
@@ -165,9 +170,12 @@ def paginate(
     per_page = _argument("per_page", per_page, DEFAULT_PER_PAGE, error_out)
     if max_per_page is not None:
         per_page = min(per_page, max_per_page)
+    per_page = min(per_page, MAX_ROWS)
     offset = (page - 1) * per_page
     cached = _cached_statements(session, statement)
-    if cached is None:
+    if offset > MAX_ROWS:
+        items = []
+    elif cached is None:
         items = list(session.scalars(statement.limit(per_page).offset(offset)))
     else:
         bounds = {_LIMIT.key: per_page, _OFFSET.key: offset}

@@ -20,8 +20,9 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
-from sqlalchemy import Connection, Integer, Select, bindparam, func, inspect, select
+from sqlalchemy import BigInteger, Connection, Select, bindparam, func, inspect, select
 
+from cupola.db.pagination import MAX_ROWS
 from cupola.exceptions import ImproperlyConfigured
 from cupola.rest import _db
 from cupola.rest.exceptions import NotFound
@@ -44,8 +45,8 @@ __all__ = [
 _COUNT = func.count()
 
 #: A page's bounds as bound values, so that one statement serves every page.
-_LIMIT = bindparam("cupola_rest_limit", type_=Integer)
-_OFFSET = bindparam("cupola_rest_offset", type_=Integer)
+_LIMIT = bindparam("cupola_rest_limit", type_=BigInteger)
+_OFFSET = bindparam("cupola_rest_offset", type_=BigInteger)
 #: The label of the count a page of records carries (see :func:`fetch_counted_page`).
 _TOTAL = "cupola_rest_total"
 
@@ -101,7 +102,7 @@ def remove_query_param(url: str, key: str) -> str:
 
 
 def _positive_int(text: Any, strict: bool = False, cutoff: int | None = None) -> int:
-    """``text`` as an int ≥ 0 (> 0 when ``strict``), capped at ``cutoff``.
+    """``text`` as an int ≥ 0 (> 0 when ``strict``), capped at ``cutoff`` and at ``MAX_ROWS``.
 
     Raises:
         ValueError: Not a whole number, or out of range.
@@ -109,7 +110,7 @@ def _positive_int(text: Any, strict: bool = False, cutoff: int | None = None) ->
     value = int(text)
     if value < 0 or (value == 0 and strict):
         raise ValueError(text)
-    return min(value, cutoff) if cutoff else value
+    return min(value, cutoff or MAX_ROWS, MAX_ROWS)
 
 
 def ordered(statement: Select[Any]) -> Select[Any]:
@@ -442,6 +443,8 @@ class PageNumberPagination(BasePagination):
         raw = request.query_params.get(self.page_query_param, 1)
         if raw not in self.last_page_strings:
             number = self._page_number(raw)
+            if (number - 1) * page_size > MAX_ROWS:  # past any table: no query can name it
+                raise self._invalid(raw, "That page contains no results")
             counted = fetch_counted_page(statement, page_size, (number - 1) * page_size)
             if counted is not None:
                 objects, count = counted
