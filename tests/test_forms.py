@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,36 @@ def test_json_body_binds(client: TestClient) -> None:
     assert response.json()["data"] == {"name": "Ada", "age": 36, "agree": True, "tags": ["b"]}
     response = client.post("/signup", json={"agree": False}, headers={"X-CSRFToken": token})
     assert response.json()["errors"] == {"name": ["This field is required."]}
+
+
+@pytest.mark.parametrize(
+    ("body", "data"),
+    [
+        ({"name": 5, "age": "36", "agree": "true"}, {"name": "5", "age": 36, "agree": True}),
+        ({"name": 1.5, "agree": "false", "tags": None}, {"name": "1.5", "agree": False}),
+        ({"name": "Ada", "age": None, "tags": ["a", None, "b"]}, {"tags": ["a", "b"]}),
+        ({"name": [True, "Ada"], "agree": [False]}, {"name": "true", "agree": False}),
+        ({"name": "Ada", "undeclared": {"kept": ["out"]}}, {"name": "Ada"}),
+    ],
+)
+def test_json_values_bind_as_the_text_a_form_would_send(
+    client: TestClient, body: dict[str, Any], data: dict[str, Any]
+) -> None:
+    token = client.get("/token").text
+    response = client.post("/signup", json=body, headers={"X-CSRFToken": token})
+    assert response.status_code == 200, response.text
+    expected = {"name": "Ada", "age": None, "agree": False, "tags": [], **data}
+    assert response.json()["data"] == expected
+
+
+@pytest.mark.parametrize("value", [{"first": "Ada"}, [["Ada"]], ["Ada", {"x": 1}]])
+def test_a_json_object_where_a_field_reads_text_is_400(client: TestClient, value: Any) -> None:
+    token = client.get("/token").text
+    response = client.post("/signup", json={"name": value}, headers={"X-CSRFToken": token})
+    assert response.status_code == 400
+    page = html.unescape(response.text)
+    assert "The JSON field 'name' holds" in page
+    assert "a form field takes strings, numbers, booleans or null" in page
 
 
 def test_json_body_must_be_an_object(client: TestClient) -> None:

@@ -164,8 +164,55 @@ def _request_formdata() -> FormData | None:
         data = request.json
         if not isinstance(data, dict):
             raise BadRequest("A form's JSON body must be an object.")
-        return ImmutableMultiDict(data)  # a list value gives the field several values
+        return _JSONFields(data)
     return ImmutableMultiDict([*request.form.items(multi=True), *request.files.items(multi=True)])
+
+
+class _JSONFields:
+    """A JSON object read as submitted fields, each value as the text a form would send.
+
+    Numbers become their text, booleans ``"true"`` or ``"false"``, ``null`` no value, and a
+    list several values. A value the form reads that holds an object, or a list in a list,
+    is answered 400; keys the form does not declare are never read.
+    """
+
+    __slots__ = ("_data",)
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self._data = data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._data)
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: Any, /) -> bool:
+        return key in self._data
+
+    def getlist(self, key: str, /) -> list[str]:
+        """The texts submitted under ``key``.
+
+        Raises:
+            BadRequest: When the value holds an object or a nested list.
+        """
+        value = self._data.get(key)
+        items = value if isinstance(value, list) else [value]
+        return [_as_text(key, item) for item in items if item is not None]
+
+
+def _as_text(key: str, item: Any) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, bool):  # before int: a bool is an int
+        return "true" if item else "false"
+    if isinstance(item, int | float):
+        return str(item)
+    kind = "an object" if isinstance(item, dict) else "a list in a list"
+    raise BadRequest(
+        f"The JSON field {key!r} holds {kind}: a form field takes strings, numbers, "
+        "booleans or null, or a list of them."
+    )
 
 
 def _uploads(data: Any) -> list[UploadFile]:
