@@ -160,10 +160,10 @@ def assemble(app: Cupola) -> Pipeline:
             route.sole_parameter = sole_parameter(view)
         return route
 
-    def plan(route: Route, route_stack: MiddlewareStack) -> None:
+    def plan(route: Route, route_stack: MiddlewareStack, *, unmatched: bool = False) -> None:
         """Compose the route's steps: its own middleware hooks, its hooks, their form."""
         hooks_async = stack_async or any(is_async_callable(f) for f in route.hooks.callables())
-        route.plan = Plan(route_stack, route.hooks, sync=not hooks_async)
+        route.plan = Plan(route_stack, route.hooks, sync=not hooks_async, unmatched=unmatched)
 
     router = Router(app.url_converters)
     policy = CachePolicy.from_config(config)
@@ -186,8 +186,7 @@ def assemble(app: Cupola) -> Pipeline:
         plan(route, planner.stack_for(route))
         router.add(route.rule)
     unmatched = make_route(None, _no_view, [app], None)
-    plan(unmatched, planner.stack_for(None))
-    unmatched.plan.gated = True  # the gate raises the request's rejection when no hook answers
+    plan(unmatched, planner.stack_for(None), unmatched=True)
     propagate = config.get("PROPAGATE_EXCEPTIONS")
     return Pipeline(
         router,

@@ -32,8 +32,9 @@ class Plan:
         sync: Whether every hook, middleware method and error handler is sync (the view
             may still be ``async def``).
         enter: The request phase (middleware ``process_request``).
-        gated: Whether any ``process_view`` or ``before_request`` hook may answer first
-            (always, for requests no rule matched: the gate raises their rejection).
+        gated: Whether any ``process_view`` or ``before_request`` hook may answer first;
+            always for the plan of requests no rule matched (``unmatched=True``), whose
+            gate raises their rejection when no hook answers.
         before_view: Those hooks.
         finish: Rendering and ``after_request`` hooks.
         leave: The response phase (middleware ``process_response``).
@@ -41,7 +42,9 @@ class Plan:
 
     __slots__ = ("before_view", "enter", "finish", "gated", "hooks", "leave", "stack", "sync")
 
-    def __init__(self, stack: MiddlewareStack, hooks: RouteHooks, *, sync: bool) -> None:
+    def __init__(
+        self, stack: MiddlewareStack, hooks: RouteHooks, *, sync: bool, unmatched: bool = False
+    ) -> None:
         # NOTE: imported here: the runners import this module for their type hints.
         from cupola.lifecycle_async import AsyncLifecycle
         from cupola.lifecycle_sync import SyncLifecycle
@@ -49,7 +52,7 @@ class Plan:
         self.stack = stack
         self.hooks = hooks
         self.sync = sync
-        self.gated = bool(stack.view or hooks.before)
+        self.gated = unmatched or bool(stack.view or hooks.before)
         self.enter: Callable[..., Any]
         self.before_view: Callable[..., Any]
         self.finish: Callable[..., Any]
