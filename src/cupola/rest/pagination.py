@@ -443,9 +443,10 @@ class PageNumberPagination(BasePagination):
         raw = request.query_params.get(self.page_query_param, 1)
         if raw not in self.last_page_strings:
             number = self._page_number(raw)
-            if (number - 1) * page_size > MAX_ROWS:  # past any table: no query can name it
+            offset = (number - 1) * page_size
+            if offset > MAX_ROWS:  # past any table: no query can name it
                 raise self._invalid(raw, "That page contains no results")
-            counted = fetch_counted_page(statement, page_size, (number - 1) * page_size)
+            counted = fetch_counted_page(statement, page_size, offset)
             if counted is not None:
                 objects, count = counted
                 if not objects and number > 1:
