@@ -43,6 +43,8 @@ class BaseParser:
     ) -> Any:
         """Parse the body read from ``stream``; return the data or a :class:`DataAndFiles`.
 
+        Each parser implements it.
+
         Args:
             stream: The body, as a binary file object.
             media_type: The request's ``Content-Type``.
@@ -50,6 +52,7 @@ class BaseParser:
 
         Raises:
             ParseError: When the body is malformed (400).
+            NotImplementedError: On this base class.
         """
         raise NotImplementedError(".parse() must be overridden.")
 

@@ -72,10 +72,11 @@ class BaseVersioning:
                 self.version_param = api_settings.VERSION_PARAM
 
     def determine_version(self, request: Any, *args: Any, **kwargs: Any) -> Any:
-        """The version ``request`` asks for.
+        """The version ``request`` asks for; each scheme implements it.
 
         Raises:
             NotFound: (or ``NotAcceptable``) for a version that is not allowed.
+            NotImplementedError: On this base class.
         """
         raise NotImplementedError(f"{type(self).__name__}.determine_version() must be implemented.")
 
