@@ -6,6 +6,7 @@ processes in tests/servers/.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -68,9 +69,13 @@ def test_allow_debug_starts_with_a_warning(tmp_path: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     log = tmp_path / "log"
+    # NOTE: one worker, the one that answers below: a worker still loading when SIGTERM
+    # comes is only killed after the graceful timeout (30 s).
+    command = [CUPOLA, "serve", "--app", "serve_app", "--allow-debug", "--workers", "1"]
+    command += ["--bind", f"127.0.0.1:{port}"]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [CUPOLA, "serve", "--app", "serve_app", "--allow-debug", "--bind", f"127.0.0.1:{port}"],
+            command,
             cwd=APPS,
             env={**os.environ, "SERVE_DEBUG": "1"},
             stdout=out,
@@ -89,7 +94,12 @@ def test_allow_debug_starts_with_a_warning(tmp_path: Path) -> None:
                 time.sleep(0.1)
     finally:
         process.send_signal(signal.SIGTERM)
-        assert process.wait(timeout=20) == 0
+        try:
+            assert process.wait(timeout=20) == 0
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # whatever is left, even on failure
+            process.wait()
     assert "cupola.W010 (warning): DEBUG is on (allowed by --allow-debug)" in log.read_text()
 
 
